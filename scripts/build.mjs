@@ -1,0 +1,72 @@
+// One build for every bundle: the extension (vscode external), the language server, the CLI,
+// the local cloud's runtime bootstraps, and each webview. The .vsix ships dist/, not node_modules.
+import * as esbuild from 'esbuild';
+import { cp, mkdir, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+/** @type {esbuild.BuildOptions[]} */
+const bundles = [
+  {
+    ...node,
+    entryPoints: { extension: 'src/extension/main.ts' },
+    outdir: 'dist',
+    external: ['vscode'],
+  },
+  { ...node, entryPoints: { server: 'src/server/main.ts' }, outdir: 'dist' },
+  {
+    ...node,
+    entryPoints: { cli: 'src/cli/main.ts' },
+    outdir: 'dist',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+];
+
+for (const entry of ['src/webview/invoke/main.ts', 'src/webview/dashboard/main.ts']) {
+  if (existsSync(entry)) {
+    const name = entry.split('/')[2];
+    bundles.push({
+      bundle: true,
+      platform: 'browser',
+      target: 'es2022',
+      format: 'esm',
+      sourcemap: !production,
+      minify: production,
+      logLevel: 'warning',
+      entryPoints: { [name]: entry },
+      outdir: 'dist/webview',
+      tsconfig: 'src/webview/tsconfig.json',
+    });
+  }
+}
+
+await rm('dist', { recursive: true, force: true });
+await mkdir('dist', { recursive: true });
+// Runtime bootstraps are plain files the local cloud spawns; they are copied, not bundled.
+if (existsSync('src/core/local/runtimes')) {
+  await cp('src/core/local/runtimes', 'dist/runtimes', { recursive: true });
+}
+if (existsSync('src/core/manifest/flourish.schema.json')) {
+  await cp('src/core/manifest/flourish.schema.json', 'dist/flourish.schema.json');
+}
+
+if (watch) {
+  const contexts = await Promise.all(bundles.map((b) => esbuild.context(b)));
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('watching…');
+} else {
+  await Promise.all(bundles.map((b) => esbuild.build(b)));
+}
