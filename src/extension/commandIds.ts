@@ -1,0 +1,12 @@
+// Every command the extension contributes, in one typed list. A unit test keeps it equal to
+// package.json `contributes.commands`, so the palette, menus and registrations cannot drift.
+export const COMMAND_IDS = [
+  'flourish.createManifest',
+  'flourish.openManifest',
+  'flourish.openHandler',
+  'flourish.refreshExplorer',
+  'flourish.restartLanguageServer',
+  'flourish.showOutput',
+] as const;
+
+export type CommandId = (typeof COMMAND_IDS)[number];

@@ -1,0 +1,11 @@
+import type * as vscode from 'vscode';
+import type { FunctionsTreeProvider } from './functionsTree';
+import type { ManifestLanguageClient } from './languageClient';
+
+/** What command handlers may use; built once in activate() and passed down, never global. */
+export interface FlourishContext {
+  extension: vscode.ExtensionContext;
+  output: vscode.OutputChannel;
+  languageClient: ManifestLanguageClient;
+  functionsTree: FunctionsTreeProvider;
+}

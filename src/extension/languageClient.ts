@@ -1,0 +1,83 @@
+// The language client starts on first need: when a manifest is open in an editor, not at
+// activation, so a workspace that only shows the explorer never pays for a server process.
+import * as vscode from 'vscode';
+import {
+  LanguageClient,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+
+export const MANIFEST_SELECTOR: vscode.DocumentFilter[] = [
+  { scheme: 'file', language: 'flourish-yaml' },
+  { scheme: 'file', language: 'yaml', pattern: '**/flourish.{yaml,yml}' },
+];
+
+export function isManifestDocument(document: vscode.TextDocument): boolean {
+  return vscode.languages.match(MANIFEST_SELECTOR, document) > 0;
+}
+
+export class ManifestLanguageClient implements vscode.Disposable {
+  private client: LanguageClient | undefined;
+  private starting: Promise<LanguageClient> | undefined;
+  private watcher: vscode.FileSystemWatcher | undefined;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly output: vscode.OutputChannel,
+  ) {}
+
+  /** Starts the server once, when the first manifest is open; later calls reuse it. */
+  startWhenNeeded(): vscode.Disposable {
+    const maybeStart = (document: vscode.TextDocument) => {
+      if (isManifestDocument(document)) void this.ensureStarted();
+    };
+    vscode.workspace.textDocuments.forEach(maybeStart);
+    return vscode.workspace.onDidOpenTextDocument(maybeStart);
+  }
+
+  ensureStarted(): Promise<LanguageClient> {
+    this.starting ??= this.start().catch((error: unknown) => {
+      this.starting = undefined;
+      this.output.appendLine(`Flourish language server failed to start: ${String(error)}`);
+      throw error;
+    });
+    return this.starting;
+  }
+
+  async restart(): Promise<void> {
+    if (this.client) {
+      await this.client.restart();
+    } else {
+      await this.ensureStarted();
+    }
+  }
+
+  private async start(): Promise<LanguageClient> {
+    const module = this.context.asAbsolutePath('dist/server.js');
+    const serverOptions: ServerOptions = {
+      run: { module, transport: TransportKind.ipc },
+      debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--inspect=6019'] } },
+    };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: MANIFEST_SELECTOR,
+      outputChannel: this.output,
+      synchronize: {
+        // Handler files decide diagnostics too: tell the server when sources change.
+        fileEvents: (this.watcher = vscode.workspace.createFileSystemWatcher(
+          '**/*.{js,mjs,cjs,ts,mts,cts,py}',
+        )),
+      },
+      initializationOptions: { trusted: vscode.workspace.isTrusted },
+    };
+    const client = new LanguageClient('flourish', 'Flourish', serverOptions, clientOptions);
+    await client.start();
+    this.client = client;
+    return client;
+  }
+
+  dispose(): void {
+    void this.client?.stop();
+    this.watcher?.dispose();
+  }
+}
