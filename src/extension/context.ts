@@ -5,7 +5,7 @@ import type { ManifestLanguageClient } from './languageClient';
 /** What command handlers may use; built once in activate() and passed down, never global. */
 export interface FlourishContext {
   extension: vscode.ExtensionContext;
-  output: vscode.OutputChannel;
+  output: vscode.LogOutputChannel;
   languageClient: ManifestLanguageClient;
   functionsTree: FunctionsTreeProvider;
 }

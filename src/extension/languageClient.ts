@@ -8,7 +8,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 
-export const MANIFEST_SELECTOR: vscode.DocumentFilter[] = [
+export const MANIFEST_SELECTOR = [
   { scheme: 'file', language: 'flourish-yaml' },
   { scheme: 'file', language: 'yaml', pattern: '**/flourish.{yaml,yml}' },
 ];
@@ -24,7 +24,7 @@ export class ManifestLanguageClient implements vscode.Disposable {
 
   constructor(
     private readonly context: vscode.ExtensionContext,
-    private readonly output: vscode.OutputChannel,
+    private readonly output: vscode.LogOutputChannel,
   ) {}
 
   /** Starts the server once, when the first manifest is open; later calls reuse it. */

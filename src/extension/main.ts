@@ -5,7 +5,7 @@ import { FunctionsTreeProvider } from './functionsTree';
 import { ManifestLanguageClient } from './languageClient';
 
 export function activate(extension: vscode.ExtensionContext): FlourishContext {
-  const output = vscode.window.createOutputChannel('Flourish');
+  const output = vscode.window.createOutputChannel('Flourish', { log: true });
   const languageClient = new ManifestLanguageClient(extension, output);
   const functionsTree = new FunctionsTreeProvider();
   const ctx: FlourishContext = { extension, output, languageClient, functionsTree };
