@@ -1,0 +1,3 @@
+export * from './costModel';
+export * from './prices';
+export * from './report';
