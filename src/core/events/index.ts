@@ -1,0 +1,2 @@
+export * from './payloadStore';
+export * from './samples';
