@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from './atomicWrite';
+
+const FORMAT = 1;
+
+interface CacheFile {
+  format: number;
+  /** absPath -> [size, mtimeMs, mode, sha256 hex] */
+  files: Record<string, [number, number, number, string]>;
+}
+
+export interface FileStamp {
+  absPath: string;
+  size: number;
+  mtimeMs: number;
+  mode: number;
+}
+
+/**
+ * SHA-256 of files keyed by (path, size, mtime, mode): a file whose stamp is unchanged is not
+ * read again. Saved as JSON, atomically; an unreadable cache is treated as empty.
+ */
+export class FileHashCache {
+  private constructor(
+    readonly file: string,
+    private entries: Map<string, [number, number, number, string]>,
+  ) {}
+
+  static async load(file: string): Promise<FileHashCache> {
+    try {
+      const parsed = JSON.parse(await readFile(file, 'utf8')) as CacheFile;
+      if (parsed.format === FORMAT && parsed.files && typeof parsed.files === 'object') {
+        return new FileHashCache(file, new Map(Object.entries(parsed.files)));
+      }
+    } catch {
+      // Missing or damaged: start empty, the next save replaces it.
+    }
+    return new FileHashCache(file, new Map());
+  }
+
+  get(stamp: FileStamp): string | undefined {
+    const hit = this.entries.get(stamp.absPath);
+    return hit && hit[0] === stamp.size && hit[1] === stamp.mtimeMs && hit[2] === stamp.mode
+      ? hit[3]
+      : undefined;
+  }
+
+  set(stamp: FileStamp, sha256Hex: string): void {
+    this.entries.set(stamp.absPath, [stamp.size, stamp.mtimeMs, stamp.mode, sha256Hex]);
+  }
+
+  /** Saves only the given files' entries, so files that left the package are forgotten. */
+  async save(keep: readonly FileStamp[]): Promise<void> {
+    const files: CacheFile['files'] = {};
+    for (const { absPath } of keep) {
+      const entry = this.entries.get(absPath);
+      if (entry) files[absPath] = entry;
+    }
+    await writeFileAtomic(this.file, JSON.stringify({ format: FORMAT, files } satisfies CacheFile));
+  }
+}
+
+/** SHA-256 hex of a file, streamed. */
+export function hashFile(absPath: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(absPath, { highWaterMark: 1 << 20 })
+      .on('data', (chunk) => hash.update(chunk))
+      .once('error', reject)
+      .once('end', () => resolve(hash.digest('hex')));
+  });
+}

@@ -1,0 +1,276 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { FunctionSpec, Manifest } from '../manifest/types';
+import { writeFileAtomic } from './atomicWrite';
+import { bundleHandler, typeScriptHandlerSource } from './bundle';
+import { BuildError } from './errors';
+import { FileHashCache, hashFile } from './hashCache';
+import {
+  checkLimit,
+  LAMBDA_PACKAGE_LIMITS,
+  largestFiles,
+  largestFolders,
+  type SizedPath,
+} from './limits';
+import { isInside, resolveInside } from './paths';
+import { runBuild, type OutputStream } from './runBuild';
+import { selectFiles, type PackageWarning, type SelectedFile } from './selectFiles';
+import { writeDeterministicZip, zipMode } from './zip';
+
+export type PackagePhase = 'build' | 'bundle' | 'select' | 'hash' | 'zip' | 'done';
+
+export interface PackageProgress {
+  phase: PackagePhase;
+  message: string;
+  /** 0..1 within the phase, when known. */
+  fraction?: number;
+}
+
+export interface PackageOptions {
+  /** Where zips, hashes and bundles are kept; default `<root>/.flourish/cache`. */
+  cacheDir?: string;
+  signal?: AbortSignal;
+  onProgress?: (progress: PackageProgress) => void;
+  /** Each line the build command prints. */
+  onBuildOutput?: (line: string, stream: OutputStream) => void;
+  /** Package what is there without running the build command (the built-in bundle still runs). */
+  skipBuild?: boolean;
+  /** Override Lambda's limits (e.g. an upload through S3 allows bigger zips). */
+  limits?: { zippedBytes?: number; unzippedBytes?: number };
+  /** Deflate level 0-9, default 6. */
+  level?: number;
+}
+
+export interface PackageResult {
+  zipPath: string;
+  sha256Hex: string;
+  /** base64 SHA-256 of the zip: compare with Lambda's CodeSha256. */
+  codeSha256: string;
+  zipBytes: number;
+  unzippedBytes: number;
+  fileCount: number;
+  /** The largest files, biggest first. */
+  largest: SizedPath[];
+  /** Sizes per top-level folder and per node_modules package, biggest first. */
+  largestFolders: SizedPath[];
+  warnings: PackageWarning[];
+  /** True when the previous zip was kept because nothing in it changed. */
+  reused: boolean;
+  buildLog?: string;
+  /** The folder the files were taken from. */
+  base: string;
+  cache: {
+    /** Files whose hash came from the cache, without reading them. */
+    hits: number;
+    /** Files that had to be read and hashed. */
+    hashedFiles: number;
+    hashedBytes: number;
+  };
+}
+
+/** What the last package of a function was, to reuse its zip when nothing changed. */
+interface PackageState {
+  format: number;
+  packageKey: string;
+  sha256Hex: string;
+  codeSha256: string;
+  zipBytes: number;
+  zipMtimeMs: number;
+  zipIno: number;
+}
+
+const STATE_FORMAT = 1;
+const ZIP_FORMAT = 'flourish-zip-1';
+
+/** The per-function folder inside the cache: zip, state, file hashes, bundle. */
+export function packageWorkDir(manifest: Manifest, fn: FunctionSpec, cacheDir?: string): string {
+  const dir = cacheDir ?? path.join(manifest.root, '.flourish', 'cache');
+  return path.join(
+    path.resolve(manifest.root, dir),
+    'packages',
+    fn.key.replace(/[^A-Za-z0-9._-]/g, '_'),
+  );
+}
+
+/**
+ * Builds (the manifest's command, or the built-in esbuild bundle for a TypeScript handler),
+ * chooses the files and writes a byte-deterministic zip for one function. When the chosen
+ * files and their contents match the last package, the existing zip is returned untouched.
+ */
+export async function packageFunction(
+  manifest: Manifest,
+  fn: FunctionSpec,
+  options: PackageOptions = {},
+): Promise<PackageResult> {
+  const { signal } = options;
+  const progress = (phase: PackagePhase, message: string, fraction?: number) =>
+    options.onProgress?.({ phase, message, fraction });
+  const root = path.resolve(manifest.root);
+  const cacheDir = path.resolve(root, options.cacheDir ?? path.join('.flourish', 'cache'));
+  const workDir = packageWorkDir(manifest, fn, cacheDir);
+  await mkdir(workDir, { recursive: true });
+  signal?.throwIfAborted();
+
+  let base = root;
+  let buildLog: string | undefined;
+  if (fn.build) {
+    if (!options.skipBuild) {
+      progress('build', `Building ${fn.key}: ${fn.build.command}`);
+      const run = await runBuild(fn, manifest, { signal, onOutput: options.onBuildOutput });
+      buildLog = run.log;
+    }
+    if (fn.build.output) {
+      base = resolveInside(root, fn.build.output, `build.output of function "${fn.key}"`);
+    }
+  } else if (typeScriptHandlerSource(fn, root)) {
+    progress('bundle', `Bundling ${fn.handler} with esbuild`);
+    base = (await bundleHandler(fn, manifest, path.join(workDir, 'bundle'))).outDir;
+  }
+  signal?.throwIfAborted();
+  await assertFolder(base, fn);
+
+  progress('select', `Choosing files for ${fn.key}`);
+  const selection = await selectFiles(base, fn.package, {
+    projectRoot: root,
+    excludeAbsolute: isInside(cacheDir, base) ? [] : [cacheDir],
+    signal,
+  });
+  const files = selection.files;
+  const unzippedBytes = files.reduce((sum, f) => sum + f.size, 0);
+  const limits = { ...LAMBDA_PACKAGE_LIMITS, ...options.limits };
+  checkLimit(fn.key, 'unzipped', unzippedBytes, limits.unzippedBytes, files);
+
+  const hashes = await FileHashCache.load(path.join(workDir, 'file-hashes.json'));
+  const state = await readState(path.join(workDir, 'state.json'));
+  const zipPath = path.join(workDir, 'function.zip');
+  const known = new Map<string, string>();
+  const misses: SelectedFile[] = [];
+  for (const f of files) {
+    const hit = hashes.get(f);
+    if (hit) known.set(f.absPath, hit);
+    else misses.push(f);
+  }
+  const hits = known.size;
+  let hashedFiles = 0;
+  let hashedBytes = 0;
+
+  const common = {
+    zipPath,
+    unzippedBytes,
+    fileCount: files.length,
+    largest: largestFiles(files),
+    largestFolders: largestFolders(files),
+    warnings: selection.warnings,
+    buildLog,
+    base,
+  };
+
+  // With a previous zip to compare against, hash the changed files first: when their content
+  // is the same (a rebuild that rewrote identical output), the zip is kept as it is.
+  const missBytes = misses.reduce((sum, f) => sum + f.size, 0);
+  if (state && missBytes <= unzippedBytes / 4) {
+    progress('hash', `Checking ${misses.length} changed files of ${fn.key}`);
+    for (const f of misses) {
+      signal?.throwIfAborted();
+      const hex = await hashFile(f.absPath);
+      known.set(f.absPath, hex);
+      hashes.set(f, hex);
+      hashedFiles++;
+      hashedBytes += f.size;
+    }
+    const zipStat = await stat(zipPath).catch(() => undefined);
+    if (
+      state.packageKey === packageKey(files, known, options.level) &&
+      zipStat?.size === state.zipBytes &&
+      zipStat.mtimeMs === state.zipMtimeMs &&
+      zipStat.ino === state.zipIno
+    ) {
+      if (misses.length) await hashes.save(files);
+      checkLimit(fn.key, 'zipped', state.zipBytes, limits.zippedBytes, files, zipPath);
+      progress('done', `${fn.key}: unchanged, reusing its package`);
+      return {
+        ...common,
+        sha256Hex: state.sha256Hex,
+        codeSha256: state.codeSha256,
+        zipBytes: state.zipBytes,
+        reused: true,
+        cache: { hits, hashedFiles, hashedBytes },
+      };
+    }
+  }
+
+  progress('zip', `Zipping ${files.length} files of ${fn.key}`, 0);
+  const zip = await writeDeterministicZip(files, zipPath, {
+    level: options.level,
+    signal,
+    knownHashes: known,
+    onProgress: (done, total) => progress('zip', `Zipping ${fn.key}`, total ? done / total : 1),
+  });
+  hashedBytes += zip.hashedBytes;
+  for (const f of files) {
+    const hex = zip.fileHashes.get(f.absPath);
+    if (hex === undefined) continue;
+    if (!known.has(f.absPath)) hashedFiles++;
+    known.set(f.absPath, hex);
+    hashes.set(f, hex);
+  }
+  const zipStat = await stat(zipPath);
+  await hashes.save(files);
+  await writeFileAtomic(
+    path.join(workDir, 'state.json'),
+    JSON.stringify({
+      format: STATE_FORMAT,
+      packageKey: packageKey(files, known, options.level),
+      sha256Hex: zip.sha256Hex,
+      codeSha256: zip.codeSha256,
+      zipBytes: zip.zipBytes,
+      zipMtimeMs: zipStat.mtimeMs,
+      zipIno: zipStat.ino,
+    } satisfies PackageState),
+  );
+  checkLimit(fn.key, 'zipped', zip.zipBytes, limits.zippedBytes, files, zipPath);
+  progress('done', `${fn.key}: ${files.length} files`);
+  return {
+    ...common,
+    sha256Hex: zip.sha256Hex,
+    codeSha256: zip.codeSha256,
+    zipBytes: zip.zipBytes,
+    reused: false,
+    cache: { hits, hashedFiles, hashedBytes },
+  };
+}
+
+/** Identifies a package's content: every entry's name, mode and content hash, and the format. */
+function packageKey(
+  files: readonly SelectedFile[],
+  hashes: ReadonlyMap<string, string>,
+  level = 6,
+): string {
+  const h = createHash('sha256').update(`${ZIP_FORMAT} level=${level}\n`);
+  for (const f of files)
+    h.update(`${zipMode(f.path, f.mode)} ${hashes.get(f.absPath)} ${f.path}\n`);
+  return h.digest('hex');
+}
+
+async function readState(file: string): Promise<PackageState | undefined> {
+  try {
+    const state = JSON.parse(await readFile(file, 'utf8')) as PackageState;
+    return state.format === STATE_FORMAT ? state : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function assertFolder(base: string, fn: FunctionSpec): Promise<void> {
+  const st = await stat(base).catch(() => undefined);
+  if (!st?.isDirectory()) {
+    throw new BuildError(
+      `The folder to package for function "${fn.key}" does not exist: ${base}. ` +
+        (fn.build?.output
+          ? `Check that the build command writes to build.output ("${fn.build.output}").`
+          : `Check the manifest's location.`),
+      { functionKey: fn.key, command: fn.build?.command ?? '', exitCode: null, lastLines: [] },
+    );
+  }
+}
