@@ -1,0 +1,284 @@
+// The local cloud's execution engine: it keeps warm execution environments per environment key,
+// starts new ones up to the concurrency cap, reaps idle ones, and turns every way an invocation
+// can end into the outcome Lambda would give.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  ConcurrencyLimitError,
+  type ExecutionConfig,
+  type InvocationOutcome,
+  type InvocationRequest,
+  type LogSink,
+} from './contract';
+import { encodeDocument, unsupportedRuntimeError } from './error-documents';
+import { ExecutionEnvironment, type StopReason } from './environment';
+import {
+  findRuntimesDir,
+  runtimeFamily,
+  type Executables,
+  type RuntimeFamily,
+} from './worker-launch';
+import { DEFAULT_MAX_LOG_BYTES } from './worker-output';
+
+export interface ExecutionEngineOptions {
+  logSink: LogSink;
+  /** Environments alive at once, across all functions (default 16). */
+  maxConcurrency?: number;
+  /** An environment idle this long is stopped (default 5 minutes). */
+  idleTimeoutMs?: number;
+  /** Node.js used for nodejs* runtimes (default: this process's node, or `node` on PATH). */
+  nodeExecutable?: string;
+  /** Python used for python3.* runtimes (default `python3` on PATH). */
+  pythonExecutable?: string;
+  /** Parent of each environment's /tmp (default: a fresh folder under the OS temp dir). */
+  tmpRoot?: string;
+  /** Folder of the runtime bootstraps (default: found next to the code or in dist/runtimes). */
+  runtimesDir?: string;
+  /** Log bytes kept per request; the rest is dropped with a note (default 1 MiB). */
+  maxLogBytesPerInvocation?: number;
+}
+
+export interface EnvironmentEvent {
+  functionName: string;
+  environmentKey: string;
+  environmentId: string;
+  logStreamName: string;
+  pid: number | undefined;
+}
+
+export interface EnvironmentStoppedEvent extends EnvironmentEvent {
+  reason: StopReason;
+}
+
+export interface ExecutionEngineEvents {
+  environmentStarted: [EnvironmentEvent];
+  environmentStopped: [EnvironmentStoppedEvent];
+}
+
+export class ExecutionEngine extends EventEmitter<ExecutionEngineEvents> {
+  private readonly maxConcurrency: number;
+  private readonly idleTimeoutMs: number;
+  private readonly tmpRoot: string;
+  private readonly ownsTmpRoot: boolean;
+  private readonly all = new Set<ExecutionEnvironment>();
+  private readonly idle = new Map<string, ExecutionEnvironment[]>();
+  private readonly idleTimers = new Map<ExecutionEnvironment, NodeJS.Timeout>();
+  private readonly retireAfterInvocation = new Set<ExecutionEnvironment>();
+  private executables: Promise<Executables> | undefined;
+  private closed = false;
+
+  constructor(private readonly options: ExecutionEngineOptions) {
+    super();
+    this.maxConcurrency = options.maxConcurrency ?? 16;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? 5 * 60_000;
+    this.ownsTmpRoot = options.tmpRoot === undefined;
+    this.tmpRoot =
+      options.tmpRoot ??
+      path.join(os.tmpdir(), `flourish-local-${process.pid}-${randomBytes(4).toString('hex')}`);
+  }
+
+  /**
+   * Runs one invocation. Resolves with the outcome whatever the function did (errors, timeouts,
+   * crashes are outcomes carrying Lambda's error documents); rejects only with
+   * ConcurrencyLimitError, with the signal's reason on abort, or once the engine is shut down.
+   */
+  async invoke(config: ExecutionConfig, request: InvocationRequest): Promise<InvocationOutcome> {
+    if (this.closed) {
+      throw new Error(
+        `Cannot invoke ${config.functionName}: the execution engine is shut down. Start the local cloud again.`,
+      );
+    }
+    request.signal?.throwIfAborted();
+    const family = runtimeFamily(config.runtime);
+    if (!family) return unsupportedRuntimeOutcome(config, request);
+    const env = this.acquire(config, family);
+    const run = env.invoke(request).finally(() => this.release(env));
+    return request.signal ? untilAborted(run, request.signal) : run;
+  }
+
+  /** Stops the function's environments: idle ones now, busy ones when their invocation ends. */
+  async retire(functionName: string): Promise<void> {
+    const envs = [...this.all].filter((env) => env.config.functionName === functionName);
+    for (const env of envs) {
+      if (env.busy) this.retireAfterInvocation.add(env);
+      else void env.stop('retired');
+    }
+    await Promise.all(envs.map((env) => env.whenExited()));
+  }
+
+  /** Stops every worker (by process group) and waits until all are gone. */
+  async shutdown(): Promise<void> {
+    this.closed = true;
+    const envs = [...this.all];
+    await Promise.all(envs.map((env) => env.stop('shutdown')));
+    if (this.ownsTmpRoot) await rm(this.tmpRoot, { recursive: true, force: true });
+  }
+
+  stats(): { environments: number; busy: number } {
+    let busy = 0;
+    for (const env of this.all) if (env.busy) busy++;
+    return { environments: this.all.size, busy };
+  }
+
+  private acquire(config: ExecutionConfig, family: RuntimeFamily): ExecutionEnvironment {
+    const warm = this.idle.get(config.environmentKey)?.pop();
+    if (warm) {
+      clearTimeout(this.idleTimers.get(warm));
+      this.idleTimers.delete(warm);
+      warm.busy = true;
+      return warm;
+    }
+    if (this.all.size >= this.maxConcurrency && !this.evictIdle()) {
+      throw new ConcurrencyLimitError(this.maxConcurrency);
+    }
+    const env = new ExecutionEnvironment({
+      config,
+      family,
+      tmpRoot: this.tmpRoot,
+      logSink: this.options.logSink,
+      maxLogBytes: this.options.maxLogBytesPerInvocation ?? DEFAULT_MAX_LOG_BYTES,
+      onStopped: (stopped, reason) => this.forget(stopped, reason),
+    });
+    env.busy = true;
+    this.all.add(env);
+    void this.startEnvironment(env);
+    return env;
+  }
+
+  private async startEnvironment(env: ExecutionEnvironment): Promise<void> {
+    try {
+      await env.start(await this.resolveExecutables());
+      this.emit('environmentStarted', describe(env));
+    } catch (err) {
+      // The invocation waiting on this environment sees it exit and reports Runtime.ExitError.
+      console.error(
+        `Flourish could not start an execution environment for ${env.config.functionName}:`,
+        err,
+      );
+      await env.stop('exit');
+    }
+  }
+
+  /** Makes room for another function by stopping the least recently used idle environment. */
+  private evictIdle(): boolean {
+    for (const list of this.idle.values()) {
+      const victim = list.shift();
+      if (victim) {
+        void victim.stop('evicted');
+        // Its place goes to the newcomer at once; its process dies within moments.
+        this.all.delete(victim);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private release(env: ExecutionEnvironment): void {
+    env.busy = false;
+    if (env.stopped) return;
+    if (this.closed || this.retireAfterInvocation.delete(env)) {
+      void env.stop(this.closed ? 'shutdown' : 'retired');
+      return;
+    }
+    const key = env.config.environmentKey;
+    let list = this.idle.get(key);
+    if (!list) this.idle.set(key, (list = []));
+    list.push(env);
+    const timer = setTimeout(() => void env.stop('idle'), this.idleTimeoutMs);
+    timer.unref();
+    this.idleTimers.set(env, timer);
+  }
+
+  private forget(env: ExecutionEnvironment, reason: StopReason): void {
+    this.all.delete(env);
+    this.retireAfterInvocation.delete(env);
+    clearTimeout(this.idleTimers.get(env));
+    this.idleTimers.delete(env);
+    const list = this.idle.get(env.config.environmentKey);
+    const at = list?.indexOf(env) ?? -1;
+    if (list && at >= 0) list.splice(at, 1);
+    if (list && list.length === 0) this.idle.delete(env.config.environmentKey);
+    this.emit('environmentStopped', { ...describe(env), reason });
+  }
+
+  private resolveExecutables(): Promise<Executables> {
+    this.executables ??= (async () => ({
+      node: this.options.nodeExecutable ?? defaultNode(),
+      python: await realPython(this.options.pythonExecutable ?? 'python3'),
+      runtimesDir: this.options.runtimesDir ?? findRuntimesDir(),
+    }))();
+    return this.executables;
+  }
+}
+
+function describe(env: ExecutionEnvironment): EnvironmentEvent {
+  return {
+    functionName: env.config.functionName,
+    environmentKey: env.config.environmentKey,
+    environmentId: env.id,
+    logStreamName: env.logStreamName,
+    pid: env.pid,
+  };
+}
+
+/** Inside VS Code, process.execPath is the editor itself; elsewhere it is node. */
+function defaultNode(): string {
+  return process.versions.electron ? 'node' : process.execPath;
+}
+
+/** The interpreter behind a launcher such as a pyenv shim, so a cold start skips the shim. */
+function realPython(python: string): Promise<string> {
+  return new Promise((resolve) => {
+    execFile(
+      python,
+      ['-c', 'import sys; print(sys.executable)'],
+      { timeout: 10_000 },
+      (err, stdout) => {
+        const exe = stdout?.trim();
+        resolve(err || !exe ? python : exe);
+      },
+    );
+  });
+}
+
+function untilAborted<T>(run: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    run.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
+function unsupportedRuntimeOutcome(
+  config: ExecutionConfig,
+  request: InvocationRequest,
+): InvocationOutcome {
+  const doc = unsupportedRuntimeError(config.runtime);
+  return {
+    requestId: request.requestId,
+    payload: encodeDocument(doc),
+    functionError: 'Unhandled',
+    log: `${doc.errorType}: ${doc.errorMessage}\n`,
+    report: {
+      durationMs: 0,
+      billedDurationMs: 0,
+      memorySizeMB: config.memorySizeMB,
+      maxMemoryUsedMB: 0,
+    },
+    coldStart: false,
+    logStreamName: '',
+  };
+}

@@ -1,0 +1,466 @@
+// One execution environment: a worker process in its own process group, its Runtime API server,
+// its /tmp and its log stream. It runs one invocation at a time and enforces the function's
+// timeout, memory and ephemeral storage limits the way Lambda does.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { ExecutionConfig, InvocationOutcome, InvocationRequest, LogSink } from './contract';
+import {
+  encodeDocument,
+  exitError,
+  exitReason,
+  outOfMemoryError,
+  responseTooLargeError,
+  timeoutError,
+  type ErrorDocument,
+} from './error-documents';
+import {
+  billedMs,
+  endLine,
+  newLogStreamName,
+  reportLine,
+  startLine,
+  timeoutText,
+  type ReportFields,
+} from './log-format';
+import { MB, processTreeRssBytes } from './memory';
+import { RuntimeApiServer, type RuntimeResult } from './runtime-api';
+import { directoryBytes } from './storage';
+import {
+  lambdaEnvironment,
+  launchSpec,
+  type Executables,
+  type RuntimeFamily,
+} from './worker-launch';
+import { WorkerOutput, type RequestLog } from './worker-output';
+
+/** Lambda's limit on the init phase of an on-demand environment. */
+const INIT_LIMIT_MS = 10_000;
+/** How often a busy environment's memory is read. */
+const MEMORY_SAMPLE_MS = 20;
+/** After an invocation, memory and /tmp are checked at most this often. */
+const HOUSEKEEPING_MS = 100;
+/** How long to wait for a killed worker's output pipes to close before reporting anyway. */
+const PIPE_CLOSE_GRACE_MS = 500;
+
+export type StopReason =
+  | 'idle'
+  | 'retired'
+  | 'shutdown'
+  | 'evicted'
+  | 'timeout'
+  | 'out-of-memory'
+  | 'exit'
+  | 'init-error'
+  | 'ephemeral-storage';
+
+export interface EnvironmentOptions {
+  config: ExecutionConfig;
+  family: RuntimeFamily;
+  tmpRoot: string;
+  logSink: LogSink;
+  maxLogBytes: number;
+  /** Called once, when the worker is gone (for whatever reason). */
+  onStopped(env: ExecutionEnvironment, reason: StopReason): void;
+}
+
+type Ending =
+  | RuntimeResult
+  | { kind: 'timeout' }
+  | { kind: 'out-of-memory' }
+  | { kind: 'exit'; code: number | null; signal: NodeJS.Signals | null }
+  | { kind: 'init-error'; body: Buffer; errorType?: string };
+
+type InitResult = { ok: true } | { ok: false; ending: Ending };
+
+export class ExecutionEnvironment {
+  readonly id = randomBytes(16).toString('hex');
+  readonly logStreamName: string;
+  readonly config: ExecutionConfig;
+  private readonly output: WorkerOutput;
+  private readonly api: RuntimeApiServer;
+  private readonly tmpDir: string;
+  private child: ChildProcess | undefined;
+  private spawnedAt = 0;
+  private initDurationMs = 0;
+  private readonly initResult: Promise<InitResult>;
+  private resolveInit: (r: InitResult) => void = () => undefined;
+  private settle: ((ending: Ending) => void) | undefined;
+  private stopReason: StopReason | undefined;
+  private readonly exited: Promise<void>;
+  private markExited: () => void = () => undefined;
+  private hasExited = false;
+  private closed: Promise<void> = Promise.resolve();
+  private cold = true;
+  private peakRssBytes = 0;
+  private lastHousekeeping = 0;
+  private housekeepingRunning = false;
+  private sampling = false;
+  private recycleAfterInvocation: StopReason | undefined;
+  busy = false;
+
+  constructor(private readonly options: EnvironmentOptions) {
+    this.config = options.config;
+    this.exited = new Promise((resolve) => (this.markExited = resolve));
+    this.initResult = new Promise((resolve) => (this.resolveInit = resolve));
+    this.logStreamName = newLogStreamName(options.config.version);
+    this.tmpDir = path.join(options.tmpRoot, this.id);
+    const { logGroupName } = options.config;
+    this.output = new WorkerOutput(
+      (events) => options.logSink.write(logGroupName, this.logStreamName, events),
+      options.maxLogBytes,
+    );
+    this.api = new RuntimeApiServer({
+      onFirstNext: () => {
+        this.initDurationMs = performance.now() - this.spawnedAt;
+        this.resolveInit({ ok: true });
+      },
+      onInitError: (body, errorType) =>
+        this.resolveInit({ ok: false, ending: { kind: 'init-error', body, errorType } }),
+      onResult: (_requestId, result) => this.settle?.(result),
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get stopped(): boolean {
+    return this.stopReason !== undefined;
+  }
+
+  /** Starts the worker; initialisation goes on in the background until the first invoke. */
+  async start(executables: Executables): Promise<void> {
+    const runtimeApi = await this.api.listen();
+    await mkdir(this.tmpDir, { recursive: true });
+    if (this.stopped) return; // stopped while starting: onExit has cleaned up already
+    const { command, args, runtimeDir } = launchSpec(this.options.family, this.config, executables);
+    const env = lambdaEnvironment(this.config, this.options.family, {
+      runtimeApi,
+      logStreamName: this.logStreamName,
+      tmpDir: this.tmpDir,
+      runtimeDir,
+    });
+    this.spawnedAt = performance.now();
+    // detached: the worker leads its own process group, so a kill of -pid takes its children.
+    const child = spawn(command, args, {
+      cwd: this.config.codeDir,
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    child.stdout!.on('data', (chunk: Buffer) => this.output.feed(chunk));
+    child.stderr!.on('data', (chunk: Buffer) => this.output.feed(chunk));
+    this.closed = new Promise((resolve) => child.once('close', () => resolve()));
+    child.once('error', (err) => {
+      this.output.platform(`Error: could not start the runtime ${command}: ${err.message}`);
+      this.onExit(127, null);
+    });
+    child.once('exit', (code, signal) => this.onExit(code, signal));
+    const initTimer = setTimeout(() => {
+      this.resolveInit({ ok: false, ending: { kind: 'timeout' } });
+      this.kill('timeout');
+    }, INIT_LIMIT_MS);
+    void this.initResult.then(() => clearTimeout(initTimer));
+  }
+
+  async invoke(request: InvocationRequest): Promise<InvocationOutcome> {
+    this.busy = true;
+    const { requestId } = request;
+    const coldStart = this.cold;
+    this.cold = false;
+    let log: RequestLog;
+    let initDurationMs: number | undefined;
+    if (coldStart) {
+      const init = await this.initResult;
+      initDurationMs = this.initDurationMs || performance.now() - this.spawnedAt;
+      log = this.output.current; // the init output leads the first request's log
+      if (!init.ok) return this.finishFailedInit(request, log, init.ending, initDurationMs);
+      await this.sampleMemory();
+    } else {
+      log = this.output.begin();
+    }
+    this.output.platform(startLine(requestId, this.config.version), log);
+
+    const timeoutMs = this.config.timeoutSec * 1000;
+    const ending = new Promise<Ending>((resolve) => (this.settle = resolve));
+    const timer = setTimeout(() => this.kill('timeout'), timeoutMs);
+    const sampler = setInterval(() => void this.sampleMemory(), MEMORY_SAMPLE_MS);
+    const startedAt = performance.now();
+    this.api.dispatch({
+      requestId,
+      payload: request.payload,
+      deadlineMs: Date.now() + timeoutMs,
+      invokedFunctionArn: this.config.functionArn,
+      traceId: traceId(),
+      clientContext: request.clientContext,
+    });
+    const result = await ending;
+    const durationMs = result.kind === 'timeout' ? timeoutMs : performance.now() - startedAt;
+    clearTimeout(timer);
+    clearInterval(sampler);
+    this.settle = undefined;
+    await this.drainOutput(result);
+    return this.finish(request, log, result, durationMs, coldStart ? initDurationMs : undefined);
+  }
+
+  /** Kills the worker's process group and waits for it to be gone. */
+  async stop(reason: StopReason): Promise<void> {
+    if (!this.child) {
+      // Never spawned (the engine stopped while it was starting).
+      this.stopReason ??= reason;
+      this.onExit(null, null);
+    }
+    this.kill(reason);
+    await this.exited;
+  }
+
+  private kill(reason: StopReason): void {
+    this.stopReason ??= reason;
+    if (reason === 'timeout') this.settle?.({ kind: 'timeout' });
+    if (reason === 'out-of-memory') this.settle?.({ kind: 'out-of-memory' });
+    const pid = this.child?.pid;
+    if (pid !== undefined && this.child!.exitCode === null && this.child!.signalCode === null) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // Already gone: the exit handler does the rest.
+      }
+    }
+  }
+
+  private onExit(code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.hasExited) return;
+    this.hasExited = true;
+    if (this.stopReason === undefined) this.stopReason = 'exit';
+    // The group may outlive its leader (a handler's own children): take it down too.
+    try {
+      if (this.child?.pid !== undefined) process.kill(-this.child.pid, 'SIGKILL');
+    } catch {
+      // No process left in the group.
+    }
+    this.resolveInit({ ok: false, ending: { kind: 'exit', code, signal } });
+    this.settle?.({ kind: 'exit', code, signal });
+    void this.api.close();
+    void rm(this.tmpDir, { recursive: true, force: true });
+    this.options.onStopped(this, this.stopReason);
+    this.markExited();
+  }
+
+  /** Resolves once the worker is gone. */
+  whenExited(): Promise<void> {
+    return this.exited;
+  }
+
+  private async sampleMemory(): Promise<void> {
+    const pid = this.child?.pid;
+    if (pid === undefined || this.sampling || this.stopped) return;
+    this.sampling = true;
+    try {
+      const rss = await processTreeRssBytes(pid);
+      this.peakRssBytes = Math.max(this.peakRssBytes, rss);
+      if (rss > this.config.memorySizeMB * MB && !this.stopped) this.kill('out-of-memory');
+    } finally {
+      this.sampling = false;
+    }
+  }
+
+  /** Lets output the worker wrote before its result reach the log. */
+  private async drainOutput(result: Ending): Promise<void> {
+    if (result.kind === 'response' || result.kind === 'error' || result.kind === 'too-large') {
+      // Output written before the HTTP request is already in the pipe; one turn of the event
+      // loop reads whatever arrived in the same poll as the result.
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+      return;
+    }
+    await Promise.race([
+      this.closed,
+      new Promise((resolve) => setTimeout(resolve, PIPE_CLOSE_GRACE_MS).unref()),
+    ]);
+    this.output.flush();
+  }
+
+  private finish(
+    request: InvocationRequest,
+    log: RequestLog,
+    result: Ending,
+    durationMs: number,
+    initDurationMs: number | undefined,
+  ): InvocationOutcome {
+    const { requestId } = request;
+    let payload: Buffer;
+    let functionError: InvocationOutcome['functionError'];
+    let status: ReportFields['status'];
+    const platformError = (doc: ErrorDocument, lines: string[]): void => {
+      payload = encodeDocument(doc);
+      functionError = 'Unhandled';
+      for (const line of lines) this.output.platform(line, log);
+    };
+    switch (result.kind) {
+      case 'response':
+        payload = result.body;
+        break;
+      case 'error':
+        payload = result.body;
+        functionError = 'Unhandled';
+        break;
+      case 'too-large':
+        platformError(responseTooLargeError(result.bytes), []);
+        status = { status: 'error', errorType: 'Function.ResponseSizeTooLarge' };
+        break;
+      case 'timeout':
+        platformError(timeoutError(requestId, this.config.timeoutSec), [
+          `${new Date().toISOString()} ${requestId} ${timeoutText(this.config.timeoutSec)}`,
+        ]);
+        status = { status: 'timeout' };
+        break;
+      case 'out-of-memory': {
+        const doc = outOfMemoryError(requestId);
+        platformError(doc, [doc.errorMessage, doc.errorType]);
+        status = { status: 'error', errorType: doc.errorType };
+        this.peakRssBytes = Math.max(this.peakRssBytes, this.config.memorySizeMB * MB);
+        break;
+      }
+      case 'exit':
+      case 'init-error': {
+        const doc = exitError(
+          requestId,
+          exitReason(
+            result.kind === 'exit' ? result.code : null,
+            result.kind === 'exit' ? result.signal : null,
+          ),
+        );
+        platformError(doc, [doc.errorMessage, doc.errorType]);
+        status = { status: 'error', errorType: doc.errorType };
+        break;
+      }
+    }
+    if (log.dropped > 0) {
+      this.output.platform(
+        `[flourish] ${log.dropped} bytes of output were dropped: the local cloud keeps ${this.options.maxLogBytes} bytes of log per request.`,
+        log,
+      );
+    }
+    const report = {
+      durationMs,
+      billedDurationMs: billedMs(
+        durationMs + (this.options.family === 'provided' ? (initDurationMs ?? 0) : 0),
+      ),
+      memorySizeMB: this.config.memorySizeMB,
+      maxMemoryUsedMB: Math.min(
+        this.config.memorySizeMB,
+        Math.max(1, Math.ceil(this.peakRssBytes / MB)),
+      ),
+      ...(initDurationMs !== undefined ? { initDurationMs } : {}),
+    };
+    this.output.platform(endLine(requestId), log);
+    this.output.platform(reportLine(requestId, { ...report, status }), log);
+    this.output.begin();
+    this.afterInvocation();
+    return {
+      requestId,
+      payload: payload!,
+      ...(functionError ? { functionError } : {}),
+      log: log.text(),
+      report,
+      coldStart: initDurationMs !== undefined,
+      logStreamName: this.logStreamName,
+    };
+  }
+
+  private finishFailedInit(
+    request: InvocationRequest,
+    log: RequestLog,
+    ending: Ending,
+    initDurationMs: number,
+  ): Promise<InvocationOutcome> {
+    const { requestId } = request;
+    const failed = async (): Promise<InvocationOutcome> => {
+      if (ending.kind !== 'init-error') {
+        this.kill(ending.kind === 'timeout' ? 'timeout' : 'exit');
+        await this.drainOutput(ending);
+        this.output.platform(startLine(requestId, this.config.version), log);
+        return this.finish(request, log, ending, 0, initDurationMs);
+      }
+      this.kill('init-error');
+      await this.drainOutput(ending);
+      const errorType = ending.errorType ?? parseErrorType(ending.body) ?? 'Runtime.Unknown';
+      this.output.platform(
+        `INIT_REPORT Init Duration: ${initDurationMs.toFixed(2)} ms\tPhase: init\tStatus: error\tError Type: ${errorType}`,
+        log,
+      );
+      this.output.platform(startLine(requestId, this.config.version), log);
+      this.output.platform(endLine(requestId), log);
+      const report = {
+        durationMs: 0,
+        billedDurationMs: billedMs(initDurationMs),
+        memorySizeMB: this.config.memorySizeMB,
+        maxMemoryUsedMB: Math.max(1, Math.ceil(this.peakRssBytes / MB)),
+        initDurationMs,
+      };
+      this.output.platform(
+        reportLine(requestId, { ...report, status: { status: 'error', errorType } }),
+        log,
+      );
+      return {
+        requestId,
+        payload:
+          ending.body.length > 0
+            ? ending.body
+            : encodeDocument({ errorType, errorMessage: 'Initialisation failed' }),
+        functionError: 'Unhandled',
+        log: log.text(),
+        report,
+        coldStart: true,
+        logStreamName: this.logStreamName,
+      };
+    };
+    return failed();
+  }
+
+  /** After a result: the next invocation can come; memory and /tmp are checked meanwhile. */
+  private afterInvocation(): void {
+    this.busy = false;
+    if (this.recycleAfterInvocation) return this.kill(this.recycleAfterInvocation);
+    const now = performance.now();
+    if (this.housekeepingRunning || now - this.lastHousekeeping < HOUSEKEEPING_MS || this.stopped)
+      return;
+    this.lastHousekeeping = now;
+    this.housekeepingRunning = true;
+    void this.housekeeping().finally(() => (this.housekeepingRunning = false));
+  }
+
+  private async housekeeping(): Promise<void> {
+    const [tmpBytes] = await Promise.all([directoryBytes(this.tmpDir), this.sampleMemory()]);
+    const limit = this.config.ephemeralStorageMB * MB;
+    if (tmpBytes > limit && !this.stopped) {
+      this.output.platform(
+        `[flourish] /tmp holds ${Math.ceil(tmpBytes / MB)} MB, over the function's ephemeral storage of ${this.config.ephemeralStorageMB} MB: this execution environment is stopped and the next invocation starts a fresh one.`,
+      );
+      if (this.busy) this.recycleAfterInvocation = 'ephemeral-storage';
+      else this.kill('ephemeral-storage');
+    }
+  }
+}
+
+function parseErrorType(body: Buffer): string | undefined {
+  try {
+    const doc = JSON.parse(body.toString('utf8')) as { errorType?: unknown };
+    return typeof doc.errorType === 'string' ? doc.errorType : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An X-Ray trace header, as Lambda passes one to every invocation. */
+function traceId(): string {
+  const epoch = Math.floor(Date.now() / 1000)
+    .toString(16)
+    .padStart(8, '0');
+  const bytes = randomBytes(20).toString('hex');
+  return `Root=1-${epoch}-${bytes.slice(0, 24)};Parent=${bytes.slice(24, 40)};Sampled=0`;
+}

@@ -1,0 +1,52 @@
+// Memory of a worker's whole process tree, read from /proc: the sum of the resident set of the
+// worker and every descendant, which is what Lambda's "Max Memory Used" measures.
+import { readFile, readdir } from 'node:fs/promises';
+
+async function childrenOf(pid: number): Promise<number[]> {
+  // A child is listed under the thread that forked it, so every thread is read.
+  let tasks: string[];
+  try {
+    tasks = await readdir(`/proc/${pid}/task`);
+  } catch {
+    return [];
+  }
+  const lists = await Promise.all(
+    tasks.map((tid) => readFile(`/proc/${pid}/task/${tid}/children`, 'utf8').catch(() => '')),
+  );
+  const pids: number[] = [];
+  for (const list of lists) {
+    for (const part of list.split(' ')) if (part) pids.push(Number(part));
+  }
+  return pids;
+}
+
+async function rssBytes(pid: number): Promise<number> {
+  try {
+    // VmRSS is in kB whatever the page size of the machine.
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const match = /VmRSS:\s+(\d+) kB/.exec(status);
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Resident bytes of `rootPid` and all its descendants; 0 once the process is gone. */
+export async function processTreeRssBytes(rootPid: number): Promise<number> {
+  let total = 0;
+  let frontier = [rootPid];
+  const seen = new Set<number>();
+  while (frontier.length > 0) {
+    const fresh = frontier.filter((p) => !seen.has(p));
+    fresh.forEach((p) => seen.add(p));
+    const [sizes, kids] = await Promise.all([
+      Promise.all(fresh.map(rssBytes)),
+      Promise.all(fresh.map(childrenOf)),
+    ]);
+    total += sizes.reduce((a, b) => a + b, 0);
+    frontier = kids.flat();
+  }
+  return total;
+}
+
+export const MB = 1024 * 1024;

@@ -1,0 +1,114 @@
+// How an execution environment's worker process is started: which program runs the runtime,
+// and the environment variables Lambda sets for it.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { ExecutionConfig } from './contract';
+
+export type RuntimeFamily = 'node' | 'python' | 'provided';
+
+export function runtimeFamily(runtime: string): RuntimeFamily | undefined {
+  if (runtime.startsWith('nodejs')) return 'node';
+  if (runtime.startsWith('python3')) return 'python';
+  if (runtime === 'provided' || runtime.startsWith('provided.')) return 'provided';
+  return undefined;
+}
+
+/**
+ * The folder holding the runtime bootstraps: `src/core/local/runtimes` when running from the
+ * source (tests), `dist/runtimes` next to the bundle when built.
+ */
+export function findRuntimesDir(): string {
+  const candidates = [
+    path.resolve(__dirname, '../runtimes'),
+    path.resolve(__dirname, 'runtimes'),
+    path.resolve(__dirname, '../dist/runtimes'),
+  ];
+  const found = candidates.find((dir) => existsSync(path.join(dir, 'node', 'bootstrap.mjs')));
+  if (!found) {
+    throw new Error(
+      `The local cloud's runtime bootstraps were not found (looked in ${candidates.join(', ')}). ` +
+        'Rebuild with `npm run build`, which copies them to dist/runtimes.',
+    );
+  }
+  return found;
+}
+
+export interface Executables {
+  node: string;
+  python: string;
+  runtimesDir: string;
+}
+
+export interface LaunchSpec {
+  command: string;
+  args: string[];
+  runtimeDir: string;
+}
+
+export function launchSpec(
+  family: RuntimeFamily,
+  config: ExecutionConfig,
+  exe: Executables,
+): LaunchSpec {
+  switch (family) {
+    case 'node': {
+      const runtimeDir = path.join(exe.runtimesDir, 'node');
+      return { command: exe.node, args: [path.join(runtimeDir, 'bootstrap.mjs')], runtimeDir };
+    }
+    case 'python': {
+      const runtimeDir = path.join(exe.runtimesDir, 'python');
+      // -u: unbuffered, so print() output reaches the log before the response is posted.
+      return {
+        command: exe.python,
+        args: ['-u', path.join(runtimeDir, 'bootstrap.py')],
+        runtimeDir,
+      };
+    }
+    case 'provided':
+      return {
+        command: path.join(config.codeDir, 'bootstrap'),
+        args: [],
+        runtimeDir: config.codeDir,
+      };
+  }
+}
+
+export interface LambdaVariables {
+  runtimeApi: string;
+  logStreamName: string;
+  tmpDir: string;
+  runtimeDir: string;
+}
+
+/** The variables Lambda sets, with the function's own on top (reserved names win, as in Lambda). */
+export function lambdaEnvironment(
+  config: ExecutionConfig,
+  family: RuntimeFamily,
+  vars: LambdaVariables,
+): NodeJS.ProcessEnv {
+  const reserved: Record<string, string> = {
+    AWS_LAMBDA_FUNCTION_NAME: config.functionName,
+    AWS_LAMBDA_FUNCTION_VERSION: config.version,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(config.memorySizeMB),
+    AWS_LAMBDA_LOG_GROUP_NAME: config.logGroupName,
+    AWS_LAMBDA_LOG_STREAM_NAME: vars.logStreamName,
+    AWS_LAMBDA_RUNTIME_API: vars.runtimeApi,
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+    AWS_REGION: config.region,
+    AWS_DEFAULT_REGION: config.region,
+    _HANDLER: config.handler,
+    LAMBDA_TASK_ROOT: config.codeDir,
+    LAMBDA_RUNTIME_DIR: vars.runtimeDir,
+    TZ: ':UTC',
+    TMPDIR: vars.tmpDir,
+  };
+  if (family !== 'provided') reserved.AWS_EXECUTION_ENV = `AWS_Lambda_${config.runtime}`;
+  const defaults: Record<string, string> = {
+    LANG: 'en_US.UTF-8',
+    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    LD_LIBRARY_PATH: `${config.codeDir}/lib:/opt/lib`,
+  };
+  if (family === 'node') defaults.NODE_PATH = path.join(config.codeDir, 'node_modules');
+  if (family === 'python') defaults.PYTHONPATH = config.codeDir;
+  return { ...defaults, ...config.environment, ...reserved };
+}
