@@ -1,0 +1,182 @@
+// parseManifest: text in, document + problems + resolved manifest out. Synchronous, never
+// throws, bounded for any input; everything that needs no file system happens here.
+import { LineCounter, isMap, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
+import { Locator, type KeyPath, type Part } from './locate';
+import { ProblemSink } from './problems';
+import { Resolver, type ResolvedFunction } from './resolve';
+import { isoDay } from './runtimes';
+import { rootSchema } from './schema';
+import {
+  checkResolved,
+  checkRouteConflicts,
+  checkSettings,
+  checkStageReferences,
+  settingsMaps,
+  type SemanticContext,
+} from './semantics';
+import { validateNode } from './structure';
+import type { Manifest, Problem, Range } from './types';
+import { AliasBudget, Positions } from './yaml-nodes';
+
+export interface ParseOptions {
+  /** Path of flourish.yaml (made absolute); its folder is the project root. */
+  file: string;
+  /** Stage to resolve; default: the manifest's `stage`, else `dev`. */
+  stage?: string;
+  /** The day runtime retirement is judged on; default: today. */
+  now?: Date;
+}
+
+export interface ManifestDocument {
+  document: Document.Parsed;
+  lineCounter: LineCounter;
+  problems: Problem[];
+  /** The manifest resolved for the stage; undefined when errors make it unusable. */
+  manifest?: Manifest;
+  rangeOf(path: (string | number)[], part?: 'key' | 'value'): Range | undefined;
+  pathAt(offset: number): { path: (string | number)[]; part: 'key' | 'value' } | undefined;
+}
+
+/** Larger manifests are refused rather than risk stalling an editor (5 MB parses for seconds). */
+export const MAX_MANIFEST_CHARS = 2_000_000;
+
+/** What checkManifest needs from a parse, kept off the public object. */
+export interface ParseDetails {
+  functions: ResolvedFunction[];
+  sink: ProblemSink;
+}
+const details = new WeakMap<ManifestDocument, ParseDetails>();
+export function parseDetails(doc: ManifestDocument): ParseDetails | undefined {
+  return details.get(doc);
+}
+
+export function parseManifest(text: string, options: ParseOptions): ManifestDocument {
+  try {
+    return parse(String(text), options);
+  } catch (err) {
+    // A bug of ours must not take the editor down: report it as a problem instead.
+    const lineCounter = new LineCounter();
+    const document = parseDocument('', { lineCounter });
+    const problem: Problem = {
+      code: 'internal-error',
+      severity: 'error',
+      message: `Flourish could not check this manifest (${err instanceof Error ? err.message : String(err)}). Please report it with the file attached.`,
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      path: [],
+    };
+    return {
+      document,
+      lineCounter,
+      problems: [problem],
+      rangeOf: () => undefined,
+      pathAt: () => undefined,
+    };
+  }
+}
+
+function parse(text: string, options: ParseOptions): ManifestDocument {
+  const lineCounter = new LineCounter();
+  const tooLarge = text.length > MAX_MANIFEST_CHARS;
+  const document = parseDocument(tooLarge ? '' : text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    merge: true,
+    keepSourceTokens: false,
+  });
+  const positions = new Positions(lineCounter);
+  const sink = new ProblemSink(positions);
+  const root = document.contents as Node | null;
+  const aliases = new AliasBudget(root);
+  const locator = new Locator(text, document, lineCounter, aliases);
+  const result: ManifestDocument = {
+    document,
+    lineCounter,
+    problems: sink.problems,
+    rangeOf: (path: KeyPath, part?: Part) => locator.rangeOf(path, part),
+    pathAt: (offset: number) => locator.pathAt(offset),
+  };
+  details.set(result, { functions: [], sink });
+
+  if (tooLarge) {
+    sink.add(
+      'manifest-too-large',
+      'error',
+      `The manifest is ${(text.length / 1e6).toFixed(1)} million characters long; Flourish checks manifests up to ${MAX_MANIFEST_CHARS / 1e6} million. Split the service into several manifests.`,
+      positions.range(0, 0),
+      [],
+    );
+    return result;
+  }
+  let syntaxErrors = 0;
+  for (const e of document.errors) {
+    syntaxErrors++;
+    const [start, end] = e.pos;
+    const range = positions.range(start, end);
+    if (e.code === 'DUPLICATE_KEY') {
+      const key = text.slice(start, end).replace(/:\s*$/, '').trim();
+      sink.add(
+        'duplicate-key',
+        'error',
+        `Duplicate key${key ? ` '${key.slice(0, 60)}'` : ''}: each key may appear once in a map. Remove or rename one of them.`,
+        range,
+        [],
+      );
+    } else {
+      sink.add('yaml-syntax', 'error', `YAML syntax error: ${e.message}`, range, []);
+    }
+  }
+  for (const w of document.warnings) {
+    sink.add('yaml-warning', 'warning', w.message, positions.range(w.pos[0], w.pos[1]), []);
+  }
+
+  if (!isMap(root)) {
+    if (root === null || (root as { value?: unknown }).value === null) {
+      if (syntaxErrors === 0) {
+        sink.add(
+          'manifest-empty',
+          'error',
+          'The manifest is empty: declare at least `service:` and `functions:`.',
+          positions.range(0, 0),
+          [],
+        );
+      }
+    } else {
+      sink.add(
+        'wrong-type',
+        'error',
+        'The manifest must be a map of keys (service, provider, functions, ...), not a single value or a list.',
+        root,
+        [],
+      );
+    }
+    return result;
+  }
+
+  validateNode(root, rootSchema(), [], null, { sink, aliases });
+  const resolver = new Resolver(document, root as YAMLMap, aliases);
+  const ctx: SemanticContext = { sink, aliases, today: isoDay(options.now ?? new Date()) };
+  for (const { map, path } of settingsMaps(resolver, root as YAMLMap, aliases))
+    checkSettings(map, path, ctx);
+  checkStageReferences(resolver, ctx);
+
+  const chosen = options.stage ?? resolver.defaultStage();
+  const stages = new Set([
+    resolver.defaultStage(),
+    ...resolver.declaredStages().map((s) => s.key),
+    chosen,
+  ]);
+  const service = resolver.service();
+  let resolvedChosen: ReturnType<Resolver['resolve']> | undefined;
+  for (const stage of stages) {
+    const r = resolver.resolve(stage, options.file);
+    if (stage === chosen) resolvedChosen = r;
+    for (const fn of r.functions) checkResolved(fn, service, stage, ctx);
+  }
+  if (resolvedChosen) {
+    checkRouteConflicts(resolvedChosen.functions, ctx);
+    details.set(result, { functions: resolvedChosen.functions, sink });
+    if (syntaxErrors === 0 && service !== undefined) result.manifest = resolvedChosen.manifest;
+  }
+  return result;
+}

@@ -1,0 +1,320 @@
+// Merges Lambda's defaults, `defaults`, the stage's overrides and each function's own settings
+// into the resolved `Manifest` for one stage, remembering where each value came from so later
+// checks can point at it.
+import * as path from 'node:path';
+import { isMap, isSeq, type Document, type Node, type YAMLMap } from 'yaml';
+import { DEFAULT_REGION, DEFAULT_STAGE, LAMBDA_DEFAULTS, deployedName } from './limits';
+import type { Path } from './problems';
+import type {
+  Architecture,
+  BuildSpec,
+  FunctionEvent,
+  FunctionSpec,
+  HttpMethod,
+  Manifest,
+  PackageSpec,
+  ProviderConfig,
+} from './types';
+import { AliasBudget, entriesOf, findEntry, scalarOf, stringOf, type Entry } from './yaml-nodes';
+
+export interface Origin {
+  /** The value node (null when written without a value). */
+  node: Node | null;
+  keyNode: Node;
+  path: Path;
+}
+
+export interface ResolvedFunction {
+  spec: FunctionSpec;
+  keyNode: Node;
+  /** Where each field's winning value was written. */
+  origins: Partial<Record<keyof FunctionSpec, Origin>>;
+}
+
+export interface Resolution {
+  manifest: Manifest;
+  functions: ResolvedFunction[];
+}
+
+interface Layer {
+  map: YAMLMap;
+  path: Path;
+}
+
+const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ANY']);
+
+export class Resolver {
+  private readonly top: Map<string, Entry>;
+  readonly functionEntries: Entry[];
+
+  constructor(
+    private readonly doc: Document.Parsed,
+    root: YAMLMap,
+    private readonly aliases: AliasBudget,
+  ) {
+    this.top = new Map(entriesOf(root, aliases).map((e) => [e.key, e]));
+    const fns = this.top.get('functions')?.value ?? null;
+    this.functionEntries = isMap(fns)
+      ? entriesOf(fns, aliases).filter((e) => !e.key.startsWith('x-'))
+      : [];
+  }
+
+  service(): string | undefined {
+    return stringOf(this.top.get('service')?.value ?? null);
+  }
+
+  defaultStage(): string {
+    return stringOf(this.top.get('stage')?.value ?? null) ?? DEFAULT_STAGE;
+  }
+
+  /** Stage names declared under `stages:`. */
+  declaredStages(): Entry[] {
+    const stages = this.top.get('stages')?.value ?? null;
+    return isMap(stages)
+      ? entriesOf(stages, this.aliases).filter((e) => !e.key.startsWith('x-'))
+      : [];
+  }
+
+  private mapAt(entry: Entry | undefined): YAMLMap | undefined {
+    return entry && isMap(entry.value) ? entry.value : undefined;
+  }
+
+  resolve(stage: string, file: string): Resolution {
+    const stageMap = this.mapAt(this.declaredStages().find((e) => e.key === stage));
+    const stagePath: Path = ['stages', stage];
+    const provider = this.provider(stageMap, stagePath);
+    const defaultLayers: Layer[] = [];
+    const defaults = this.mapAt(this.top.get('defaults'));
+    if (defaults) defaultLayers.push({ map: defaults, path: ['defaults'] });
+    const stageDefaults = stageMap
+      ? this.mapAt(findEntry(stageMap, 'defaults', this.aliases))
+      : undefined;
+    if (stageDefaults) defaultLayers.push({ map: stageDefaults, path: [...stagePath, 'defaults'] });
+    const stageFunctions = stageMap
+      ? this.mapAt(findEntry(stageMap, 'functions', this.aliases))
+      : undefined;
+    const overrides = new Map<string, YAMLMap>();
+    if (stageFunctions) {
+      for (const e of entriesOf(stageFunctions, this.aliases))
+        if (isMap(e.value)) overrides.set(e.key, e.value);
+    }
+    const service = this.service() ?? '';
+    const functions: ResolvedFunction[] = [];
+    for (const fe of this.functionEntries) {
+      const layers = defaultLayers.slice();
+      if (isMap(fe.value)) layers.push({ map: fe.value, path: ['functions', fe.key] });
+      const override = overrides.get(fe.key);
+      if (override) layers.push({ map: override, path: [...stagePath, 'functions', fe.key] });
+      functions.push(this.function(fe, layers, service, stage, provider));
+    }
+    const abs = path.resolve(file);
+    return {
+      manifest: {
+        service,
+        stage,
+        provider,
+        functions: functions.map((f) => f.spec),
+        root: path.dirname(abs),
+        file: abs,
+      },
+      functions,
+    };
+  }
+
+  private provider(stageMap: YAMLMap | undefined, stagePath: Path): ProviderConfig {
+    const layers: YAMLMap[] = [];
+    const base = this.mapAt(this.top.get('provider'));
+    if (base) layers.push(base);
+    const over = stageMap ? this.mapAt(findEntry(stageMap, 'provider', this.aliases)) : undefined;
+    if (over) layers.push(over);
+    void stagePath;
+    const pick = (key: string): string | undefined => {
+      let v: string | undefined;
+      for (const m of layers) v = stringOf(findEntry(m, key, this.aliases)?.value ?? null) ?? v;
+      return v;
+    };
+    const name = pick('name');
+    const config: ProviderConfig = {
+      name: name === 'aws' ? 'aws' : 'local',
+      region: pick('region') ?? DEFAULT_REGION,
+    };
+    const profile = pick('profile');
+    const endpoint = pick('endpoint');
+    const role = pick('role');
+    if (profile !== undefined) config.profile = profile;
+    if (endpoint !== undefined) config.endpoint = endpoint;
+    if (role !== undefined) config.role = role;
+    return config;
+  }
+
+  private function(
+    fe: Entry,
+    layers: Layer[],
+    service: string,
+    stage: string,
+    provider: ProviderConfig,
+  ): ResolvedFunction {
+    const origins: ResolvedFunction['origins'] = {};
+    const last = <T>(
+      field: keyof FunctionSpec,
+      read: (n: Node | null) => T | undefined,
+    ): T | undefined => {
+      let found: T | undefined;
+      for (const layer of layers) {
+        const e = findEntry(layer.map, field, this.aliases);
+        if (!e) continue;
+        const v = read(e.value);
+        if (v === undefined) continue;
+        found = v;
+        origins[field] = { node: e.value, keyNode: e.keyNode, path: [...layer.path, field] };
+      }
+      return found;
+    };
+    const int = (n: Node | null) => {
+      const v = scalarOf(n);
+      return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
+    };
+    const arch = (n: Node | null): Architecture | undefined => {
+      const v = scalarOf(n);
+      return v === 'x86_64' || v === 'arm64' ? v : undefined;
+    };
+    const spec: FunctionSpec = {
+      key: fe.key,
+      name: deployedName(service, stage, fe.key),
+      handler: last('handler', stringOf) ?? '',
+      runtime: last('runtime', stringOf) ?? '',
+      memory: last('memory', int) ?? LAMBDA_DEFAULTS.memory,
+      timeout: last('timeout', int) ?? LAMBDA_DEFAULTS.timeout,
+      architecture: last('architecture', arch) ?? LAMBDA_DEFAULTS.architecture,
+      environment: this.stringMap(layers, 'environment', origins),
+      ephemeralStorage: last('ephemeralStorage', int) ?? LAMBDA_DEFAULTS.ephemeralStorage,
+      tags: this.stringMap(layers, 'tags', origins),
+      package: this.package(layers),
+      events: last('events', (n) => this.events(n)) ?? [],
+    };
+    const description = last('description', stringOf);
+    if (description !== undefined) spec.description = description;
+    const role = last('role', stringOf) ?? provider.role;
+    if (role !== undefined) spec.role = role;
+    const build = last('build', buildOf);
+    if (build) spec.build = build;
+    return { spec, keyNode: fe.keyNode, origins };
+  }
+
+  /** `environment` and `tags` merge key by key across layers. */
+  private stringMap(
+    layers: Layer[],
+    field: 'environment' | 'tags',
+    origins: ResolvedFunction['origins'],
+  ): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const layer of layers) {
+      const e = findEntry(layer.map, field, this.aliases);
+      if (!e || !isMap(e.value)) continue;
+      origins[field] = { node: e.value, keyNode: e.keyNode, path: [...layer.path, field] };
+      for (const v of entriesOf(e.value, this.aliases)) {
+        const s = scalarOf(v.value);
+        if (typeof s === 'string' || typeof s === 'number' || typeof s === 'boolean')
+          out[v.key] = String(s);
+      }
+    }
+    return out;
+  }
+
+  private package(layers: Layer[]): PackageSpec {
+    const spec: PackageSpec = { include: [], exclude: [] };
+    for (const layer of layers) {
+      const e = findEntry(layer.map, 'package', this.aliases);
+      if (!e || !isMap(e.value)) continue;
+      for (const field of ['include', 'exclude'] as const) {
+        const list = findEntry(e.value, field, this.aliases)?.value ?? null;
+        if (isSeq(list))
+          spec[field] = list.items
+            .map((i) => scalarOf(i as Node))
+            .filter((s): s is string => typeof s === 'string');
+      }
+    }
+    return spec;
+  }
+
+  private events(node: Node | null): FunctionEvent[] | undefined {
+    if (!isSeq(node)) return undefined;
+    const out: FunctionEvent[] = [];
+    for (const item of node.items) {
+      if (!isMap(item)) continue;
+      const entries = entriesOf(item, this.aliases);
+      if (entries.length !== 1) continue;
+      const [e] = entries;
+      if (e.key === 'http') {
+        const http = httpOf(e.value, this.aliases);
+        if (http) out.push(http);
+      } else if (e.key === 'schedule') {
+        const s = this.scheduleOf(e.value);
+        if (s) out.push(s);
+      }
+    }
+    return out;
+  }
+
+  private scheduleOf(node: Node | null): FunctionEvent | undefined {
+    const text = stringOf(node);
+    if (text !== undefined) return { type: 'schedule', expression: text, enabled: true };
+    if (!isMap(node)) return undefined;
+    const expression = stringOf(findEntry(node, 'expression', this.aliases)?.value ?? null);
+    if (expression === undefined) return undefined;
+    const enabled = scalarOf(findEntry(node, 'enabled', this.aliases)?.value ?? null);
+    const event: FunctionEvent = { type: 'schedule', expression, enabled: enabled !== false };
+    const input = findEntry(node, 'input', this.aliases)?.value;
+    if (input) event.input = toPlain(input, this.doc);
+    return event;
+  }
+}
+
+/** Parses `GET /hello` or `{ method, path, auth, cors }`; undefined when it is not usable. */
+export function httpOf(node: Node | null, aliases: AliasBudget): FunctionEvent | undefined {
+  const text = stringOf(node);
+  if (text !== undefined) {
+    const m = /^(\S+)\s+(\/\S*)$/.exec(text.trim());
+    if (!m || !METHODS.has(m[1])) return undefined;
+    return { type: 'http', method: m[1] as HttpMethod, path: m[2], auth: 'NONE' };
+  }
+  if (!isMap(node)) return undefined;
+  const method = stringOf(findEntry(node, 'method', aliases)?.value ?? null);
+  const p = stringOf(findEntry(node, 'path', aliases)?.value ?? null);
+  if (!method || !METHODS.has(method) || !p?.startsWith('/')) return undefined;
+  const auth = stringOf(findEntry(node, 'auth', aliases)?.value ?? null);
+  const cors = scalarOf(findEntry(node, 'cors', aliases)?.value ?? null);
+  const event: FunctionEvent = {
+    type: 'http',
+    method: method as HttpMethod,
+    path: p,
+    auth: auth === 'AWS_IAM' ? 'AWS_IAM' : 'NONE',
+  };
+  if (typeof cors === 'boolean') event.cors = cors;
+  return event;
+}
+
+function buildOf(node: Node | null): BuildSpec | undefined {
+  const text = stringOf(node);
+  if (text !== undefined) return text ? { command: text, cwd: '.' } : undefined;
+  if (!isMap(node)) return undefined;
+  const get = (k: string) => {
+    for (const item of node.items)
+      if (scalarOf(item.key as Node) === k) return stringOf(item.value as Node);
+    return undefined;
+  };
+  const command = get('command');
+  if (!command) return undefined;
+  const spec: BuildSpec = { command, cwd: get('cwd') ?? '.' };
+  const output = get('output');
+  if (output !== undefined) spec.output = output;
+  return spec;
+}
+
+function toPlain(node: Node, doc: Document.Parsed): unknown {
+  try {
+    return node.toJS(doc, { maxAliasCount: 100 });
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,39 @@
+// "Did you mean" suggestions: the closest candidate by edit distance, if it is close enough.
+
+/** Levenshtein distance, giving up (returning `max + 1`) once it exceeds `max`. */
+export function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const v = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
+      row.push(v);
+      if (v < best) best = v;
+    }
+    if (best > max) return max + 1;
+    prev = row;
+  }
+  return prev[b.length];
+}
+
+/** The candidate closest to `input` (case-insensitively), or undefined if none is plausible. */
+export function closest(input: string, candidates: Iterable<string>): string | undefined {
+  if (input.length === 0 || input.length > 200) return undefined;
+  const lower = input.toLowerCase();
+  const max = Math.max(1, Math.min(3, Math.ceil(input.length / 3)));
+  let best: string | undefined;
+  let bestScore = max + 1;
+  for (const c of candidates) {
+    const cl = c.toLowerCase();
+    if (cl === lower) return c;
+    const d = editDistance(lower, cl, max);
+    if (d < bestScore) {
+      best = c;
+      bestScore = d;
+    }
+  }
+  return best;
+}
