@@ -196,7 +196,9 @@ export class ExecutionEnvironment {
       deadlineMs: Date.now() + timeoutMs,
       invokedFunctionArn: this.config.functionArn,
       traceId: traceId(),
-      clientContext: request.clientContext,
+      // The Invoke API takes it base64-encoded; the runtime receives the JSON itself.
+      clientContext:
+        request.clientContext && Buffer.from(request.clientContext, 'base64').toString('utf8'),
     });
     const result = await ending;
     const durationMs = result.kind === 'timeout' ? timeoutMs : performance.now() - startedAt;

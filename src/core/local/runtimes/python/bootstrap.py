@@ -1,0 +1,192 @@
+# Flourish's Python runtime for the local cloud. Standard library only, no build step: the
+# engine runs it with python3 and it speaks only the Lambda Runtime API at
+# AWS_LAMBDA_RUNTIME_API, as AWS's runtime interface client does in Lambda.
+import http.client
+import importlib
+import json
+import logging
+import os
+import sys
+import time
+import traceback
+
+API_PREFIX = "/2018-06-01/runtime"
+API_HOST, API_PORT = os.environ["AWS_LAMBDA_RUNTIME_API"].split(":")
+TASK_ROOT = os.environ.get("LAMBDA_TASK_ROOT", os.getcwd())
+HANDLER = os.environ.get("_HANDLER", "")
+
+current_request_id = None
+
+
+class RuntimeClient:
+    """One keep-alive connection: /next and /response never overlap."""
+
+    def __init__(self):
+        self.conn = http.client.HTTPConnection(API_HOST, int(API_PORT))
+
+    def request(self, method, path, body=None, headers=None):
+        for attempt in range(2):
+            try:
+                self.conn.request(method, API_PREFIX + path, body=body, headers=headers or {})
+                res = self.conn.getresponse()
+                return res.status, res.headers, res.read()
+            except (http.client.HTTPException, ConnectionError):
+                self.conn.close()
+                self.conn = http.client.HTTPConnection(API_HOST, int(API_PORT))
+                if attempt == 1:
+                    raise
+
+    def post_json(self, path, doc, error_type=None):
+        headers = {"Content-Type": "application/json"}
+        if error_type:
+            headers["Lambda-Runtime-Function-Error-Type"] = error_type
+        return self.request("POST", path, json.dumps(doc).encode("utf-8"), headers)
+
+
+class LambdaContext:
+    def __init__(self, headers):
+        self.aws_request_id = headers.get("Lambda-Runtime-Aws-Request-Id")
+        self.invoked_function_arn = headers.get("Lambda-Runtime-Invoked-Function-Arn")
+        self._deadline_ms = int(headers.get("Lambda-Runtime-Deadline-Ms", "0"))
+        self.function_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME")
+        self.function_version = os.environ.get("AWS_LAMBDA_FUNCTION_VERSION")
+        self.memory_limit_in_mb = os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
+        self.log_group_name = os.environ.get("AWS_LAMBDA_LOG_GROUP_NAME")
+        self.log_stream_name = os.environ.get("AWS_LAMBDA_LOG_STREAM_NAME")
+        client_context = headers.get("Lambda-Runtime-Client-Context")
+        self.client_context = json.loads(client_context) if client_context else None
+        identity = headers.get("Lambda-Runtime-Cognito-Identity")
+        self.identity = json.loads(identity) if identity else None
+
+    def get_remaining_time_in_millis(self):
+        return max(0, self._deadline_ms - int(time.time() * 1000))
+
+
+class LambdaLoggerHandler(logging.Handler):
+    """`[LEVEL]\\t<time>\\t<request id>\\t<message>`, one event per record, as Lambda logs."""
+
+    def emit(self, record):
+        try:
+            when = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+            message = self.format(record).replace("\n", "\r")
+            line = "[%s]\t%s.%03dZ\t%s\t%s\n" % (
+                record.levelname,
+                when,
+                int(record.msecs),
+                current_request_id,
+                message,
+            )
+            sys.stdout.write(line)
+            sys.stdout.flush()
+        except Exception:
+            self.handleError(record)
+
+
+def setup_logging():
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    handler = LambdaLoggerHandler()
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    root.addHandler(handler)
+
+
+def error_document(exc, error_type=None, message=None):
+    frames = traceback.extract_tb(exc.__traceback__)
+    return {
+        "errorMessage": message if message is not None else str(exc),
+        "errorType": error_type or type(exc).__name__,
+        "requestId": current_request_id or "",
+        "stackTrace": traceback.format_list(frames),
+    }
+
+
+def log_error(doc):
+    lines = ["[ERROR] %s: %s" % (doc["errorType"], doc["errorMessage"])]
+    if doc.get("stackTrace"):
+        lines.append("Traceback (most recent call last):")
+        lines.extend(frame.rstrip("\n") for frame in doc["stackTrace"])
+    sys.stdout.write("\r".join(lines).replace("\n", "\r") + "\n")
+    sys.stdout.flush()
+
+
+def load_handler():
+    """`path/to/module.function`, resolved from LAMBDA_TASK_ROOT as Lambda's runtime does."""
+    try:
+        module_path, function_name = HANDLER.rsplit(".", 1)
+    except ValueError as exc:
+        return None, error_document(
+            exc, "Runtime.MalformedHandlerName", "Bad handler '%s': not enough values to unpack" % HANDLER
+        )
+    module_name = module_path.replace("/", ".")
+    if TASK_ROOT not in sys.path:
+        sys.path.insert(0, TASK_ROOT)
+    try:
+        module = importlib.import_module(module_name)
+    except SyntaxError as exc:
+        return None, error_document(
+            exc, "Runtime.UserCodeSyntaxError", "Syntax error in module '%s': %s" % (module_name, exc)
+        )
+    except ImportError as exc:
+        return None, error_document(
+            exc, "Runtime.ImportModuleError", "Unable to import module '%s': %s" % (module_name, exc)
+        )
+    except Exception as exc:
+        return None, error_document(exc)
+    handler = getattr(module, function_name, None)
+    if handler is None or not callable(handler):
+        return None, {
+            "errorMessage": "Handler '%s' missing on module '%s'" % (function_name, module_name),
+            "errorType": "Runtime.HandlerNotFound",
+            "requestId": "",
+            "stackTrace": [],
+        }
+    return handler, None
+
+
+def main():
+    global current_request_id
+    setup_logging()
+    client = RuntimeClient()
+    handler, init_error = load_handler()
+    if init_error:
+        log_error(init_error)
+        client.post_json("/init/error", init_error, init_error["errorType"])
+        sys.exit(1)
+
+    while True:
+        _status, headers, body = client.request("GET", "/invocation/next")
+        request_id = headers.get("Lambda-Runtime-Aws-Request-Id")
+        current_request_id = request_id
+        trace_id = headers.get("Lambda-Runtime-Trace-Id")
+        if trace_id:
+            os.environ["_X_AMZN_TRACE_ID"] = trace_id
+        else:
+            os.environ.pop("_X_AMZN_TRACE_ID", None)
+        try:
+            event = json.loads(body) if body else None
+            result = handler(event, LambdaContext(headers))
+        except Exception as exc:
+            doc = error_document(exc)
+            log_error(doc)
+            client.post_json("/invocation/%s/error" % request_id, doc, doc["errorType"])
+            continue
+        try:
+            payload = json.dumps(result).encode("utf-8")
+        except (TypeError, ValueError) as exc:
+            doc = error_document(exc, "Runtime.MarshalError", "Unable to marshal response: %s" % exc)
+            log_error(doc)
+            sys.stdout.flush()
+            client.post_json("/invocation/%s/error" % request_id, doc, doc["errorType"])
+            continue
+        sys.stdout.flush()
+        client.request(
+            "POST",
+            "/invocation/%s/response" % request_id,
+            payload,
+            {"Content-Type": "application/json"},
+        )
+
+
+if __name__ == "__main__":
+    main()
