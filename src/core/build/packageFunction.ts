@@ -167,9 +167,9 @@ export async function packageFunction(
   };
 
   // With a previous zip to compare against, hash the changed files first: when their content
-  // is the same (a rebuild that rewrote identical output), the zip is kept as it is.
-  const missBytes = misses.reduce((sum, f) => sum + f.size, 0);
-  if (state && missBytes <= unzippedBytes / 4) {
+  // is the same (a rebuild that rewrote identical output), the zip is kept as it is. Hashing
+  // costs far less than deflating, and a cold package (no previous zip) hashes while zipping.
+  if (state) {
     progress('hash', `Checking ${misses.length} changed files of ${fn.key}`);
     for (const f of misses) {
       signal?.throwIfAborted();

@@ -47,7 +47,12 @@ export function runBuild(
       ),
     );
   }
-  const cwd = resolveInside(manifest.root, build.cwd || '.', `build.cwd of function "${fn.key}"`);
+  let cwd: string;
+  try {
+    cwd = resolveInside(manifest.root, build.cwd || '.', `build.cwd of function "${fn.key}"`);
+  } catch (err) {
+    return Promise.reject(err);
+  }
   const { signal, onOutput } = options;
   const tail: string[] = [];
   let log = '';
