@@ -59,6 +59,11 @@ await mkdir('dist', { recursive: true });
 if (existsSync('src/core/local/runtimes')) {
   await cp('src/core/local/runtimes', 'dist/runtimes', { recursive: true });
 }
+// Codicons for the panels, served from dist/webview under the webview CSP.
+await mkdir('dist/webview', { recursive: true });
+for (const file of ['codicon.css', 'codicon.ttf']) {
+  await cp(`node_modules/@vscode/codicons/dist/${file}`, `dist/webview/${file}`);
+}
 if (existsSync('src/core/manifest/flourish.schema.json')) {
   await cp('src/core/manifest/flourish.schema.json', 'dist/flourish.schema.json');
 }
