@@ -112,9 +112,11 @@ function parse(text: string, options: ParseOptions): ManifestDocument {
   for (const e of document.errors) {
     syntaxErrors++;
     const [start, end] = e.pos;
-    const range = positions.range(start, end);
     if (e.code === 'DUPLICATE_KEY') {
-      const key = text.slice(start, end).replace(/:\s*$/, '').trim();
+      // The parser marks one character; cover the whole key.
+      const key =
+        /^("[^"\n]*"|'[^'\n]*'|[^\n:]*?)\s*:/.exec(text.slice(start, start + 300))?.[1] ?? '';
+      const range = positions.range(start, start + Math.max(key.length, end - start));
       sink.add(
         'duplicate-key',
         'error',
@@ -123,6 +125,7 @@ function parse(text: string, options: ParseOptions): ManifestDocument {
         [],
       );
     } else {
+      const range = positions.range(start, end);
       sink.add('yaml-syntax', 'error', `YAML syntax error: ${e.message}`, range, []);
     }
   }

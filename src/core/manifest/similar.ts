@@ -26,14 +26,18 @@ export function closest(input: string, candidates: Iterable<string>): string | u
   const max = Math.max(1, Math.min(3, Math.ceil(input.length / 3)));
   let best: string | undefined;
   let bestScore = max + 1;
+  let prefixed: string | undefined;
   for (const c of candidates) {
     const cl = c.toLowerCase();
     if (cl === lower) return c;
+    // A candidate the input starts (`arm` for `arm64`) is a strong hint, even when far.
+    if (input.length >= 3 && cl.startsWith(lower) && (!prefixed || c.length < prefixed.length))
+      prefixed = c;
     const d = editDistance(lower, cl, max);
     if (d < bestScore) {
       best = c;
       bestScore = d;
     }
   }
-  return best;
+  return best ?? prefixed;
 }

@@ -94,19 +94,33 @@ export function deref(node: unknown, budget: AliasBudget): Node | null {
 export function entriesOf(map: YAMLMap, budget: AliasBudget): Entry[] {
   const cached = entryCache.get(map);
   if (cached) return cached;
+  // A map that merges itself (`a: &x { <<: *x }`) must not recurse forever.
+  if (inProgress.has(map)) return [];
+  inProgress.add(map);
+  try {
+    return collectEntries(map, budget);
+  } finally {
+    inProgress.delete(map);
+  }
+}
+
+const inProgress = new Set<YAMLMap>();
+
+function collectEntries(map: YAMLMap, budget: AliasBudget): Entry[] {
   const own: Entry[] = [];
   const merged: Entry[] = [];
   for (const pair of map.items as Pair<unknown, unknown>[]) {
     const keyNode = pair.key as Node | null;
     if (!isScalar(keyNode)) continue;
-    const key = keyNode.value === null ? '' : String(keyNode.value);
     const written = (pair.value as Node | null) ?? null;
-    if (key === '<<' && keyNode.source === '<<') {
+    // With `merge: true` the parser marks a plain `<<` key with a symbol value.
+    if (typeof keyNode.value === 'symbol') {
       for (const source of mergeSources(written, budget)) {
         for (const e of entriesOf(source, budget)) merged.push({ ...e, merged: true });
       }
       continue;
     }
+    const key = keyNode.value === null ? '' : String(keyNode.value);
     own.push({ key, keyNode, value: deref(written, budget), written, merged: false });
   }
   let result = own;
