@@ -1,0 +1,155 @@
+// startLocalCloud: the embedded, Lambda-compatible endpoint on loopback, with its state on disk.
+import { createHmac } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { LogSink } from './execution/contract';
+import { ExecutionEngine } from './execution';
+import { CodeLinks } from './http/code-links';
+import type { Credentials } from './http/sigv4';
+import { loadOrCreateCredentials, removeEndpointFile, writeEndpointFile } from './info';
+import { Invoker, type InvocationEngine } from './lambda/invoker';
+import { Lifecycle } from './lambda/lifecycle';
+import type { Identity } from './lambda/model';
+import { LogStore } from './logs/log-store';
+import { createRequestHandler } from './server';
+import { CodeStore } from './store/code-store';
+import { StateStore } from './store/state-store';
+
+export interface LocalCloudOptions {
+  stateDir: string;
+  /** 0 (the default) picks any free port. */
+  port?: number;
+  host?: '127.0.0.1';
+  region?: string;
+  /** Execution environments alive at once (the engine's cap; default 64). */
+  maxConcurrency?: number;
+  idleTimeoutMs?: number;
+  nodeExecutable?: string;
+  pythonExecutable?: string;
+  /** Least time a create or update stays Pending/InProgress (default 0: until unpacked). */
+  minTransitionMs?: number;
+  /** Milliseconds since the epoch; timestamps, signature freshness and link expiry use it. */
+  clock?: () => number;
+  /** Another engine with the same contract (a test double, or a remote runner). */
+  createEngine?: (logSink: LogSink) => InvocationEngine;
+  /** Unexpected internal errors (a request still gets a ServiceException). */
+  onError?: (error: unknown) => void;
+}
+
+export interface LocalCloud {
+  endpoint: string;
+  region: string;
+  credentials: Credentials;
+  stateDir: string;
+  /** Resolves when every queued Event invocation has run. */
+  drainAsync(): Promise<void>;
+  /** Stops the server, the engine and its workers, and writes what is pending. */
+  stop(): Promise<void>;
+}
+
+export const LOCAL_ACCOUNT_ID = '000000000000';
+
+export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  const stateDir = path.resolve(options.stateDir);
+  await fs.mkdir(stateDir, { recursive: true, mode: 0o700 });
+  const clock = options.clock ?? Date.now;
+  const onError = options.onError ?? ((error: unknown) => console.error('[local cloud]', error));
+  const identity: Identity = { region: options.region ?? 'us-east-1', accountId: LOCAL_ACCOUNT_ID };
+  const credentials = await loadOrCreateCredentials(stateDir);
+
+  const store = new StateStore(stateDir);
+  await store.load();
+  const code = new CodeStore(path.join(stateDir, 'code'));
+  await code.init();
+  const logs = new LogStore(path.join(stateDir, 'logs'), { clock, onError: (e) => onError(e) });
+  await logs.load();
+
+  const maxConcurrency = options.maxConcurrency ?? 64;
+  const engine =
+    options.createEngine?.(logs) ??
+    new ExecutionEngine({
+      logSink: logs,
+      maxConcurrency,
+      idleTimeoutMs: options.idleTimeoutMs,
+      nodeExecutable: options.nodeExecutable,
+      pythonExecutable: options.pythonExecutable,
+    });
+  const invoker = new Invoker(identity, engine, code, maxConcurrency);
+  const lifecycle = new Lifecycle(identity, store, code, clock, {
+    minTransitionMs: options.minTransitionMs ?? 0,
+    // Environments of the old code are not reused (their key changed); stop them promptly.
+    onSettled: (name, updated) => (updated ? invoker.retire(name) : undefined),
+  });
+  const codeLinks = new CodeLinks(
+    createHmac('sha256', credentials.secretAccessKey).update('code-links').digest('hex'),
+    clock,
+  );
+
+  let port = 0;
+  let endpoint = '';
+  const server = http.createServer(
+    { keepAliveTimeout: 65_000 },
+    createRequestHandler({
+      port: () => port,
+      credentials,
+      identity,
+      logs,
+      codeLinks,
+      clock,
+      onError,
+      lambda: {
+        identity,
+        store,
+        code,
+        lifecycle,
+        invoker,
+        clock,
+        codeLocation: (sha) => codeLinks.url(endpoint, sha),
+      },
+    }),
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  }).catch(async (error: NodeJS.ErrnoException) => {
+    await engine.shutdown();
+    throw new Error(
+      `The local cloud could not listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 0} (${error.code ?? error.message}); ${error.code === 'EADDRINUSE' ? 'another process uses that port: pick another or pass 0 for any free port' : 'check the host and port'}.`,
+      { cause: error },
+    );
+  });
+  port = (server.address() as AddressInfo).port;
+  endpoint = `http://127.0.0.1:${port}`;
+  lifecycle.resume();
+  await writeEndpointFile(stateDir, {
+    endpoint,
+    pid: process.pid,
+    region: identity.region,
+    credentials,
+  });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    endpoint,
+    region: identity.region,
+    credentials: { ...credentials },
+    stateDir,
+    drainAsync: () => invoker.whenDrained(),
+    stop: () =>
+      (stopping ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        await lifecycle.stop();
+        await invoker.stop();
+        await closed;
+        await logs.flush();
+        await store.idle();
+        await removeEndpointFile(stateDir);
+      })()),
+  };
+}

@@ -1,0 +1,167 @@
+// Runs invocations on the execution engine: resolves an alias's routing to one version, builds
+// the immutable ExecutionConfig, and queues asynchronous (Event) invocations, retrying them
+// when every environment is busy as Lambda retries throttled events.
+import { createHash, randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import {
+  ConcurrencyLimitError,
+  type ExecutionConfig,
+  type InvocationOutcome,
+  type InvocationRequest,
+} from '../execution/contract';
+import type { CodeStore } from '../store/code-store';
+import {
+  functionArn,
+  logGroupName,
+  pickVersioned,
+  type FunctionRecord,
+  type Identity,
+  type VersionRecord,
+} from './model';
+
+/** The execution engine as the API uses it (implemented in ../execution). */
+export interface InvocationEngine {
+  invoke(config: ExecutionConfig, request: InvocationRequest): Promise<InvocationOutcome>;
+  retire(functionName: string): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+interface QueuedEvent {
+  config: ExecutionConfig;
+  request: InvocationRequest;
+}
+
+export class Invoker {
+  private readonly queue: QueuedEvent[] = [];
+  private readonly slots = new EventEmitter();
+  private readonly stopping = new AbortController();
+  private running = 0;
+  private asyncRunning = 0;
+  private readonly drained = new Set<() => void>();
+
+  constructor(
+    private readonly identity: Identity,
+    private readonly engine: InvocationEngine,
+    private readonly code: CodeStore,
+    private readonly asyncConcurrency: number,
+  ) {
+    this.slots.setMaxListeners(0);
+  }
+
+  /** Picks the version an alias routes this invocation to (weights are shares of 0-1). */
+  route(
+    fn: FunctionRecord,
+    record: VersionRecord,
+    weights?: Record<string, number>,
+  ): VersionRecord {
+    if (!weights) return record;
+    let roll = Math.random();
+    for (const [version, weight] of Object.entries(weights)) {
+      roll -= weight;
+      if (roll < 0) return fn.versions[version] ?? record;
+    }
+    return record;
+  }
+
+  async config(fn: FunctionRecord, record: VersionRecord): Promise<ExecutionConfig> {
+    const codeDir = await this.code.unpack(record.codeSha256Hex);
+    const versioned = pickVersioned(record);
+    const key = createHash('sha256')
+      .update(JSON.stringify([fn.name, record.version, versioned]))
+      .digest('hex')
+      .slice(0, 32);
+    return {
+      functionName: fn.name,
+      version: record.version,
+      functionArn: functionArn(this.identity, fn.name, record.version),
+      codeDir,
+      handler: record.handler,
+      runtime: record.runtime,
+      memorySizeMB: record.memorySize,
+      timeoutSec: record.timeout,
+      ephemeralStorageMB: record.ephemeralStorage,
+      architecture: record.architecture,
+      environment: { ...record.environment },
+      region: this.identity.region,
+      accountId: this.identity.accountId,
+      logGroupName: logGroupName(fn.name),
+      environmentKey: key,
+    };
+  }
+
+  async invoke(config: ExecutionConfig, request: InvocationRequest): Promise<InvocationOutcome> {
+    this.running++;
+    try {
+      return await this.engine.invoke(config, request);
+    } finally {
+      this.running--;
+      this.slots.emit('free');
+    }
+  }
+
+  enqueue(config: ExecutionConfig, payload: Buffer, clientContext?: string): string {
+    const requestId = randomUUID();
+    this.queue.push({
+      config,
+      request: {
+        requestId,
+        payload,
+        invocationType: 'Event',
+        clientContext,
+        signal: this.stopping.signal,
+      },
+    });
+    this.pump();
+    return requestId;
+  }
+
+  /** Resolves when no asynchronous invocation is queued or running. */
+  whenDrained(): Promise<void> {
+    if (this.queue.length === 0 && this.asyncRunning === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drained.add(resolve));
+  }
+
+  retire(functionName: string): Promise<void> {
+    return this.engine.retire(functionName);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    this.queue.length = 0;
+    this.slots.emit('free');
+    await this.engine.shutdown();
+  }
+
+  private pump(): void {
+    while (this.asyncRunning < this.asyncConcurrency && this.queue.length > 0) {
+      const next = this.queue.shift()!;
+      this.asyncRunning++;
+      void this.runEvent(next).finally(() => {
+        this.asyncRunning--;
+        this.pump();
+        if (this.queue.length === 0 && this.asyncRunning === 0) {
+          for (const resolve of this.drained) resolve();
+          this.drained.clear();
+        }
+      });
+    }
+  }
+
+  private async runEvent(event: QueuedEvent): Promise<void> {
+    while (!this.stopping.signal.aborted) {
+      try {
+        await this.invoke(event.config, event.request);
+        return;
+      } catch (error) {
+        if (!(error instanceof ConcurrencyLimitError)) return;
+        await this.nextFreeSlot();
+      }
+    }
+  }
+
+  private nextFreeSlot(): Promise<void> {
+    // With nothing of ours running, a slot can only free up outside our view: try again soon.
+    if (this.running === 0) return new Promise((resolve) => setImmediate(resolve));
+    return new Promise((resolve) => this.slots.once('free', () => resolve()));
+  }
+}

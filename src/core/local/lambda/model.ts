@@ -1,0 +1,161 @@
+// What the local cloud keeps about each function, and how it is rendered in Lambda's shapes.
+
+export type FunctionState = 'Pending' | 'Active' | 'Inactive' | 'Failed';
+export type LastUpdateStatus = 'Successful' | 'Failed' | 'InProgress';
+
+/** The part of a function that a version freezes: code plus configuration. */
+export interface VersionedConfig {
+  runtime: string;
+  role: string;
+  handler: string;
+  description: string;
+  timeout: number;
+  memorySize: number;
+  environment: Record<string, string>;
+  ephemeralStorage: number;
+  architecture: 'x86_64' | 'arm64';
+  codeSha256Hex: string;
+  codeSha256: string;
+  codeSize: number;
+}
+
+export interface VersionRecord extends VersionedConfig {
+  /** `$LATEST` or a number as a string. */
+  version: string;
+  lastModified: string;
+  revisionId: string;
+  state: FunctionState;
+  stateReason?: string;
+  stateReasonCode?: string;
+  lastUpdateStatus?: LastUpdateStatus;
+  lastUpdateStatusReason?: string;
+  lastUpdateStatusReasonCode?: string;
+}
+
+export interface AliasRecord {
+  name: string;
+  functionVersion: string;
+  description: string;
+  /** Extra versions and the share (0-1) of invocations each receives. */
+  additionalVersionWeights?: Record<string, number>;
+  revisionId: string;
+}
+
+export interface FunctionRecord {
+  name: string;
+  latest: VersionRecord;
+  versions: Record<string, VersionRecord>;
+  aliases: Record<string, AliasRecord>;
+  tags: Record<string, string>;
+  /** Versions are never reused, even after one is deleted. */
+  nextVersion: number;
+}
+
+export interface CloudState {
+  formatVersion: 1;
+  functions: Record<string, FunctionRecord>;
+}
+
+export interface Identity {
+  region: string;
+  accountId: string;
+}
+
+export const VERSIONED_KEYS: (keyof VersionedConfig)[] = [
+  'runtime',
+  'role',
+  'handler',
+  'description',
+  'timeout',
+  'memorySize',
+  'environment',
+  'ephemeralStorage',
+  'architecture',
+  'codeSha256Hex',
+  'codeSha256',
+  'codeSize',
+];
+
+export function pickVersioned(record: VersionedConfig): VersionedConfig {
+  const out = {} as Record<string, unknown>;
+  for (const key of VERSIONED_KEYS) out[key] = structuredClone(record[key]);
+  return out as unknown as VersionedConfig;
+}
+
+export function sameVersionedConfig(a: VersionedConfig, b: VersionedConfig): boolean {
+  return JSON.stringify(pickVersioned(a)) === JSON.stringify(pickVersioned(b));
+}
+
+export function functionArn(identity: Identity, name: string, qualifier?: string): string {
+  const base = `arn:aws:lambda:${identity.region}:${identity.accountId}:function:${name}`;
+  return qualifier === undefined ? base : `${base}:${qualifier}`;
+}
+
+/** Lambda's LastModified format: `2024-05-01T12:00:00.000+0000`. */
+export function lambdaTimestamp(ms: number): string {
+  return new Date(ms).toISOString().replace('Z', '+0000');
+}
+
+export function logGroupName(functionName: string): string {
+  return `/aws/lambda/${functionName}`;
+}
+
+/** FunctionConfiguration as the SDK's model declares it. */
+export function renderConfiguration(
+  identity: Identity,
+  fn: FunctionRecord,
+  record: VersionRecord,
+  qualifiedArn: boolean,
+): Record<string, unknown> {
+  const qualifier = qualifiedArn ? record.version : undefined;
+  return omitUndefined({
+    FunctionName: fn.name,
+    FunctionArn: functionArn(identity, fn.name, qualifier),
+    Runtime: record.runtime,
+    Role: record.role,
+    Handler: record.handler,
+    CodeSize: record.codeSize,
+    Description: record.description,
+    Timeout: record.timeout,
+    MemorySize: record.memorySize,
+    LastModified: record.lastModified,
+    CodeSha256: record.codeSha256,
+    Version: record.version,
+    Environment: { Variables: record.environment },
+    TracingConfig: { Mode: 'PassThrough' },
+    RevisionId: record.revisionId,
+    State: record.state,
+    StateReason: record.stateReason,
+    StateReasonCode: record.stateReasonCode,
+    LastUpdateStatus: record.lastUpdateStatus,
+    LastUpdateStatusReason: record.lastUpdateStatusReason,
+    LastUpdateStatusReasonCode: record.lastUpdateStatusReasonCode,
+    PackageType: 'Zip',
+    Architectures: [record.architecture],
+    EphemeralStorage: { Size: record.ephemeralStorage },
+    SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
+    LoggingConfig: { LogFormat: 'Text', LogGroup: logGroupName(fn.name) },
+  });
+}
+
+export function renderAlias(
+  identity: Identity,
+  fn: FunctionRecord,
+  alias: AliasRecord,
+): Record<string, unknown> {
+  return omitUndefined({
+    AliasArn: functionArn(identity, fn.name, alias.name),
+    Name: alias.name,
+    FunctionVersion: alias.functionVersion,
+    Description: alias.description,
+    RoutingConfig: alias.additionalVersionWeights
+      ? { AdditionalVersionWeights: alias.additionalVersionWeights }
+      : undefined,
+    RevisionId: alias.revisionId,
+  });
+}
+
+function omitUndefined(value: Record<string, unknown>): Record<string, unknown> {
+  for (const key of Object.keys(value)) if (value[key] === undefined) delete value[key];
+  return value;
+}

@@ -1,0 +1,192 @@
+// CloudWatch-style log groups and streams, fed by the execution engine through LogSink.
+// Events live in memory and each changed stream is written atomically to its own file shortly
+// after it changes, so a crash loses at most the last moments and never corrupts a stream.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { LogEventInput, LogSink } from '../execution/contract';
+import { readJsonIfExists, writeFileAtomic, WriteQueue } from '../store/atomic-file';
+
+export interface StoredEvent {
+  timestamp: number;
+  message: string;
+  ingestionTime: number;
+  /** Position in the stream since it was created (kept when old events are trimmed). */
+  seq: number;
+}
+
+export interface LogStream {
+  name: string;
+  creationTime: number;
+  /** Events dropped from the front to honour the per-stream cap. */
+  trimmed: number;
+  events: StoredEvent[];
+  storedBytes: number;
+}
+
+export interface LogGroup {
+  name: string;
+  creationTime: number;
+  streams: Map<string, LogStream>;
+}
+
+export interface TailEvent {
+  logGroupName: string;
+  logStreamName: string;
+  timestamp: number;
+  message: string;
+  ingestionTime: number;
+}
+
+export type TailListener = (event: TailEvent) => void;
+
+export interface LogStoreOptions {
+  clock: () => number;
+  /** Newest events kept per stream; older ones are dropped. */
+  maxEventsPerStream?: number;
+  /** How long a change may wait before it is written. */
+  flushDelayMs?: number;
+  onError?: (error: Error) => void;
+}
+
+interface StreamFile {
+  name: string;
+  creationTime: number;
+  trimmed: number;
+  events: StoredEvent[];
+}
+
+export class LogStore implements LogSink {
+  readonly groups = new Map<string, LogGroup>();
+  private readonly listeners = new Map<string, Set<TailListener>>();
+  private readonly dirty = new Map<string, Set<string>>();
+  private readonly queue = new WriteQueue();
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly maxEvents: number;
+  private readonly flushDelayMs: number;
+
+  constructor(
+    private readonly dir: string,
+    private readonly options: LogStoreOptions,
+  ) {
+    this.maxEvents = options.maxEventsPerStream ?? 100_000;
+    this.flushDelayMs = options.flushDelayMs ?? 200;
+  }
+
+  async load(): Promise<void> {
+    await fs.mkdir(this.dir, { recursive: true });
+    for (const groupDir of await fs.readdir(this.dir)) {
+      const groupPath = path.join(this.dir, groupDir);
+      if (!(await fs.stat(groupPath)).isDirectory()) continue;
+      const group = this.group(decodeURIComponent(groupDir), Number.MAX_SAFE_INTEGER);
+      for (const file of await fs.readdir(groupPath)) {
+        if (!file.endsWith('.json') || file.startsWith('.')) continue;
+        const saved = await readJsonIfExists<StreamFile>(path.join(groupPath, file));
+        if (!saved) continue;
+        const stream: LogStream = {
+          ...saved,
+          storedBytes: saved.events.reduce((sum, e) => sum + Buffer.byteLength(e.message), 0),
+        };
+        group.streams.set(stream.name, stream);
+        group.creationTime = Math.min(group.creationTime, stream.creationTime);
+      }
+    }
+  }
+
+  write(logGroupName: string, logStreamName: string, events: LogEventInput[]): void {
+    const now = this.options.clock();
+    const group = this.group(logGroupName, now);
+    let stream = group.streams.get(logStreamName);
+    if (!stream) {
+      stream = { name: logStreamName, creationTime: now, trimmed: 0, events: [], storedBytes: 0 };
+      group.streams.set(logStreamName, stream);
+    }
+    const listeners = this.listeners.get(logGroupName);
+    for (const input of events) {
+      const event: StoredEvent = {
+        timestamp: input.timestamp,
+        message: input.message,
+        ingestionTime: now,
+        seq: stream.trimmed + stream.events.length,
+      };
+      stream.events.push(event);
+      stream.storedBytes += Buffer.byteLength(input.message);
+      if (listeners) {
+        for (const listener of listeners) {
+          listener({
+            logGroupName,
+            logStreamName,
+            timestamp: event.timestamp,
+            message: event.message,
+            ingestionTime: now,
+          });
+        }
+      }
+    }
+    const excess = stream.events.length - this.maxEvents;
+    if (excess > 0) {
+      for (const dropped of stream.events.splice(0, excess))
+        stream.storedBytes -= Buffer.byteLength(dropped.message);
+      stream.trimmed += excess;
+    }
+    this.markDirty(logGroupName, logStreamName);
+  }
+
+  subscribe(logGroupName: string, listener: TailListener): () => void {
+    let set = this.listeners.get(logGroupName);
+    if (!set) this.listeners.set(logGroupName, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.listeners.delete(logGroupName);
+    };
+  }
+
+  /** Writes every changed stream now. */
+  flush(): Promise<void> {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const batch = [...this.dirty.entries()];
+    this.dirty.clear();
+    return this.queue.run(async () => {
+      for (const [groupName, streams] of batch) {
+        const group = this.groups.get(groupName);
+        if (!group) continue;
+        const groupDir = path.join(this.dir, encodeURIComponent(groupName));
+        await fs.mkdir(groupDir, { recursive: true });
+        for (const streamName of streams) {
+          const stream = group.streams.get(streamName);
+          if (!stream) continue;
+          const file: StreamFile = {
+            name: stream.name,
+            creationTime: stream.creationTime,
+            trimmed: stream.trimmed,
+            events: stream.events,
+          };
+          await writeFileAtomic(
+            path.join(groupDir, `${encodeURIComponent(streamName)}.json`),
+            JSON.stringify(file),
+          );
+        }
+      }
+    });
+  }
+
+  private group(name: string, now: number): LogGroup {
+    let group = this.groups.get(name);
+    if (!group) {
+      group = { name, creationTime: now, streams: new Map() };
+      this.groups.set(name, group);
+    }
+    return group;
+  }
+
+  private markDirty(group: string, stream: string): void {
+    let streams = this.dirty.get(group);
+    if (!streams) this.dirty.set(group, (streams = new Set()));
+    streams.add(stream);
+    if (this.flushTimer) return;
+    this.flushTimer = setTimeout(() => {
+      this.flush().catch((error: Error) => this.options.onError?.(error));
+    }, this.flushDelayMs);
+  }
+}

@@ -1,0 +1,252 @@
+// One request, end to end: host guard, body, signature, then the Lambda route table, the
+// CloudWatch Logs JSON 1.1 dispatcher, the live tail, or a code download link.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BodyTooLargeError, readBody, type ReceivedBody } from './http/body';
+import { CODE_PATH_PREFIX, type CodeLinks } from './http/code-links';
+import { ApiError, serviceError, unknownOperation } from './http/errors';
+import { isAllowedHost } from './http/host-guard';
+import { parseQuery, verifySignature, type Credentials } from './http/sigv4';
+import type { LambdaServices } from './lambda/context';
+import { bodyAllowance, lambdaRouter } from './lambda/routes';
+import type { Identity } from './lambda/model';
+import { LOGS_OPERATIONS } from './logs/handlers';
+import type { LogStore } from './logs/log-store';
+import { streamTail, TAIL_PATH } from './logs/tail-endpoint';
+
+const HARD_BODY_CAP = 300 * 1024 * 1024;
+const LOGS_TARGET_PREFIX = 'Logs_20140328.';
+
+export interface ServerDeps {
+  port: () => number;
+  credentials: Credentials;
+  identity: Identity;
+  lambda: LambdaServices;
+  logs: LogStore;
+  codeLinks: CodeLinks;
+  clock: () => number;
+  onError: (error: unknown) => void;
+}
+
+type Flavour = 'lambda' | 'logs';
+
+export function createRequestHandler(
+  deps: ServerDeps,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const router = lambdaRouter();
+  return (req, res) => {
+    const requestId = randomUUID();
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const rawPath = q < 0 ? url : url.slice(0, q);
+    const rawQuery = q < 0 ? '' : url.slice(q + 1);
+    const method = req.method ?? 'GET';
+    const flavour: Flavour = rawPath === '/' || rawPath === TAIL_PATH ? 'logs' : 'lambda';
+    const fail = (error: unknown): void => sendError(res, requestId, flavour, error, deps.onError);
+
+    if (!isAllowedHost(req.headers.host, deps.port())) {
+      req.resume();
+      fail(
+        new ApiError(
+          'AccessDeniedException',
+          403,
+          `The Host header '${req.headers.host ?? ''}' is not a loopback address of this local cloud; requests must use 127.0.0.1:${deps.port()} (DNS rebinding protection).`,
+        ),
+      );
+      return;
+    }
+    const keep = flavour === 'logs' ? 10 * 1024 * 1024 : bodyAllowance(method, rawPath);
+    readBody(req, keep, HARD_BODY_CAP)
+      .then(async (body) => {
+        const query = parseQuery(rawQuery);
+        if (method === 'GET' && rawPath.startsWith(CODE_PATH_PREFIX)) {
+          await serveCode(deps, rawPath, query, requestId, res);
+          return;
+        }
+        await verifySignature(
+          { method, rawPath, rawQuery, headers: req.headers, bodySha256: body.sha256Hex },
+          deps.credentials,
+          flavour,
+          deps.clock(),
+        );
+        if (rawPath === TAIL_PATH && method === 'GET') {
+          serveTail(deps, query, requestId, res);
+        } else if (flavour === 'logs') {
+          serveLogs(deps, req, body, requestId, res);
+        } else {
+          await serveLambda(deps, router, { req, res, method, rawPath, query, body, requestId });
+        }
+      })
+      .catch((error: unknown) => {
+        if (error instanceof BodyTooLargeError) return;
+        fail(error);
+      });
+  };
+}
+
+interface LambdaCall {
+  req: IncomingMessage;
+  res: ServerResponse;
+  method: string;
+  rawPath: string;
+  query: Record<string, string | string[]>;
+  body: ReceivedBody;
+  requestId: string;
+}
+
+async function serveLambda(
+  deps: ServerDeps,
+  router: ReturnType<typeof lambdaRouter>,
+  call: LambdaCall,
+): Promise<void> {
+  const match = router.match(call.method, call.rawPath);
+  if (match === undefined || match === 'method-not-allowed')
+    throw unknownOperation(call.method, call.rawPath);
+  const aborted = new AbortController();
+  call.res.on('close', () => {
+    if (!call.res.writableFinished) aborted.abort();
+  });
+  const result = await match.handler(deps.lambda, {
+    params: match.params,
+    query: call.query,
+    headers: call.req.headers,
+    body: call.body,
+    requestId: call.requestId,
+    signal: aborted.signal,
+  });
+  const payload =
+    result.raw ??
+    (result.json === undefined ? undefined : Buffer.from(JSON.stringify(result.json)));
+  send(call.res, result.status, call.requestId, payload, result.headers);
+}
+
+function serveLogs(
+  deps: ServerDeps,
+  req: IncomingMessage,
+  body: ReceivedBody,
+  requestId: string,
+  res: ServerResponse,
+): void {
+  const target = String(req.headers['x-amz-target'] ?? '');
+  const operation = target.startsWith(LOGS_TARGET_PREFIX)
+    ? target.slice(LOGS_TARGET_PREFIX.length)
+    : '';
+  const handler = LOGS_OPERATIONS[operation];
+  if (req.method !== 'POST' || !handler) {
+    throw new ApiError(
+      'UnknownOperationException',
+      400,
+      `The local cloud's CloudWatch Logs does not implement '${target}'; it serves ${Object.keys(LOGS_OPERATIONS).join(', ')}.`,
+    );
+  }
+  let input: Record<string, unknown>;
+  try {
+    input =
+      body.size === 0 ? {} : (JSON.parse(body.data.toString('utf8')) as Record<string, unknown>);
+  } catch (error) {
+    throw new ApiError(
+      'SerializationException',
+      400,
+      `The request body is not valid JSON: ${(error as Error).message}`,
+    );
+  }
+  const output = handler(deps.logs, deps.identity, input);
+  send(res, 200, requestId, Buffer.from(JSON.stringify(output)), {
+    'Content-Type': 'application/x-amz-json-1.1',
+  });
+}
+
+function serveTail(
+  deps: ServerDeps,
+  query: Record<string, string | string[]>,
+  requestId: string,
+  res: ServerResponse,
+): void {
+  const group = query.logGroupName;
+  if (typeof group !== 'string' || group === '') {
+    throw new ApiError(
+      'InvalidParameterException',
+      400,
+      'The tail needs one logGroupName query parameter.',
+    );
+  }
+  const streams = query.logStreamNames;
+  streamTail(
+    deps.logs,
+    {
+      logGroupName: group,
+      logStreamNames:
+        streams === undefined ? undefined : Array.isArray(streams) ? streams : [streams],
+      filterPattern: typeof query.filterPattern === 'string' ? query.filterPattern : undefined,
+    },
+    res,
+    { 'x-amzn-RequestId': requestId },
+  );
+}
+
+async function serveCode(
+  deps: ServerDeps,
+  rawPath: string,
+  query: Record<string, string | string[]>,
+  requestId: string,
+  res: ServerResponse,
+): Promise<void> {
+  const checked = deps.codeLinks.check(rawPath, query);
+  if ('refused' in checked) throw new ApiError('AccessDeniedException', 403, checked.refused);
+  let zip: Buffer;
+  try {
+    zip = await deps.lambda.code.readZip(checked.sha256Hex);
+  } catch (error) {
+    throw new ApiError(
+      'NoSuchKey',
+      404,
+      'The package behind this code link no longer exists.',
+      {},
+      {},
+      { cause: error },
+    );
+  }
+  send(res, 200, requestId, zip, { 'Content-Type': 'application/zip' });
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  requestId: string,
+  body: Buffer | undefined,
+  headers: Record<string, string> = {},
+): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    ...headers,
+    'x-amzn-RequestId': requestId,
+    'Content-Length': String(body?.length ?? 0),
+  });
+  res.end(body);
+}
+
+function sendError(
+  res: ServerResponse,
+  requestId: string,
+  flavour: Flavour,
+  error: unknown,
+  onError: (error: unknown) => void,
+): void {
+  let apiError: ApiError;
+  if (error instanceof ApiError) {
+    apiError = error;
+  } else {
+    onError(error);
+    apiError = serviceError(
+      `The local cloud failed to handle the request: ${(error as Error)?.message ?? String(error)}`,
+      error,
+    );
+  }
+  const body = flavour === 'logs' ? apiError.jsonRpcBody() : apiError.lambdaBody();
+  send(res, apiError.status, requestId, Buffer.from(JSON.stringify(body)), {
+    ...apiError.headers,
+    'x-amzn-ErrorType': apiError.type,
+    ...(flavour === 'logs' ? { 'Content-Type': 'application/x-amz-json-1.1' } : {}),
+  });
+}

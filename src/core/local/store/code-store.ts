@@ -1,0 +1,116 @@
+// Deployment packages stored by content: `code/<sha256-hex>.zip` and, unpacked once,
+// `code/<sha256-hex>/`, which is immutable and shared by every version with that code.
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { writeFileAtomic } from './atomic-file';
+import { extractZip, listZip, type ZipEntryInfo } from './zip-reader';
+
+export const MAX_ZIPPED_BYTES = 50 * 1024 * 1024;
+export const MAX_UNZIPPED_BYTES = 250 * 1024 * 1024;
+
+export interface StoredCode {
+  /** Hex SHA-256, the key in the store. */
+  sha256Hex: string;
+  /** Base64 SHA-256, as Lambda reports CodeSha256. */
+  codeSha256: string;
+  size: number;
+}
+
+export class CodeTooLargeError extends Error {}
+export class InvalidZipError extends Error {}
+
+export class CodeStore {
+  private readonly unpacking = new Map<string, Promise<string>>();
+
+  constructor(private readonly dir: string) {}
+
+  async init(): Promise<void> {
+    await fs.mkdir(this.dir, { recursive: true });
+  }
+
+  /** Checks the package as Lambda does and stores it; unpacking happens later. */
+  async put(zip: Buffer): Promise<StoredCode> {
+    if (zip.length > MAX_ZIPPED_BYTES) {
+      throw new CodeTooLargeError(
+        `Zipped size must be smaller than ${MAX_ZIPPED_BYTES} bytes; the package is ${zip.length} bytes.`,
+      );
+    }
+    let entries: ZipEntryInfo[];
+    try {
+      entries = await listZip(zip);
+    } catch (error) {
+      throw new InvalidZipError(
+        `Could not unzip uploaded file. Please check your file, then try to upload again. (${(error as Error).message})`,
+        { cause: error },
+      );
+    }
+    const unzipped = entries.reduce((sum, entry) => sum + entry.uncompressedSize, 0);
+    if (unzipped > MAX_UNZIPPED_BYTES) {
+      throw new CodeTooLargeError(
+        `Unzipped size must be smaller than ${MAX_UNZIPPED_BYTES} bytes; the package unpacks to ${unzipped} bytes.`,
+      );
+    }
+    const digest = createHash('sha256').update(zip).digest();
+    const code = {
+      sha256Hex: digest.toString('hex'),
+      codeSha256: digest.toString('base64'),
+      size: zip.length,
+    };
+    const file = this.zipPath(code.sha256Hex);
+    if (!(await exists(file))) await writeFileAtomic(file, zip);
+    return code;
+  }
+
+  zipPath(sha256Hex: string): string {
+    return path.join(this.dir, `${sha256Hex}.zip`);
+  }
+
+  readZip(sha256Hex: string): Promise<Buffer> {
+    return fs.readFile(this.zipPath(sha256Hex));
+  }
+
+  /** The unpacked folder, extracted once into a temporary folder and renamed into place. */
+  unpack(sha256Hex: string): Promise<string> {
+    const pending = this.unpacking.get(sha256Hex);
+    if (pending) return pending;
+    const work = this.doUnpack(sha256Hex).finally(() => this.unpacking.delete(sha256Hex));
+    this.unpacking.set(sha256Hex, work);
+    return work;
+  }
+
+  private async doUnpack(sha256Hex: string): Promise<string> {
+    const target = path.join(this.dir, sha256Hex);
+    if (await exists(target)) return target;
+    const temp = `${target}.unpacking-${process.pid}`;
+    await fs.rm(temp, { recursive: true, force: true });
+    await fs.mkdir(temp, { recursive: true });
+    try {
+      await extractZip(await this.readZip(sha256Hex), temp);
+      await fs.rename(temp, target);
+    } catch (error) {
+      await fs.rm(temp, { recursive: true, force: true });
+      throw error;
+    }
+    return target;
+  }
+
+  /** Deletes every package no longer referenced. */
+  async collect(referenced: Set<string>): Promise<void> {
+    for (const name of await fs.readdir(this.dir)) {
+      const key = name.replace(/\.zip$/, '');
+      if (/^[0-9a-f]{64}(\.zip)?$/.test(name) && !referenced.has(key)) {
+        await fs.rm(path.join(this.dir, name), { recursive: true, force: true });
+      }
+    }
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
