@@ -1,0 +1,67 @@
+// npm run test:electron: the same editor suites under @vscode/test-electron, which downloads
+// VS Code (this needs a network that reaches Microsoft's update servers; on the project's CI
+// machines use npm run test:editor instead). Restricted Mode is left out: test-electron always
+// passes --disable-workspace-trust. UI checks are left out: they need the browser harness.
+import { runTests } from '@vscode/test-electron';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { scenarios } from './scenarios';
+import { bundleTests } from './harness/bundle';
+import { buildExtension } from './harness/extension';
+import { repoRoot } from './harness/paths';
+import { printReport } from './harness/report';
+import { copyWorkspace } from './harness/workspace';
+import { CONFIG_ENV, type RunConfig, type RunResults } from './shared/protocol';
+
+async function main(): Promise<number> {
+  await buildExtension();
+  const runDir = mkdtempSync(path.join(tmpdir(), 'flourish-electron-'));
+  try {
+    const bundles = await bundleTests(path.join(runDir, 'bundles'));
+    const runs: RunResults[] = [];
+    for (const scenario of scenarios.filter((s) => s.trusted)) {
+      const home = path.join(runDir, scenario.name);
+      mkdirSync(home, { recursive: true });
+      const workspace = copyWorkspace(scenario.workspace, path.join(home, 'workspace'));
+      const config: RunConfig = {
+        scenario: scenario.name,
+        suites: scenario.suites.map((name) => bundles.suites.get(name) ?? `missing suite ${name}`),
+        resultsFile: path.join(home, 'results.json'),
+        testTimeoutMs: 30_000,
+      };
+      const configFile = path.join(home, 'run-config.json');
+      writeFileSync(configFile, JSON.stringify(config, null, 2));
+      try {
+        await runTests({
+          extensionDevelopmentPath: repoRoot,
+          extensionTestsPath: bundles.electronIndex,
+          extensionTestsEnv: { [CONFIG_ENV]: configFile },
+          launchArgs: [
+            workspace,
+            '--disable-extensions',
+            '--user-data-dir',
+            path.join(home, 'user-data'),
+          ],
+        });
+      } catch (error) {
+        // A failing suite makes VS Code exit non-zero; the results file says which tests failed.
+        if (!existsSync(config.resultsFile)) throw error;
+      }
+      runs.push(JSON.parse(readFileSync(config.resultsFile, 'utf8')) as RunResults);
+    }
+    return printReport(runs).failed > 0 ? 1 : 0;
+  } finally {
+    rmSync(runDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error('The editor tests under test-electron could not run:', error);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,68 @@
+// The harness's side of the request channel: answers the runner's requests for screenshots and
+// for the workbench's notification texts, which only the browser can see.
+import { readFileSync, readdirSync, watch, type FSWatcher } from 'node:fs';
+import * as path from 'node:path';
+import { requestFileId } from '../shared/channel';
+import { writeFileAtomic } from '../shared/files';
+import type { HarnessRequest, HarnessResponse } from '../shared/protocol';
+import type { Page } from './browser';
+import { saveScreenshot } from './screenshots';
+
+/** Toasts and modal dialogs: where a refusal can be shown to the user. */
+const NOTIFICATION_TEXT =
+  '.notifications-toasts .notification-list-item-message, .monaco-dialog-box .dialog-message-text';
+
+export class ChannelServer {
+  private readonly handled = new Set<string>();
+  private readonly watcher: FSWatcher;
+  private readonly poll: NodeJS.Timeout;
+  private queue = Promise.resolve();
+
+  constructor(
+    private readonly dir: string,
+    private readonly page: () => Page | undefined,
+    private readonly scenario: string,
+  ) {
+    this.watcher = watch(dir, () => this.scan());
+    this.poll = setInterval(() => this.scan(), 250);
+  }
+
+  close(): void {
+    this.watcher.close();
+    clearInterval(this.poll);
+  }
+
+  private scan(): void {
+    for (const name of readdirSync(this.dir)) {
+      const id = requestFileId(name);
+      if (!id || this.handled.has(id)) continue;
+      this.handled.add(id);
+      const request = JSON.parse(readFileSync(path.join(this.dir, name), 'utf8')) as HarnessRequest;
+      this.queue = this.queue.then(async () => {
+        const response = await this.answer(request).catch((error: unknown): HarnessResponse => ({
+          ok: false,
+          error: String(error),
+        }));
+        writeFileAtomic(path.join(this.dir, `res-${id}.json`), JSON.stringify(response));
+      });
+    }
+  }
+
+  private async answer(request: HarnessRequest): Promise<HarnessResponse> {
+    const page = this.page();
+    if (!page || page.isClosed()) return { ok: false, error: 'the workbench page is not open' };
+    if (request.kind === 'screenshot') {
+      return { ok: true, screenshot: await saveScreenshot(page, this.scenario, request.name) };
+    }
+    const pattern = new RegExp(request.pattern, request.flags);
+    const deadline = Date.now() + request.timeoutMs;
+    let texts: string[] = [];
+    // The DOM has no event the harness can await from here; poll it until the deadline.
+    while (Date.now() < deadline) {
+      texts = await page.locator(NOTIFICATION_TEXT).allInnerTexts();
+      if (texts.some((text) => pattern.test(text))) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return { ok: true, notifications: texts };
+  }
+}

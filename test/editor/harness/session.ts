@@ -1,0 +1,34 @@
+// What every harness entry does around its work: stop every started process group on the way
+// out, including on Ctrl-C, SIGTERM and an overall timeout.
+import { killAllGroupsNow, stopAllGroups } from './processes';
+
+export async function withCleanup<T>(work: () => Promise<T>): Promise<T> {
+  const onSignal = (signal: NodeJS.Signals) => {
+    console.error(`\n${signal}: stopping every process the harness started`);
+    void stopAllGroups().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  // Last resort if the process exits some other way (an uncaught error, process.exit).
+  process.on('exit', killAllGroupsNow);
+  try {
+    return await work();
+  } finally {
+    await stopAllGroups();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** Rejects after `ms` with a message naming what took too long. */
+export function deadline(ms: number, what: string): { promise: Promise<never>; cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${what} did not finish within ${Math.round(ms / 1000)} s`)),
+      ms,
+    );
+  });
+  promise.catch(() => undefined);
+  return { promise, cancel: () => clearTimeout(timer) };
+}

@@ -1,0 +1,101 @@
+// Checks driven through the browser, each with a screenshot: what a user sees, not what the API
+// says. They run after the suites, in the workspace with the example open.
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import type { TestResult } from '../shared/protocol';
+import type { Page } from './browser';
+import type { PackageJson } from './extension';
+import { saveScreenshot } from './screenshots';
+
+interface UiContext {
+  page: Page;
+  scenario: string;
+  pkg: PackageJson;
+  workspace: string;
+}
+
+interface UiCheck {
+  name: string;
+  run(context: UiContext): Promise<void>;
+}
+
+const TIMEOUT = 20_000;
+
+function activityBarContainer(pkg: PackageJson): { id: string; title: string } {
+  const container = pkg.contributes?.viewsContainers?.activitybar?.[0];
+  if (!container) throw new Error('package.json contributes no view container to the activity bar');
+  return container;
+}
+
+function activityBarItem(page: Page, title: string) {
+  return page
+    .locator(`.part.activitybar .action-item .action-label[aria-label^="${title}"]`)
+    .first();
+}
+
+function functionNames(workspace: string): string[] {
+  const manifest = parse(readFileSync(path.join(workspace, 'flourish.yaml'), 'utf8')) as {
+    functions?: Record<string, unknown>;
+  };
+  return Object.keys(manifest.functions ?? {});
+}
+
+const checks: UiCheck[] = [
+  {
+    name: 'the Flourish view container is in the activity bar',
+    async run({ page, pkg }) {
+      const { title } = activityBarContainer(pkg);
+      await activityBarItem(page, title).waitFor({ state: 'visible', timeout: TIMEOUT });
+    },
+  },
+  {
+    name: "the explorer tree shows the example's functions",
+    async run({ page, pkg, workspace }) {
+      const { title } = activityBarContainer(pkg);
+      await activityBarItem(page, title).click({ timeout: TIMEOUT });
+      const names = functionNames(workspace);
+      if (names.length === 0)
+        throw new Error(`the example's flourish.yaml in ${workspace} lists no functions`);
+      for (const name of names) {
+        await page
+          .locator('.part.sidebar .monaco-list-row')
+          .filter({ hasText: name })
+          .first()
+          .waitFor({ state: 'visible', timeout: TIMEOUT });
+      }
+    },
+  },
+];
+
+export async function runUiChecks(context: UiContext): Promise<TestResult[]> {
+  const results: TestResult[] = [];
+  for (const check of checks) {
+    const started = Date.now();
+    const titlePath = ['UI (browser)', check.name];
+    try {
+      await check.run(context);
+      const shot = await saveScreenshot(context.page, context.scenario, check.name);
+      results.push({
+        titlePath,
+        state: 'passed',
+        durationMs: Date.now() - started,
+        screenshots: [shot],
+      });
+    } catch (error) {
+      const shot = await saveScreenshot(
+        context.page,
+        context.scenario,
+        `failed ${check.name}`,
+      ).catch(() => undefined);
+      results.push({
+        titlePath,
+        state: 'failed',
+        durationMs: Date.now() - started,
+        error: { message: (error as Error).message, stack: (error as Error).stack },
+        screenshots: shot ? [shot] : [],
+      });
+    }
+  }
+  return results;
+}

@@ -1,0 +1,60 @@
+// What passes between the harness (outside the editor) and the test runner (inside the
+// extension host). Both sides only share files: a run configuration the harness writes before
+// it starts the editor, a results file the runner writes at the end, and a folder of
+// request/response files for the few things only the harness can do (screenshots, reading
+// the workbench's notifications).
+
+/** The environment variable that carries the path of the run configuration. */
+export const CONFIG_ENV = 'FLOURISH_EDITOR_TEST_CONFIG';
+
+export interface RunConfig {
+  /** Scenario name, used in reports and file names. */
+  scenario: string;
+  /** Compiled suite files to load, in order. */
+  suites: string[];
+  /** Where the runner writes RunResults as JSON when it has finished. */
+  resultsFile: string;
+  /** Folder for requests to the harness; absent when no harness is listening (test-electron). */
+  channelDir?: string;
+  /** Per-test timeout, ms. */
+  testTimeoutMs: number;
+  /** Measure `activate()` of the extension under test before the suites run. */
+  measureActivation?: boolean;
+}
+
+export type TestState = 'passed' | 'failed' | 'pending';
+
+export interface TestResult {
+  /** Titles from the outermost suite to the test. */
+  titlePath: string[];
+  state: TestState;
+  durationMs?: number;
+  error?: { message: string; stack?: string };
+  /** Screenshots saved for this test, if any. */
+  screenshots?: string[];
+}
+
+export interface ActivationTiming {
+  /** The extension was already active before the runner asked (nothing was measured). */
+  alreadyActive: boolean;
+  /** Wall time of `Extension.activate()`: loading the bundle and running its `activate()`. */
+  activateMs?: number;
+}
+
+export interface RunResults {
+  scenario: string;
+  vscodeVersion: string;
+  nodeVersion: string;
+  tests: TestResult[];
+  activation?: ActivationTiming;
+  /** Set when the runner itself failed (a suite did not load, for example). */
+  runnerError?: string;
+}
+
+/** Requests the runner can send to the harness. */
+export type HarnessRequest =
+  | { kind: 'screenshot'; name: string }
+  | { kind: 'notifications'; pattern: string; flags: string; timeoutMs: number };
+
+export type HarnessResponse =
+  { ok: true; screenshot?: string; notifications?: string[] } | { ok: false; error: string };
