@@ -339,7 +339,9 @@ export function checkRouteConflicts(functions: ResolvedFunction[], ctx: Semantic
       }
       if (owner === fn.spec.key) continue;
       const at = fn.origins.events;
-      const node = at && isSeq(at.node) ? (at.node.items[i] as Node) : (at?.keyNode ?? fn.keyNode);
+      const item = at && isSeq(at.node) ? (at.node.items[i] as Node) : undefined;
+      const http = isMap(item) ? findEntry(item, 'http', ctx.aliases)?.value : undefined;
+      const node = http ?? item ?? at?.keyNode ?? fn.keyNode;
       ctx.sink.add(
         'http-route-conflict',
         'warning',
