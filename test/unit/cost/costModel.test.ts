@@ -46,7 +46,7 @@ describe('cost model', () => {
   it('bills init with the duration, rounded up to the millisecond', () => {
     const cold = parseReportLine(COLD)!;
     assert.equal(
-      billedMilliseconds({ architecture: 'x86_64', memorySizeMB: 1024, ...cold }),
+      billedMilliseconds({ architecture: 'x86_64', ...cold }),
       282, // ceil(101.45 + 180.30)
     );
   });
