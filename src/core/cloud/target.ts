@@ -1,0 +1,80 @@
+// Where deploy, invoke and logs go: the local cloud on this machine, or AWS (or anything that
+// speaks its API, such as LocalStack, given an endpoint). Both are the same AWS SDK code path.
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import {
+  defaultStateDir,
+  LOCAL_ACCOUNT_ID,
+  localCloudClientConfig,
+  readLocalCloudInfo,
+  type LocalCloudInfo,
+} from '../local';
+import type { Manifest } from '../manifest/types';
+import { AwsLambdaProvider } from './aws/lambdaProvider';
+import { CloudError } from './errors';
+import { localTailSource } from './localTail';
+import type { CloudProvider, TargetKind } from './provider';
+
+export interface TargetOptions {
+  /** Default: the manifest's `provider.name`. */
+  target?: TargetKind;
+  /** Named AWS profile (SSO profiles included); default the manifest's, then the SDK chain's. */
+  profile?: string;
+  /** Default: the manifest's `provider.region`. */
+  region?: string;
+  /** Endpoint override; default the manifest's `provider.endpoint` (for AWS) or the local cloud's. */
+  endpoint?: string;
+  /** The local cloud's state folder; default defaultStateDir(). */
+  localStateDir?: string;
+  /** Starts a local cloud when none is running (the CLI and the extension decide how). */
+  ensureLocalCloud?: () => Promise<LocalCloudInfo>;
+  /** Sees every API call by operation name. */
+  onRequest?: (operation: string) => void;
+}
+
+/** A role for the local cloud, which checks only that the ARN is well formed. */
+export const LOCAL_DEFAULT_ROLE = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/flourish-local`;
+
+export async function resolveTarget(
+  manifest: Manifest,
+  options: TargetOptions = {},
+): Promise<CloudProvider> {
+  const kind = options.target ?? manifest.provider.name;
+  if (kind === 'local') return localProvider(options);
+  const profile = options.profile ?? manifest.provider.profile;
+  const region = options.region ?? manifest.provider.region;
+  return new AwsLambdaProvider({
+    kind: 'aws',
+    region,
+    endpoint: options.endpoint ?? manifest.provider.endpoint,
+    profile,
+    // The SDK's own chain: environment, SSO, shared files, process, web identity, IMDS/ECS.
+    credentials: fromNodeProviderChain(profile ? { profile } : {}),
+    onRequest: options.onRequest,
+  });
+}
+
+async function localProvider(options: TargetOptions): Promise<CloudProvider> {
+  const stateDir = options.localStateDir ?? defaultStateDir();
+  let info = await readLocalCloudInfo(stateDir);
+  if (!info && options.ensureLocalCloud) info = await options.ensureLocalCloud();
+  if (!info) {
+    throw new CloudError(`no local cloud is running with state in ${stateDir}`, {
+      code: 'LocalCloudNotRunning',
+      operation: 'Connect to the local cloud',
+      hint: 'Start it with `flourish local start` (or the editor command "Flourish: Start Local Cloud") and try again',
+    });
+  }
+  const config = localCloudClientConfig(info);
+  const endpoint = options.endpoint ?? config.endpoint;
+  const label = `the local cloud at ${endpoint}`;
+  return new AwsLambdaProvider({
+    kind: 'local',
+    region: options.region ?? config.region,
+    endpoint,
+    credentials: config.credentials,
+    label,
+    defaultRole: LOCAL_DEFAULT_ROLE,
+    tail: localTailSource({ ...config, endpoint }, label),
+    onRequest: options.onRequest,
+  });
+}

@@ -1,0 +1,24 @@
+// The commit a deploy comes from, for the version's description. Outside a git repository,
+// or without git installed, there is simply none.
+import { execFile } from 'node:child_process';
+
+export interface GitRevision {
+  commit: string;
+  /** The working tree has changes that are not committed. */
+  dirty: boolean;
+}
+
+export async function gitRevision(dir: string): Promise<GitRevision | undefined> {
+  const head = await git(dir, ['rev-parse', '--verify', '--quiet', 'HEAD']);
+  if (!head || !/^[0-9a-f]{40,64}$/.test(head.trim())) return undefined;
+  const status = await git(dir, ['status', '--porcelain', '--untracked-files=normal']);
+  return { commit: head.trim(), dirty: status === undefined || status.trim().length > 0 };
+}
+
+function git(cwd: string, args: string[]): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile('git', args, { cwd, timeout: 30_000, maxBuffer: 16 << 20 }, (error, stdout) =>
+      resolve(error ? undefined : stdout),
+    );
+  });
+}

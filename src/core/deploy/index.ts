@@ -1,0 +1,56 @@
+// Deploy, versions, rollback and invoke on any CloudProvider. Editor-neutral: progress
+// arrives through callbacks, cancellation through AbortSignal.
+export { DeployError, type DeployErrorCode } from './errors';
+export {
+  configurationFingerprint,
+  desiredConfiguration,
+  diffConfiguration,
+  diffRecords,
+  type FieldDifference,
+} from './configuration';
+export {
+  decideFunction,
+  detectDrift,
+  versionHolds,
+  type DeployedState,
+  type DesiredFunction,
+  type Drift,
+  type FunctionDecision,
+  type PlanAction,
+} from './decide';
+export {
+  findFunction,
+  planDeploy,
+  readDeployedState,
+  selectFunctions,
+  type DeployPlan,
+  type FunctionPlan,
+  type PackageSummary,
+  type PlanOptions,
+  type PlanProgress,
+} from './plan';
+export {
+  applyDeploy,
+  formatBytes,
+  type ApplyOptions,
+  type DeployEvent,
+  type DeployResult,
+  type DeployStep,
+  type FunctionOutcome,
+  type OutcomeStatus,
+} from './apply';
+export { formatDifference, formatPlan } from './format';
+export {
+  formatVersionDescription,
+  parseVersionDescription,
+  type VersionMetadata,
+} from './versionMetadata';
+export { gitRevision, type GitRevision } from './git';
+export { listVersions, type VersionInfo } from './versions';
+export { rollback, type RollbackOptions, type RollbackResult } from './rollback';
+export {
+  invokeFunction,
+  readRequestLog,
+  type InvocationResult,
+  type InvokeFunctionOptions,
+} from './invoke';

@@ -1,0 +1,207 @@
+// planDeploy: package every function, read what is deployed, and decide per function what a
+// deploy would do. Reads only: a plan never changes anything in the cloud.
+import {
+  packageFunction,
+  type PackageProgress,
+  type PackageResult,
+  type PackageWarning,
+} from '../build';
+import type {
+  AliasInfo,
+  CloudProvider,
+  FunctionConfiguration,
+  TargetKind,
+} from '../cloud/provider';
+import type { FunctionSpec, Manifest } from '../manifest/types';
+import { desiredConfiguration } from './configuration';
+import { decideFunction, type DeployedState, type FunctionDecision } from './decide';
+import { DeployError } from './errors';
+import { mapBounded } from './pool';
+
+export interface PlanProgress {
+  functionKey: string;
+  phase: 'package' | 'read' | 'decided';
+  message: string;
+  /** The packaging step's own progress, when phase is `package`. */
+  package?: PackageProgress;
+}
+
+export interface PlanOptions {
+  /** Function keys to plan; default all in the manifest. */
+  functions?: string[];
+  signal?: AbortSignal;
+  onProgress?: (progress: PlanProgress) => void;
+  /** The package cache folder (see packageFunction). */
+  cacheDir?: string;
+  /** Package what is there without running build commands. */
+  skipBuild?: boolean;
+  /** Functions packaged and read at once; default 4. */
+  concurrency?: number;
+}
+
+export interface PackageSummary {
+  zipPath: string;
+  /** base64, as Lambda's CodeSha256. */
+  codeSha256: string;
+  /** hex, the content address. */
+  contentHash: string;
+  zipBytes: number;
+  unzippedBytes: number;
+  fileCount: number;
+  reused: boolean;
+  warnings: PackageWarning[];
+}
+
+export interface FunctionPlan extends FunctionDecision {
+  key: string;
+  /** Deployed name, `<service>-<stage>-<key>`. */
+  name: string;
+  /** The stage alias. */
+  alias: string;
+  package: PackageSummary;
+  /** The configuration the function will have. */
+  configuration: FunctionConfiguration;
+  tags: Record<string, string>;
+  /** `$LATEST` as read: its revision guards the first write against a concurrent change. */
+  latest?: { revisionId: string; codeSha256: string; arn: string };
+  /** The alias as read, if it exists. */
+  aliasBefore?: AliasInfo;
+  /** The newest published version, if any. */
+  newestVersion?: string;
+}
+
+export interface DeployPlan {
+  service: string;
+  stage: string;
+  /** The manifest's folder: the commit is read from here when versions are published. */
+  root: string;
+  target: { kind: TargetKind; label: string; region: string };
+  functions: FunctionPlan[];
+  createdAt: string;
+}
+
+export async function planDeploy(
+  manifest: Manifest,
+  provider: CloudProvider,
+  options: PlanOptions = {},
+): Promise<DeployPlan> {
+  const specs = selectFunctions(manifest, options.functions);
+  // One failure stops the others rather than leaving them packaging in the background.
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const functions = await mapBounded(specs, options.concurrency ?? 4, async (fn) => {
+    try {
+      return await planFunction(manifest, provider, fn, { ...options, signal });
+    } catch (error) {
+      stop.abort(error);
+      throw error;
+    }
+  });
+  return {
+    service: manifest.service,
+    stage: manifest.stage,
+    root: manifest.root,
+    target: { kind: provider.kind, label: provider.label, region: provider.region },
+    functions,
+    createdAt: new Date().toISOString(),
+  };
+}
+
+/** The functions named, in manifest order; an unknown name is refused with the known ones. */
+export function selectFunctions(manifest: Manifest, keys?: string[]): FunctionSpec[] {
+  if (!keys || keys.length === 0) return manifest.functions;
+  for (const key of keys) findFunction(manifest, key);
+  return manifest.functions.filter((fn) => keys.includes(fn.key) || keys.includes(fn.name));
+}
+
+/** A function by its key (or deployed name), or a DeployError that lists the known keys. */
+export function findFunction(manifest: Manifest, key: string): FunctionSpec {
+  const fn = manifest.functions.find((f) => f.key === key || f.name === key);
+  if (fn) return fn;
+  const known = manifest.functions.map((f) => f.key).join(', ') || 'none';
+  throw new DeployError(
+    `No function "${key}" in ${manifest.file} (functions: ${known}): check the name`,
+    { code: 'unknown-function', functionKey: key },
+  );
+}
+
+async function planFunction(
+  manifest: Manifest,
+  provider: CloudProvider,
+  fn: FunctionSpec,
+  options: PlanOptions & { signal: AbortSignal },
+): Promise<FunctionPlan> {
+  const { signal } = options;
+  const progress = (phase: PlanProgress['phase'], message: string, p?: PackageProgress) =>
+    options.onProgress?.({ functionKey: fn.key, phase, message, package: p });
+
+  progress('read', `Reading ${fn.name} on ${provider.label}`);
+  const [pkg, state] = await Promise.all([
+    packageFunction(manifest, fn, {
+      cacheDir: options.cacheDir,
+      signal,
+      skipBuild: options.skipBuild,
+      onProgress: (p) => progress('package', p.message, p),
+    }),
+    readDeployedState(provider, fn.name, manifest.stage, signal),
+  ]);
+  const configuration = desiredConfiguration(
+    manifest,
+    fn,
+    state.latest?.configuration.role || undefined,
+    provider.defaultRole,
+  );
+  const decision = decideFunction(
+    { configuration, codeSha256: pkg.codeSha256, tags: fn.tags },
+    state,
+  );
+  progress('decided', `${fn.key}: ${decision.action}`);
+  const plan: FunctionPlan = {
+    key: fn.key,
+    name: fn.name,
+    alias: manifest.stage,
+    ...decision,
+    package: summarise(pkg),
+    configuration,
+    tags: { ...fn.tags },
+    aliasBefore: state.alias,
+    newestVersion: state.versions.at(-1)?.version,
+  };
+  if (state.latest) {
+    plan.latest = {
+      revisionId: state.latest.revisionId,
+      codeSha256: state.latest.codeSha256,
+      arn: state.latest.arn,
+    };
+  }
+  return plan;
+}
+
+/** `$LATEST`, the published versions and the stage alias, read at once. */
+export async function readDeployedState(
+  provider: CloudProvider,
+  name: string,
+  alias: string,
+  signal?: AbortSignal,
+): Promise<DeployedState> {
+  const latest = await provider.getFunction(name, { signal });
+  if (!latest) return { versions: [] };
+  const [versions, aliasInfo] = await Promise.all([
+    provider.listVersions(name, { signal }),
+    provider.getAlias(name, alias, { signal }),
+  ]);
+  return { latest, versions, alias: aliasInfo };
+}
+
+function summarise(pkg: PackageResult): PackageSummary {
+  return {
+    zipPath: pkg.zipPath,
+    codeSha256: pkg.codeSha256,
+    contentHash: pkg.sha256Hex,
+    zipBytes: pkg.zipBytes,
+    unzippedBytes: pkg.unzippedBytes,
+    fileCount: pkg.fileCount,
+    reused: pkg.reused,
+    warnings: pkg.warnings,
+  };
+}
