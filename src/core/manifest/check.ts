@@ -87,7 +87,7 @@ export async function checkManifest(
     const names = target.exports.map((e) => e.name).filter((n) => n !== 'default');
     const known =
       names.length > 0
-        ? ` It ${family(spec.runtime)} ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''}.`
+        ? ` It ${family(spec.runtime)}s ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''}.`
         : '';
     sink.add(
       'handler-missing-export',

@@ -32,10 +32,15 @@ export function scanJavaScript(source: string): ExportScan {
     new RegExp(`\\bexport\\s+(?:declare\\s+)?(?:const|let|var)\\s+(${JS_ID})`, 'g'),
     new RegExp(`\\bexport\\s+(?:default\\s+)?(?:abstract\\s+)?class\\s+(${JS_ID})`, 'g'),
     new RegExp(`\\b(?:module\\.)?exports\\.(${JS_ID})\\s*=(?!=)`, 'g'),
-    new RegExp(`\\b(?:module\\.)?exports\\[\\s*["'\`](${JS_ID})["'\`]\\s*\\]\\s*=(?!=)`, 'g'),
   ];
   for (const re of patterns) {
     for (const m of code.matchAll(re)) add(m[1], m.index + m[0].lastIndexOf(m[1]));
+  }
+  // exports['name'] = ...: the string was blanked, so read the name from the original text.
+  for (const m of code.matchAll(/\b(?:module\.)?exports\[\s*(["'`])( *)\1\s*\]\s*=(?!=)/g)) {
+    const start = m.index + m[0].indexOf(m[1]) + 1;
+    const name = source.slice(start, start + m[2].length);
+    if (new RegExp(`^${JS_ID}$`).test(name)) add(name, start);
   }
   // export default <expression>: the name is `default`.
   for (const m of code.matchAll(/\bexport\s+default\b/g))
@@ -54,10 +59,7 @@ export function scanJavaScript(source: string): ExportScan {
     }
   }
   return {
-    exports: [...found].map(([name, offset]) => ({
-      name,
-      range: rangeAt(lines, offset, name.length, source),
-    })),
+    exports: toExports(found, lines),
     reexportsAll: /\bexport\s*\*\s*from\b/.test(code),
   };
 }
@@ -74,10 +76,7 @@ export function scanPython(source: string): ExportScan {
     if (!found.has(m[1])) found.set(m[1], m.index);
   }
   return {
-    exports: [...found].map(([name, offset]) => ({
-      name,
-      range: rangeAt(lines, offset, name.length, source),
-    })),
+    exports: toExports(found, lines),
     reexportsAll: /^from\s+\S+\s+import\s+\*/m.test(code),
   };
 }
@@ -89,10 +88,7 @@ export function scanRuby(source: string): ExportScan {
     if (!found.has(m[1])) found.set(m[1], m.index + m[0].length - m[1].length);
   }
   return {
-    exports: [...found].map(([name, offset]) => ({
-      name,
-      range: rangeAt(lines, offset, name.length, source),
-    })),
+    exports: toExports(found, lines),
     reexportsAll: false,
   };
 }
@@ -261,13 +257,20 @@ export function blankPython(src: string): string {
   return out.join('');
 }
 
+/** In the order they appear in the file. */
+function toExports(found: Map<string, number>, lines: number[]): HandlerExport[] {
+  return [...found]
+    .sort((a, b) => a[1] - b[1])
+    .map(([name, offset]) => ({ name, range: rangeAt(lines, offset, name.length) }));
+}
+
 function lineStarts(text: string): number[] {
   const starts = [0];
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
   return starts;
 }
 
-function rangeAt(starts: number[], offset: number, length: number, _text: string): Range {
+function rangeAt(starts: number[], offset: number, length: number): Range {
   let lo = 0;
   let hi = starts.length - 1;
   while (lo < hi) {
