@@ -14,33 +14,42 @@ export interface ZipEntry {
   name: string;
   data?: string | Buffer;
   mode?: number;
+  /** Forge the uncompressed size the headers declare (to test limits without the bytes). */
+  declaredSize?: number;
+  /** Deflate the data (method 8) instead of storing it. */
+  deflate?: boolean;
 }
 
-/** A minimal, valid zip with stored (uncompressed) entries; names are written as given. */
+/** A minimal zip writer; names are written as given, so tests can build hostile packages. */
 export function makeZip(entries: ZipEntry[]): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const entry of entries) {
     const name = Buffer.from(entry.name, 'utf8');
-    const data = Buffer.isBuffer(entry.data) ? entry.data : Buffer.from(entry.data ?? '', 'utf8');
-    const crc = zlib.crc32(data);
+    const raw = Buffer.isBuffer(entry.data) ? entry.data : Buffer.from(entry.data ?? '', 'utf8');
+    const crc = zlib.crc32(raw);
+    const data = entry.deflate ? zlib.deflateRawSync(raw) : raw;
+    const declared = entry.declaredSize ?? raw.length;
+    const method = entry.deflate ? 8 : 0;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
     local.writeUInt16LE(0x0800, 6);
+    local.writeUInt16LE(method, 8);
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
+    local.writeUInt32LE(declared, 22);
     local.writeUInt16LE(name.length, 26);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE((3 << 8) | 20, 4);
     central.writeUInt16LE(20, 6);
     central.writeUInt16LE(0x0800, 8);
+    central.writeUInt16LE(method, 10);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(data.length, 24);
+    central.writeUInt32LE(declared, 24);
     central.writeUInt16LE(name.length, 28);
     const mode = entry.mode ?? (entry.name.endsWith('/') ? 0o040755 : 0o100644);
     central.writeUInt32LE((mode << 16) >>> 0, 38);
@@ -111,4 +120,45 @@ export async function startFixture(
     await rm(stateDir, { recursive: true, force: true });
   };
   return fixture;
+}
+
+/** Asserts that `work` fails with the SDK exception `name`, HTTP `status` and a message. */
+export async function expectAwsError(
+  work: Promise<unknown>,
+  expected: {
+    name: string;
+    status: number;
+    message?: RegExp | string;
+    type?: new (...args: never[]) => Error;
+  },
+): Promise<Error & { $metadata: { httpStatusCode?: number; requestId?: string } }> {
+  try {
+    await work;
+  } catch (error) {
+    const e = error as Error & { $metadata: { httpStatusCode?: number; requestId?: string } };
+    if (expected.type && !(e instanceof expected.type)) {
+      throw new Error(
+        `expected an instance of ${expected.type.name}, got ${e.name}: ${e.message}`,
+        { cause: e },
+      );
+    }
+    if (e.name !== expected.name || e.$metadata?.httpStatusCode !== expected.status) {
+      throw new Error(
+        `expected ${expected.name} ${expected.status}, got ${e.name} ${e.$metadata?.httpStatusCode}: ${e.message}`,
+        {
+          cause: e,
+        },
+      );
+    }
+    if (expected.message !== undefined) {
+      const ok =
+        typeof expected.message === 'string'
+          ? e.message === expected.message
+          : expected.message.test(e.message);
+      if (!ok) throw new Error(`unexpected message for ${e.name}: ${e.message}`, { cause: e });
+    }
+    if (!e.$metadata.requestId) throw new Error(`${e.name} carried no request id`);
+    return e;
+  }
+  throw new Error(`expected ${expected.name}, but the call succeeded`);
 }

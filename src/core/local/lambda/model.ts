@@ -82,8 +82,11 @@ export function pickVersioned(record: VersionedConfig): VersionedConfig {
   return out as unknown as VersionedConfig;
 }
 
+/** Whether code and configuration match; a version's own description does not count. */
 export function sameVersionedConfig(a: VersionedConfig, b: VersionedConfig): boolean {
-  return JSON.stringify(pickVersioned(a)) === JSON.stringify(pickVersioned(b));
+  const comparable = (c: VersionedConfig): string =>
+    JSON.stringify({ ...pickVersioned(c), description: '' });
+  return comparable(a) === comparable(b);
 }
 
 export function functionArn(identity: Identity, name: string, qualifier?: string): string {
