@@ -1,7 +1,7 @@
 // Shared by the execution engine's tests: temp function folders, a recording log sink, a
 // config builder, and an engine factory that stops every worker after each test.
 import { randomUUID } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -96,6 +96,7 @@ export class EngineHarness {
 
   async cleanUp(): Promise<void> {
     await Promise.all(this.engines.splice(0).map((e) => e.shutdown()));
+    // shutdown() waited for every worker's exit, so each is gone now.
     for (const pid of this.pids) {
       if (isAlive(pid)) throw new Error(`worker ${pid} is still running after shutdown`);
     }
@@ -103,12 +104,23 @@ export class EngineHarness {
   }
 }
 
+/** Whether the process runs; a zombie (killed, not yet reaped by init) counts as gone. */
 export function isAlive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
+  }
+}
+
+/** Waits for a killed process to disappear: the kernel finishes a SIGKILL asynchronously. */
+export async function waitUntilGone(pid: number, withinMs = 5000): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline)
+      throw new Error(`process ${pid} is still alive ${withinMs} ms after its kill`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 

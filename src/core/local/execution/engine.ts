@@ -95,9 +95,22 @@ export class ExecutionEngine extends EventEmitter<ExecutionEngineEvents> {
     request.signal?.throwIfAborted();
     const family = runtimeFamily(config.runtime);
     if (!family) return unsupportedRuntimeOutcome(config, request);
-    const env = this.acquire(config, family);
-    const run = env.invoke(request).finally(() => this.release(env));
+    const run = this.run(config, family, request);
     return request.signal ? untilAborted(run, request.signal) : run;
+  }
+
+  private async run(
+    config: ExecutionConfig,
+    family: RuntimeFamily,
+    request: InvocationRequest,
+  ): Promise<InvocationOutcome> {
+    // A warm worker can exit between two invocations (e.g. after an uncaught exception); the
+    // event it never received goes to another environment, as Lambda would do.
+    for (let attempt = 1; ; attempt++) {
+      const env = this.acquire(config, family);
+      const outcome = await env.invoke(request).finally(() => this.release(env));
+      if (outcome || attempt === 3) return outcome ?? workerLostOutcome(config, request);
+    }
   }
 
   /** Stops the function's environments: idle ones now, busy ones when their invocation ends. */
@@ -260,6 +273,18 @@ function untilAborted<T>(run: Promise<T>, signal: AbortSignal): Promise<T> {
       },
     );
   });
+}
+
+function workerLostOutcome(config: ExecutionConfig, request: InvocationRequest): InvocationOutcome {
+  const doc = {
+    errorType: 'Runtime.ExitError',
+    errorMessage: `RequestId: ${request.requestId} Error: Runtime exited before it received the event, three times in a row. Check the function's init code.`,
+  };
+  return {
+    ...unsupportedRuntimeOutcome(config, request),
+    payload: encodeDocument(doc),
+    log: `${doc.errorMessage}\n`,
+  };
 }
 
 function unsupportedRuntimeOutcome(

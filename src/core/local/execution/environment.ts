@@ -40,8 +40,8 @@ import { WorkerOutput, type RequestLog } from './worker-output';
 const INIT_LIMIT_MS = 10_000;
 /** How often a busy environment's memory is read. */
 const MEMORY_SAMPLE_MS = 20;
-/** After an invocation, memory and /tmp are checked at most this often. */
-const HOUSEKEEPING_MS = 100;
+/** Between invocations, memory is read at most this often. */
+const MEMORY_CHECK_MS = 100;
 /** How long to wait for a killed worker's output pipes to close before reporting anyway. */
 const PIPE_CLOSE_GRACE_MS = 500;
 
@@ -88,6 +88,7 @@ export class ExecutionEnvironment {
   private readonly initResult: Promise<InitResult>;
   private resolveInit: (r: InitResult) => void = () => undefined;
   private settle: ((ending: Ending) => void) | undefined;
+  private onDelivered: (() => void) | undefined;
   private stopReason: StopReason | undefined;
   private readonly exited: Promise<void>;
   private markExited: () => void = () => undefined;
@@ -95,8 +96,8 @@ export class ExecutionEnvironment {
   private closed: Promise<void> = Promise.resolve();
   private cold = true;
   private peakRssBytes = 0;
-  private lastHousekeeping = 0;
-  private housekeepingRunning = false;
+  private lastMemoryCheck = 0;
+  private storageCheckRunning = false;
   private sampling = false;
   private recycleAfterInvocation: StopReason | undefined;
   busy = false;
@@ -120,6 +121,7 @@ export class ExecutionEnvironment {
       onInitError: (body, errorType) =>
         this.resolveInit({ ok: false, ending: { kind: 'init-error', body, errorType } }),
       onResult: (_requestId, result) => this.settle?.(result),
+      onDelivered: () => this.onDelivered?.(),
     });
   }
 
@@ -167,7 +169,11 @@ export class ExecutionEnvironment {
     void this.initResult.then(() => clearTimeout(initTimer));
   }
 
-  async invoke(request: InvocationRequest): Promise<InvocationOutcome> {
+  /**
+   * Runs one invocation here. Resolves undefined if the worker died before it received the
+   * event (it exited between two invocations): the caller runs it in another environment.
+   */
+  async invoke(request: InvocationRequest): Promise<InvocationOutcome | undefined> {
     this.busy = true;
     const { requestId } = request;
     const coldStart = this.cold;
@@ -183,13 +189,19 @@ export class ExecutionEnvironment {
     } else {
       log = this.output.begin();
     }
-    this.output.platform(startLine(requestId, this.config.version), log);
 
+    // START and the clock wait for the runtime to take the event: it may still be on its way
+    // back to /next after the previous one.
+    let startedAt = performance.now();
+    const started = (): void => {
+      startedAt = performance.now();
+      this.output.platform(startLine(requestId, this.config.version), log);
+    };
+    this.onDelivered = started;
     const timeoutMs = this.config.timeoutSec * 1000;
     const ending = new Promise<Ending>((resolve) => (this.settle = resolve));
     const timer = setTimeout(() => this.kill('timeout'), timeoutMs);
     const sampler = setInterval(() => void this.sampleMemory(), MEMORY_SAMPLE_MS);
-    const startedAt = performance.now();
     this.api.dispatch({
       requestId,
       payload: request.payload,
@@ -205,6 +217,11 @@ export class ExecutionEnvironment {
     clearTimeout(timer);
     clearInterval(sampler);
     this.settle = undefined;
+    this.onDelivered = undefined;
+    if (!this.api.delivered) {
+      if (result.kind === 'exit') return undefined;
+      started();
+    }
     await this.drainOutput(result);
     return this.finish(request, log, result, durationMs, coldStart ? initDurationMs : undefined);
   }
@@ -428,16 +445,22 @@ export class ExecutionEnvironment {
   private afterInvocation(): void {
     this.busy = false;
     if (this.recycleAfterInvocation) return this.kill(this.recycleAfterInvocation);
+    if (this.stopped) return;
+    // Memory between samples is read at most every MEMORY_CHECK_MS; /tmp after every
+    // invocation (a single readdir while it is empty).
     const now = performance.now();
-    if (this.housekeepingRunning || now - this.lastHousekeeping < HOUSEKEEPING_MS || this.stopped)
-      return;
-    this.lastHousekeeping = now;
-    this.housekeepingRunning = true;
-    void this.housekeeping().finally(() => (this.housekeepingRunning = false));
+    if (now - this.lastMemoryCheck >= MEMORY_CHECK_MS) {
+      this.lastMemoryCheck = now;
+      void this.sampleMemory();
+    }
+    if (!this.storageCheckRunning) {
+      this.storageCheckRunning = true;
+      void this.checkStorage().finally(() => (this.storageCheckRunning = false));
+    }
   }
 
-  private async housekeeping(): Promise<void> {
-    const [tmpBytes] = await Promise.all([directoryBytes(this.tmpDir), this.sampleMemory()]);
+  private async checkStorage(): Promise<void> {
+    const tmpBytes = await directoryBytes(this.tmpDir);
     const limit = this.config.ephemeralStorageMB * MB;
     if (tmpBytes > limit && !this.stopped) {
       this.output.platform(

@@ -27,6 +27,8 @@ export interface RuntimeApiListener {
   onFirstNext(): void;
   onResult(requestId: string, result: RuntimeResult): void;
   onInitError(body: Buffer, errorType?: string): void;
+  /** The runtime received the current event. */
+  onDelivered(): void;
 }
 
 type Phase = 'init' | 'ready' | 'invoking' | 'failed';
@@ -37,6 +39,7 @@ export class RuntimeApiServer {
   private parked: http.ServerResponse | undefined;
   private pending: RuntimeEvent | undefined;
   private current: string | undefined;
+  private deliveredCurrent = false;
 
   constructor(private readonly listener: RuntimeApiListener) {
     this.server = http.createServer({ keepAliveTimeout: 0, noDelay: true }, (req, res) =>
@@ -63,14 +66,26 @@ export class RuntimeApiServer {
   /** Gives the runtime its next event, now if it is waiting on /next, else when it asks. */
   dispatch(event: RuntimeEvent): void {
     this.current = event.requestId;
+    this.deliveredCurrent = false;
     this.phase = 'invoking';
     const parked = this.parked;
     if (parked) {
       this.parked = undefined;
-      sendEvent(parked, event);
+      this.deliver(parked, event);
     } else {
       this.pending = event;
     }
+  }
+
+  /** Whether the runtime has received the event last dispatched. */
+  get delivered(): boolean {
+    return this.deliveredCurrent;
+  }
+
+  private deliver(res: http.ServerResponse, event: RuntimeEvent): void {
+    this.deliveredCurrent = true;
+    sendEvent(res, event);
+    this.listener.onDelivered();
   }
 
   /** Forgets the current request, e.g. after a timeout; a late result then gets 400. */
@@ -111,7 +126,7 @@ export class RuntimeApiServer {
     const pending = this.pending;
     if (pending) {
       this.pending = undefined;
-      sendEvent(res, pending);
+      this.deliver(res, pending);
       return;
     }
     this.parked = res;

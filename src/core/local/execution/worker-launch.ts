@@ -53,7 +53,15 @@ export function launchSpec(
   switch (family) {
     case 'node': {
       const runtimeDir = path.join(exe.runtimesDir, 'node');
-      return { command: exe.node, args: [path.join(runtimeDir, 'bootstrap.mjs')], runtimeDir };
+      // Heap sized from the memory setting as Lambda's Node.js bootstrap does, so the garbage
+      // collector works within the limit instead of the process growing into the OOM kill.
+      const newSpace = Math.floor(config.memorySizeMB / 64);
+      const args = [
+        `--max-semi-space-size=${Math.max(1, Math.floor(newSpace / 2))}`,
+        `--max-old-space-size=${config.memorySizeMB - newSpace}`,
+        path.join(runtimeDir, 'bootstrap.mjs'),
+      ];
+      return { command: exe.node, args, runtimeDir };
     }
     case 'python': {
       const runtimeDir = path.join(exe.runtimesDir, 'python');

@@ -4,7 +4,7 @@
 import http from 'node:http';
 import path from 'node:path';
 import util from 'node:util';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 const API_PREFIX = '/2018-06-01/runtime';
@@ -48,14 +48,31 @@ function postJson(urlPath, value, headers = {}) {
 
 // ---- console output, formatted as Lambda's Node.js runtime does ------------------------
 
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Writes straight to fd 1 and blocks while the pipe is full, so a function that prints without
+ * end is slowed to the reader's pace instead of queueing its output in memory.
+ */
+function writeOut(text) {
+  let buf = Buffer.from(text);
+  while (buf.length > 0) {
+    try {
+      buf = buf.subarray(writeSync(1, buf));
+    } catch (err) {
+      // fd 1 turns non-blocking if the handler used process.stdout itself: wait, then retry.
+      if (err.code !== 'EAGAIN') throw err;
+      Atomics.wait(pause, 0, 0, 1);
+    }
+  }
+}
+
 function patchConsole() {
   // Newlines inside one message become \r so the message stays one log event.
   const write = (level) =>
     function (...args) {
       const message = util.format(...args).replace(/\n/g, '\r');
-      process.stdout.write(
-        `${new Date().toISOString()}\t${currentRequestId}\t${level}\t${message}\n`,
-      );
+      writeOut(`${new Date().toISOString()}\t${currentRequestId}\t${level}\t${message}\n`);
     };
   console.log = write('INFO');
   console.info = write('INFO');
@@ -89,7 +106,7 @@ function toErrorDocument(err) {
 
 function logError(label, doc) {
   const line = `${label} \t${JSON.stringify({ ...doc, stack: doc.stackTrace, stackTrace: undefined })}`;
-  process.stdout.write(
+  writeOut(
     `${new Date().toISOString()}\t${currentRequestId}\tERROR\t${line.replace(/\n/g, '\r')}\n`,
   );
 }
