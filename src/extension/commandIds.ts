@@ -7,6 +7,14 @@ export const COMMAND_IDS = [
   'flourish.refreshExplorer',
   'flourish.restartLanguageServer',
   'flourish.showOutput',
+  'flourish.selectTarget',
+  'flourish.selectStage',
+  'flourish.selectProfile',
+  'flourish.startLocalCloud',
+  'flourish.stopLocalCloud',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];
+
+/** Commands that run workspace code; refused in Restricted Mode. */
+export const TRUSTED_ONLY: readonly CommandId[] = ['flourish.startLocalCloud'];

@@ -6,6 +6,8 @@ import type { FlourishContext } from './context';
 import { createManifest } from './createManifest';
 import type { ExplorerNode } from './functionsTree';
 import { openHandler } from './openHandler';
+import { selectProfile, selectStage, selectTarget } from './targetSelection';
+import { refuseUntrusted } from './trust';
 
 type Handler = (...args: unknown[]) => unknown;
 
@@ -19,7 +21,44 @@ const COMMANDS: Record<CommandId, (ctx: FlourishContext) => Handler> = {
   'flourish.refreshExplorer': (ctx) => () => ctx.functionsTree.refresh(),
   'flourish.restartLanguageServer': (ctx) => () => ctx.languageClient.restart(),
   'flourish.showOutput': (ctx) => () => ctx.output.show(),
+  'flourish.selectTarget': () => () => selectTarget(),
+  'flourish.selectStage': (ctx) => async () => {
+    const stages = (await ctx.manifests.all()).flatMap((entry) => entry.stages);
+    await selectStage(stages);
+  },
+  'flourish.selectProfile': () => () => selectProfile(),
+  'flourish.startLocalCloud': (ctx) => async () => {
+    const refusal = refuseUntrusted('Starting the local cloud');
+    if (refusal) return refusal;
+    const info = await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: 'Starting the local cloud…',
+        cancellable: true,
+      },
+      (_progress, token) => ctx.localCloud.ensure(abortOn(token)),
+    );
+    void vscode.window.showInformationMessage(`The local cloud is running at ${info.endpoint}.`);
+    return { endpoint: info.endpoint, pid: info.pid };
+  },
+  'flourish.stopLocalCloud': (ctx) => async () => {
+    const stopped = await ctx.localCloud.stop();
+    void vscode.window.showInformationMessage(
+      stopped
+        ? 'Stopped the local cloud. Deployed functions stay; they run again on the next start.'
+        : 'The local cloud is not running.',
+    );
+    return { stopped };
+  },
 };
+
+/** An AbortSignal that follows a VS Code cancellation token. */
+export function abortOn(token: vscode.CancellationToken): AbortSignal {
+  const controller = new AbortController();
+  if (token.isCancellationRequested) controller.abort();
+  token.onCancellationRequested(() => controller.abort());
+  return controller.signal;
+}
 
 export function registerCommands(ctx: FlourishContext): vscode.Disposable[] {
   return Object.entries(COMMANDS).map(([id, factory]) =>

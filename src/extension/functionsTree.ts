@@ -2,9 +2,9 @@
 import * as vscode from 'vscode';
 import type { FunctionSpec } from '../core/manifest';
 import {
-  findWorkspaceManifests,
   manifestLabel,
   type WorkspaceManifest,
+  type WorkspaceManifests,
 } from './workspaceManifests';
 
 export type ExplorerNode =
@@ -16,30 +16,20 @@ export class FunctionsTreeProvider
 {
   private readonly changed = new vscode.EventEmitter<ExplorerNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly watcher = vscode.workspace.createFileSystemWatcher('**/flourish.{yaml,yml}');
-  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly subscriptions: vscode.Disposable[];
 
-  constructor() {
-    const refresh = () => this.refresh();
-    this.subscriptions.push(
-      this.watcher,
-      this.changed,
-      this.watcher.onDidCreate(refresh),
-      this.watcher.onDidChange(refresh),
-      this.watcher.onDidDelete(refresh),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('flourish.stage')) refresh();
-      }),
-    );
+  constructor(private readonly manifests: WorkspaceManifests) {
+    this.subscriptions = [this.changed, manifests.onDidChange(() => this.changed.fire(undefined))];
   }
 
+  /** Parses every manifest again and redraws. */
   refresh(): void {
-    this.changed.fire(undefined);
+    this.manifests.invalidate();
   }
 
   async getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
     if (!node) {
-      const entries = await findWorkspaceManifests();
+      const entries = await this.manifests.all();
       return entries.map((entry) => ({ kind: 'manifest', entry }));
     }
     if (node.kind === 'manifest') {

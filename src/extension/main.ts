@@ -3,20 +3,31 @@ import { registerCommands } from './commands';
 import type { FlourishContext } from './context';
 import { FunctionsTreeProvider } from './functionsTree';
 import { ManifestLanguageClient } from './languageClient';
+import { LocalCloudService } from './localCloudService';
+import { TargetStatusBar } from './statusBar';
+import { WorkspaceManifests } from './workspaceManifests';
 
 export function activate(extension: vscode.ExtensionContext): FlourishContext {
   const output = vscode.window.createOutputChannel('Flourish', { log: true });
-  const languageClient = new ManifestLanguageClient(extension, output);
-  const functionsTree = new FunctionsTreeProvider();
-  const ctx: FlourishContext = { extension, output, languageClient, functionsTree };
-
+  const manifests = new WorkspaceManifests();
+  const ctx: FlourishContext = {
+    extension,
+    output,
+    manifests,
+    languageClient: new ManifestLanguageClient(extension, output),
+    localCloud: new LocalCloudService(extension, output),
+    functionsTree: new FunctionsTreeProvider(manifests),
+  };
   extension.subscriptions.push(
     output,
-    languageClient,
-    functionsTree,
-    vscode.window.registerTreeDataProvider('flourish.functions', functionsTree),
+    manifests,
+    ctx.languageClient,
+    ctx.localCloud,
+    ctx.functionsTree,
+    new TargetStatusBar(manifests),
+    vscode.window.registerTreeDataProvider('flourish.functions', ctx.functionsTree),
     ...registerCommands(ctx),
-    languageClient.startWhenNeeded(),
+    ctx.languageClient.startWhenNeeded(),
   );
   return ctx;
 }

@@ -6,12 +6,16 @@ export type TraceSetting = 'off' | 'messages' | 'verbose';
 export interface Settings {
   stage: string;
   target: TargetSetting;
+  'aws.profile': string;
+  'aws.region': string;
   'trace.server': TraceSetting;
 }
 
 export const SETTING_DEFAULTS: Settings = {
   stage: '',
   target: 'manifest',
+  'aws.profile': '',
+  'aws.region': '',
   'trace.server': 'off',
 };
 

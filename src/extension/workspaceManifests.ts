@@ -1,8 +1,9 @@
-// Finds every flourish.yaml in the workspace and resolves it for the chosen stage, with the
-// core parser: the explorer shows exactly what deploy would see.
+// Every flourish.yaml in the workspace, resolved for the chosen stage with the core parser, so
+// the explorer, the status bar and CodeLens show exactly what deploy would see. Parsed once and
+// kept until a manifest or a setting changes.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { parseManifest, type Manifest, type Problem } from '../core/manifest';
+import { parseManifest, type FunctionSpec, type Manifest, type Problem } from '../core/manifest';
 import { readSetting } from './settings';
 
 export interface WorkspaceManifest {
@@ -10,23 +11,85 @@ export interface WorkspaceManifest {
   folder: vscode.WorkspaceFolder | undefined;
   manifest?: Manifest;
   problems: Problem[];
+  /** Stage names the manifest declares (its default and those under `stages:`). */
+  stages: string[];
 }
 
 const MANIFEST_GLOB = '**/flourish.{yaml,yml}';
 const EXCLUDE_GLOB = '**/{node_modules,.git,dist,.flourish}/**';
 
-export async function findWorkspaceManifests(): Promise<WorkspaceManifest[]> {
+export class WorkspaceManifests implements vscode.Disposable {
+  private cache: Promise<WorkspaceManifest[]> | undefined;
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor() {
+    const watcher = vscode.workspace.createFileSystemWatcher(MANIFEST_GLOB);
+    const invalidate = () => this.invalidate();
+    this.subscriptions = [
+      watcher,
+      this.changed,
+      watcher.onDidCreate(invalidate),
+      watcher.onDidChange(invalidate),
+      watcher.onDidDelete(invalidate),
+      vscode.workspace.onDidChangeWorkspaceFolders(invalidate),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('flourish.stage')) invalidate();
+      }),
+    ];
+  }
+
+  invalidate(): void {
+    this.cache = undefined;
+    this.changed.fire();
+  }
+
+  all(): Promise<WorkspaceManifest[]> {
+    this.cache ??= findWorkspaceManifests();
+    return this.cache;
+  }
+
+  /** The manifest and function a command or CodeLens refers to. */
+  async find(
+    manifestFile: string,
+    functionKey: string,
+  ): Promise<{ entry: WorkspaceManifest; fn: FunctionSpec } | undefined> {
+    for (const entry of await this.all()) {
+      if (entry.uri.fsPath !== manifestFile) continue;
+      const fn = entry.manifest?.functions.find((f) => f.key === functionKey);
+      if (fn) return { entry, fn };
+    }
+    return undefined;
+  }
+
+  dispose(): void {
+    vscode.Disposable.from(...this.subscriptions).dispose();
+  }
+}
+
+async function findWorkspaceManifests(): Promise<WorkspaceManifest[]> {
   const uris = await vscode.workspace.findFiles(MANIFEST_GLOB, EXCLUDE_GLOB);
   uris.sort((a, b) => a.fsPath.localeCompare(b.fsPath));
   return Promise.all(uris.map(loadWorkspaceManifest));
 }
 
-export async function loadWorkspaceManifest(uri: vscode.Uri): Promise<WorkspaceManifest> {
+async function loadWorkspaceManifest(uri: vscode.Uri): Promise<WorkspaceManifest> {
   const folder = vscode.workspace.getWorkspaceFolder(uri);
   const bytes = await vscode.workspace.fs.readFile(uri);
   const stage = readSetting('stage', uri) || undefined;
   const parsed = parseManifest(new TextDecoder().decode(bytes), { file: uri.fsPath, stage });
-  return { uri, folder, manifest: parsed.manifest, problems: parsed.problems };
+  const declared = parsed.document.get('stages');
+  const stageKeys =
+    declared && typeof declared === 'object' && 'items' in declared
+      ? (declared.items as { key: unknown }[]).map((pair) =>
+          String((pair.key as { value?: unknown })?.value ?? pair.key),
+        )
+      : [];
+  const stages = [
+    ...new Set([parsed.manifest?.stage, ...stageKeys].filter((s): s is string => Boolean(s))),
+  ];
+  return { uri, folder, manifest: parsed.manifest, problems: parsed.problems, stages };
 }
 
 export function manifestLabel(entry: WorkspaceManifest): string {
