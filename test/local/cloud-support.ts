@@ -136,9 +136,10 @@ export async function expectAwsError(
     await work;
   } catch (error) {
     const e = error as Error & { $metadata: { httpStatusCode?: number; requestId?: string } };
-    if (expected.type && !(e instanceof expected.type)) {
+    const isInstance = expected.type === undefined || (error as object) instanceof expected.type;
+    if (!isInstance) {
       throw new Error(
-        `expected an instance of ${expected.type.name}, got ${e.name}: ${e.message}`,
+        `expected an instance of ${expected.type?.name}, got ${e.name}: ${e.message}`,
         { cause: e },
       );
     }

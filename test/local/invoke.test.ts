@@ -1,0 +1,281 @@
+// Invoke end to end through the SDK and the real execution engine: Node.js and Python
+// functions, invocation types, log tails, function errors, limits, warm reuse and concurrency.
+import assert from 'node:assert/strict';
+import {
+  CreateFunctionCommand,
+  InvokeCommand,
+  TooManyRequestsException,
+  waitUntilFunctionActiveV2,
+  type CreateFunctionCommandInput,
+  type LambdaClient,
+} from '@aws-sdk/client-lambda';
+import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  expectAwsError,
+  makeZip,
+  nodeHandlerZip,
+  ROLE,
+  startFixture,
+  type CloudFixture,
+} from './cloud-support';
+import { Gate, GATED_HANDLER } from './gate';
+
+async function deploy(
+  client: LambdaClient,
+  name: string,
+  code: Uint8Array,
+  extra: Partial<CreateFunctionCommandInput> = {},
+): Promise<void> {
+  await client.send(
+    new CreateFunctionCommand({
+      FunctionName: name,
+      Runtime: 'nodejs20.x',
+      Role: ROLE,
+      Handler: 'index.handler',
+      Code: { ZipFile: code },
+      ...extra,
+    }),
+  );
+  await waitUntilFunctionActiveV2({ client, maxWaitTime: 30, minDelay: 1 }, { FunctionName: name });
+}
+
+const text = (payload: Uint8Array | undefined): string =>
+  Buffer.from(payload ?? []).toString('utf8');
+
+describe('local cloud: invoke', function () {
+  this.timeout(60_000);
+  let f: CloudFixture;
+
+  before(async () => {
+    f = await startFixture();
+    await deploy(
+      f.lambda,
+      'echo',
+      nodeHandlerZip(`
+let calls = 0;
+export const handler = async (event, context) => {
+  calls++;
+  console.log('event', JSON.stringify(event));
+  if (event.fail) throw new TypeError('asked to fail');
+  if (event.noise) console.log('n'.repeat(event.noise));
+  return { event, calls, name: context.functionName, version: context.functionVersion };
+};`),
+    );
+  });
+  after(async () => {
+    await f.close();
+  });
+
+  it('runs a Node.js function synchronously and answers with its result', async () => {
+    const out = await f.lambda.send(
+      new InvokeCommand({ FunctionName: 'echo', Payload: Buffer.from('{"n":1}') }),
+    );
+    assert.equal(out.StatusCode, 200);
+    assert.equal(out.ExecutedVersion, '$LATEST');
+    assert.equal(out.FunctionError, undefined);
+    const body = JSON.parse(text(out.Payload)) as { event: unknown; name: string; version: string };
+    assert.deepEqual(body.event, { n: 1 });
+    assert.equal(body.name, 'echo');
+    assert.equal(body.version, '$LATEST');
+  });
+
+  it('reuses a warm environment for the next invocation', async () => {
+    const first = JSON.parse(
+      text((await f.lambda.send(new InvokeCommand({ FunctionName: 'echo' }))).Payload),
+    ) as { calls: number };
+    const second = await f.lambda.send(
+      new InvokeCommand({ FunctionName: 'echo', LogType: 'Tail' }),
+    );
+    assert.equal((JSON.parse(text(second.Payload)) as { calls: number }).calls, first.calls + 1);
+    const log = Buffer.from(second.LogResult!, 'base64').toString('utf8');
+    assert.doesNotMatch(log, /Init Duration/, 'a warm start reports no Init Duration');
+  });
+
+  it('returns the request log with LogType Tail, cut to its last 4 KB', async () => {
+    const short = await f.lambda.send(
+      new InvokeCommand({
+        FunctionName: 'echo',
+        LogType: 'Tail',
+        Payload: Buffer.from('{"tag":"t1"}'),
+      }),
+    );
+    const log = Buffer.from(short.LogResult!, 'base64').toString('utf8');
+    assert.match(log, /^START RequestId: \S+ Version: \$LATEST/);
+    assert.match(log, /event \{"tag":"t1"\}/);
+    assert.match(log, /END RequestId:/);
+    assert.match(
+      log,
+      /REPORT RequestId: .*Duration: [\d.]+ ms.*Billed Duration: \d+ ms.*Memory Size: 128 MB.*Max Memory Used: \d+ MB/,
+    );
+
+    const noisy = await f.lambda.send(
+      new InvokeCommand({
+        FunctionName: 'echo',
+        LogType: 'Tail',
+        Payload: Buffer.from('{"noise":10000}'),
+      }),
+    );
+    const tail = Buffer.from(noisy.LogResult!, 'base64');
+    assert.equal(tail.length, 4096);
+    assert.match(tail.toString('utf8'), /REPORT RequestId: /);
+    const none = await f.lambda.send(new InvokeCommand({ FunctionName: 'echo' }));
+    assert.equal(none.LogResult, undefined);
+  });
+
+  it("reports a function error with X-Amz-Function-Error and Lambda's error document", async () => {
+    const out = await f.lambda.send(
+      new InvokeCommand({ FunctionName: 'echo', Payload: Buffer.from('{"fail":true}') }),
+    );
+    assert.equal(out.StatusCode, 200);
+    assert.equal(out.FunctionError, 'Unhandled');
+    const error = JSON.parse(text(out.Payload)) as {
+      errorType: string;
+      errorMessage: string;
+      stackTrace: string[];
+    };
+    assert.equal(error.errorType, 'TypeError');
+    assert.equal(error.errorMessage, 'asked to fail');
+    assert.ok(Array.isArray(error.stackTrace));
+    const next = await f.lambda.send(new InvokeCommand({ FunctionName: 'echo' }));
+    assert.equal(next.FunctionError, undefined);
+  });
+
+  it('queues an Event invocation (202) and runs it', async () => {
+    const out = await f.lambda.send(
+      new InvokeCommand({
+        FunctionName: 'echo',
+        InvocationType: 'Event',
+        Payload: Buffer.from('{"async":"marker-42"}'),
+      }),
+    );
+    assert.equal(out.StatusCode, 202);
+    assert.equal(text(out.Payload), '');
+    await f.cloud.drainAsync();
+    const found = await f.logs.send(
+      new FilterLogEventsCommand({
+        logGroupName: '/aws/lambda/echo',
+        filterPattern: '"marker-42"',
+      }),
+    );
+    assert.equal(found.events!.length, 1);
+  });
+
+  it('answers DryRun with 204 without running the function', async () => {
+    const out = await f.lambda.send(
+      new InvokeCommand({
+        FunctionName: 'echo',
+        InvocationType: 'DryRun',
+        Payload: Buffer.from('{"dry":"marker-dry"}'),
+      }),
+    );
+    assert.equal(out.StatusCode, 204);
+    const found = await f.logs.send(
+      new FilterLogEventsCommand({ logGroupName: '/aws/lambda/echo', filterPattern: 'marker-dry' }),
+    );
+    assert.equal(found.events!.length, 0);
+  });
+
+  it('runs a Python function', async () => {
+    const code = makeZip([
+      {
+        name: 'app.py',
+        data: [
+          'def handler(event, context):',
+          '    print("python got", event["x"])',
+          '    return {"double": event["x"] * 2, "name": context.function_name}',
+          '',
+        ].join('\n'),
+      },
+    ]);
+    await deploy(f.lambda, 'py', code, { Runtime: 'python3.11', Handler: 'app.handler' });
+    const out = await f.lambda.send(
+      new InvokeCommand({ FunctionName: 'py', Payload: Buffer.from('{"x":21}'), LogType: 'Tail' }),
+    );
+    assert.equal(out.FunctionError, undefined, text(out.Payload));
+    assert.deepEqual(JSON.parse(text(out.Payload)), { double: 42, name: 'py' });
+    assert.match(Buffer.from(out.LogResult!, 'base64').toString(), /python got 21/);
+  });
+
+  it('kills an invocation at its timeout and the next one succeeds', async () => {
+    await deploy(
+      f.lambda,
+      'hang',
+      nodeHandlerZip(
+        'export const handler = async (e) => e.hang ? new Promise(() => setInterval(() => {}, 1000)) : "ok";',
+      ),
+      { Timeout: 1 },
+    );
+    const out = await f.lambda.send(
+      new InvokeCommand({ FunctionName: 'hang', Payload: Buffer.from('{"hang":true}') }),
+    );
+    assert.equal(out.FunctionError, 'Unhandled');
+    assert.match(text(out.Payload), /Task timed out after 1\.\d\d seconds/);
+    const next = await f.lambda.send(new InvokeCommand({ FunctionName: 'hang' }));
+    assert.equal(text(next.Payload), '"ok"');
+  });
+});
+
+describe('local cloud: concurrency', function () {
+  this.timeout(60_000);
+  let f: CloudFixture;
+  const gate = new Gate();
+
+  before(async () => {
+    await gate.start();
+    f = await startFixture({ maxConcurrency: 3 });
+    await deploy(f.lambda, 'gated', nodeHandlerZip(GATED_HANDLER), {
+      Environment: { Variables: { GATE_PORT: String(gate.port) } },
+    });
+  });
+  after(async () => {
+    await gate.stop();
+    await f.close();
+  });
+
+  it('runs invocations in parallel up to the cap, then throttles with TooManyRequestsException', async () => {
+    const running = [1, 2, 3].map(() =>
+      f.lambda.send(new InvokeCommand({ FunctionName: 'gated' })),
+    );
+    await gate.held(3);
+    const throttled = await expectAwsError(
+      f.lambda.send(new InvokeCommand({ FunctionName: 'gated' })),
+      {
+        name: 'TooManyRequestsException',
+        status: 429,
+        type: TooManyRequestsException,
+        message: 'Rate Exceeded.',
+      },
+    );
+    assert.equal(
+      (throttled as unknown as TooManyRequestsException).Reason,
+      'ConcurrentInvocationLimitExceeded',
+    );
+    gate.open();
+    const results = await Promise.all(running);
+    assert.deepEqual(
+      results.map((r) => text(r.Payload)),
+      ['"passed"', '"passed"', '"passed"'],
+    );
+  });
+
+  it('queues Event invocations beyond the cap and runs every one', async () => {
+    const accepted = await Promise.all(
+      [1, 2, 3, 4, 5].map(() =>
+        f.lambda.send(new InvokeCommand({ FunctionName: 'gated', InvocationType: 'Event' })),
+      ),
+    );
+    assert.deepEqual(
+      accepted.map((a) => a.StatusCode),
+      [202, 202, 202, 202, 202],
+    );
+    await gate.held(3);
+    gate.open();
+    await gate.held(2);
+    gate.open();
+    await f.cloud.drainAsync();
+    const reports = await f.logs.send(
+      new FilterLogEventsCommand({ logGroupName: '/aws/lambda/gated', filterPattern: 'REPORT' }),
+    );
+    assert.equal(reports.events!.length, 3 + 5);
+  });
+});
