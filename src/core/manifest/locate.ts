@@ -46,7 +46,8 @@ export class Locator {
       }
     }
     if (part === 'key') return this.positions.ofNode(keyNode ?? node);
-    return this.positions.ofNode(node) ?? this.positions.ofNode(keyNode);
+    const empty = !node?.range || node.range[1] <= node.range[0];
+    return (empty ? undefined : this.positions.ofNode(node)) ?? this.positions.ofNode(keyNode);
   }
 
   /**
