@@ -1,0 +1,185 @@
+// A deploy stopped part-way leaves the stage alias on the last good version, and deploying
+// again converges, wherever it stopped.
+import * as assert from 'node:assert/strict';
+import {
+  GetAliasCommand,
+  GetFunctionCommand,
+  UpdateFunctionConfigurationCommand,
+  waitUntilFunctionUpdatedV2,
+} from '@aws-sdk/client-lambda';
+import { CloudError } from '../../src/core/cloud';
+import {
+  applyDeploy,
+  invokeFunction,
+  planDeploy,
+  type DeployPlan,
+  type DeployStep,
+} from '../../src/core/deploy';
+import {
+  INITIAL,
+  json,
+  startTestCloud,
+  TestProject,
+  writeCalls,
+  type TestCloud,
+} from '../unit/deploy/localProject';
+
+describe('an interrupted deploy', function () {
+  this.timeout(60_000);
+  let env: TestCloud;
+  let project: TestProject;
+
+  before(async () => {
+    env = await startTestCloud();
+    project = await TestProject.create();
+    const result = await applyDeploy(await plan(), env.provider);
+    assert.equal(result.ok, true);
+  });
+  after(async () => {
+    await env?.stop();
+    await project?.remove();
+  });
+
+  async function plan(): Promise<DeployPlan> {
+    return planDeploy(await project.load(), env.provider, {
+      cacheDir: project.cacheDir,
+      functions: ['greet'],
+    });
+  }
+  const alias = async () =>
+    (await env.lambda.send(new GetAliasCommand({ FunctionName: 'shop-dev-greet', Name: 'dev' })))
+      .FunctionVersion;
+  const served = async () =>
+    json((await invokeFunction(await project.load(), env.provider, 'greet', '{}')).payload);
+
+  /** Applies the plan and aborts as soon as `step` has finished. */
+  async function applyUntil(p: DeployPlan, step: DeployStep) {
+    const controller = new AbortController();
+    const steps: string[] = [];
+    const result = await applyDeploy(p, env.provider, {
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (e.type !== 'step-finished') return;
+        steps.push(e.step);
+        if (e.step === step) controller.abort();
+      },
+    });
+    return { result, steps };
+  }
+
+  it('stopped after the code upload: the alias stays, and a rerun publishes and moves it', async () => {
+    await project.apply({ ...INITIAL, marker: 'two', memory: 512 });
+    const planned = await plan();
+    assert.equal(planned.functions[0].action, 'update-code-and-configuration');
+
+    const { result, steps } = await applyUntil(planned, 'upload-code');
+    assert.deepEqual(steps, ['upload-code']);
+    assert.equal(result.cancelled, true);
+    assert.equal(result.ok, false);
+    assert.equal(result.functions[0].status, 'cancelled');
+    assert.equal(result.functions[0].version, '1');
+
+    // The new code reached $LATEST, but the stage still serves version 1, old code and memory.
+    const latest = await env.lambda.send(
+      new GetFunctionCommand({ FunctionName: 'shop-dev-greet' }),
+    );
+    assert.equal(latest.Configuration?.CodeSha256, planned.functions[0].package.codeSha256);
+    assert.equal(await alias(), '1');
+    assert.deepEqual(await served(), { marker: 'one', greeting: 'Hello', memory: '256' });
+
+    const rerun = await plan();
+    assert.equal(rerun.functions[0].action, 'update-configuration');
+    assert.equal(rerun.functions[0].drift, undefined, 'our own half deploy is not drift');
+    env.calls.length = 0;
+    const converged = await applyDeploy(rerun, env.provider);
+    assert.equal(converged.ok, true);
+    assert.deepEqual(writeCalls(env.calls), [
+      'UpdateFunctionConfiguration',
+      'PublishVersion',
+      'UpdateAlias',
+    ]);
+    assert.equal(await alias(), '2');
+    assert.deepEqual(await served(), { marker: 'two', greeting: 'Hello', memory: '512' });
+    assert.equal((await plan()).functions[0].action, 'unchanged');
+  });
+
+  it('stopped after the configuration update: a rerun publishes without uploading', async () => {
+    await project.apply({ ...INITIAL, marker: 'two', memory: 1024 });
+    const { result } = await applyUntil(await plan(), 'update-configuration');
+    assert.equal(result.functions[0].status, 'cancelled');
+    assert.equal(await alias(), '2');
+    assert.deepEqual(await served(), { marker: 'two', greeting: 'Hello', memory: '512' });
+
+    const rerun = await plan();
+    assert.equal(rerun.functions[0].action, 'publish');
+    env.calls.length = 0;
+    assert.equal((await applyDeploy(rerun, env.provider)).ok, true);
+    assert.deepEqual(writeCalls(env.calls), ['PublishVersion', 'UpdateAlias']);
+    assert.equal(await alias(), '3');
+    assert.equal((await served()).memory, '1024');
+  });
+
+  it('stopped after publishing: the alias stays, and a rerun only moves it', async () => {
+    await project.apply({ ...INITIAL, marker: 'three', memory: 1024 });
+    const { result, steps } = await applyUntil(await plan(), 'publish');
+    assert.deepEqual(steps, ['upload-code', 'wait', 'publish']);
+    assert.equal(result.functions[0].status, 'cancelled');
+    assert.equal(await alias(), '3');
+    assert.equal((await served()).marker, 'two');
+
+    const rerun = await plan();
+    assert.equal(rerun.functions[0].action, 'move-alias');
+    assert.equal(rerun.functions[0].aliasTarget, '4');
+    env.calls.length = 0;
+    assert.equal((await applyDeploy(rerun, env.provider)).ok, true);
+    assert.deepEqual(writeCalls(env.calls), ['UpdateAlias']);
+    assert.equal(await alias(), '4');
+    assert.equal((await served()).marker, 'three');
+  });
+
+  it('refuses to publish over a change made between plan and apply', async () => {
+    await project.apply({ ...INITIAL, marker: 'four', memory: 1024 });
+    const stale = await plan();
+    await project.apply({ ...INITIAL, marker: 'five', memory: 1024 });
+    const fresh = await plan();
+    assert.equal((await applyDeploy(fresh, env.provider)).ok, true);
+
+    // The stale plan's package was replaced by the newer one.
+    const result = await applyDeploy(stale, env.provider);
+    assert.equal(result.functions[0].status, 'failed');
+    assert.match(result.functions[0].error!.message, /changed after the plan was made/);
+    assert.equal(await alias(), '5');
+    assert.equal((await served()).marker, 'five');
+  });
+
+  it('stops with the cloud error when the function changed between plan and apply', async () => {
+    await project.apply({ ...INITIAL, marker: 'six', memory: 1024 });
+    const planned = await plan();
+    await env.lambda.send(
+      new UpdateFunctionConfigurationCommand({ FunctionName: 'shop-dev-greet', Timeout: 20 }),
+    );
+    await waitUntilFunctionUpdatedV2(
+      { client: env.lambda, maxWaitTime: 30 },
+      { FunctionName: 'shop-dev-greet' },
+    );
+
+    const result = await applyDeploy(planned, env.provider);
+    const error = result.functions[0].error;
+    assert.equal(result.functions[0].status, 'failed');
+    assert.ok(error instanceof CloudError, String(error));
+    assert.equal(error.code, 'PreconditionFailedException');
+    assert.equal(error.httpStatus, 412);
+    assert.ok(error.requestId, 'the request id is kept');
+    assert.equal(error.operation, 'UpdateFunctionCode');
+    assert.match(error.message, /UpdateFunctionCode on function shop-dev-greet failed/);
+    assert.match(error.message, /run it again/);
+    assert.equal(await alias(), '5');
+
+    const replanned = await plan();
+    assert.deepEqual(replanned.functions[0].drift?.differences, [
+      { field: 'timeout', from: 10, to: 20 },
+    ]);
+    assert.equal((await applyDeploy(replanned, env.provider)).ok, true);
+    assert.equal((await served()).marker, 'six');
+  });
+});
