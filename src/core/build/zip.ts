@@ -1,11 +1,14 @@
 import archiver from 'archiver';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { readFile, rename, unlink } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { rename, unlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { CompressPool, type SmallFileJob, type SmallFileResult } from './compressPool';
 import { assertSafeEntryName } from './paths';
+import { ensureZipFormat, preparedSource, ZIP_FORMAT_NAME } from './zipEngine';
 
 export interface ZipInput {
   /** Entry name: relative, forward slashes. */
@@ -25,6 +28,11 @@ export interface ZipOptions {
   onProgress?: (doneBytes: number, totalBytes: number) => void;
   /** SHA-256 hex of files already known (by absPath), so they are not hashed again. */
   knownHashes?: ReadonlyMap<string, string>;
+  /**
+   * Worker threads that read and compress small files; by default one per core for big
+   * packages and none (all in this thread) for small ones. The bytes are the same either way.
+   */
+  workers?: number;
 }
 
 export interface ZipOutput {
@@ -49,11 +57,20 @@ const STORED_EXTENSIONS = new Set([
   '.mp3', '.mp4', '.ogg', '.webm', '.pdf',
 ]); // prettier-ignore
 
-/** Files up to this size are read whole (in parallel, ahead); bigger ones are streamed. */
+/**
+ * Files up to this size are read whole and compressed in batches, on worker threads for big
+ * packages; bigger ones are streamed through the archiver's own deflate, so memory stays bounded.
+ */
 const WHOLE_FILE_MAX = 1 << 20;
-const READ_AHEAD = 8;
-/** Bytes handed to the archiver and not yet written: bounds memory on slow disks. */
-const MAX_QUEUED_BYTES = 16 << 20;
+const BATCH_FILES = 64;
+const BATCH_BYTES = 1 << 20;
+/** How far ahead of the writer files are read and compressed. */
+const AHEAD_FILES = 1024;
+const AHEAD_BYTES = 16 << 20;
+/** Below this much small-file data, starting workers costs more than it saves. */
+const WORKERS_MIN_BYTES = 4 << 20;
+/** Output is gathered into chunks of this size before it is written to disk. */
+const WRITE_CHUNK = 1 << 20;
 
 /** 0755 when any execute bit is set (and always for a custom runtime's `bootstrap`), else 0644. */
 export function zipMode(entryName: string, mode: number): number {
@@ -63,9 +80,10 @@ export function zipMode(entryName: string, mode: number): number {
 /**
  * Writes a byte-deterministic zip of `files` at `zipPath`: entries in the given order (callers
  * sort them), one fixed timestamp, modes normalised to 0644/0755, no folder entries, deflate
- * at a fixed level (stored for already-compressed formats). Hashes each file and the zip in the
- * same pass. The zip is written to a temporary file and renamed into place, so a failure or an
- * abort never leaves a partial zip at `zipPath`.
+ * at a fixed level, stored when deflate does not make an entry smaller or the format is
+ * already compressed. Hashes each file and the zip in the same pass. The zip is written to a
+ * temporary file and renamed into place, so a failure or an abort never leaves a partial zip
+ * at `zipPath`.
  */
 export async function writeDeterministicZip(
   files: readonly ZipInput[],
@@ -79,106 +97,111 @@ export async function writeDeterministicZip(
   const totalBytes = files.reduce((sum, f) => sum + f.size, 0);
   const tmpPath = `${zipPath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
 
-  const archive = archiver('zip', { zlib: { level }, forceLocalTime: false });
+  ensureZipFormat();
+  const archive = archiver(ZIP_FORMAT_NAME as archiver.Format, {
+    zlib: { level },
+    forceLocalTime: false,
+  });
   const zipHash = createHash('sha256');
   let zipBytes = 0;
-  const tally = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      zipHash.update(chunk);
-      zipBytes += chunk.length;
-      done(null, chunk);
-    },
-  });
-  const written = pipeline(archive, tally, createWriteStream(tmpPath));
+  const written = pipeline(
+    archive,
+    new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        zipHash.update(chunk);
+        zipBytes += chunk.length;
+        done(null, chunk);
+      },
+    }),
+    coalesce(WRITE_CHUNK),
+    createWriteStream(tmpPath),
+  );
   written.catch(() => undefined); // awaited below; failures surface there
 
-  // Entries are processed in order; each waits here until the archiver has written it.
-  const queued: { bytes: number; done: () => void }[] = [];
-  let queuedBytes = 0;
-  archive.on('entry', () => {
-    const head = queued.shift();
-    if (head) {
-      queuedBytes -= head.bytes;
-      head.done();
-    }
-  });
   let archiveError: unknown;
   archive.on('error', (err) => (archiveError = err));
   archive.on('warning', (err) => (archiveError = err));
-  const waitForRoom = async () => {
-    while (queued.length && queuedBytes > MAX_QUEUED_BYTES) {
-      await new Promise<void>((resolve) => {
-        const last = queued[queued.length - 1]!;
-        const prev = last.done;
-        last.done = () => {
-          prev();
-          resolve();
-        };
-      });
-    }
-  };
+  // The archiver takes entries in order; `entry` fires as each one is written.
+  const entryWritten: (() => void)[] = [];
+  archive.on('entry', () => entryWritten.shift()?.());
 
   const fileHashes = new Map<string, string>();
   let hashedBytes = 0;
   let doneBytes = 0;
-  const loads: (Promise<Buffer | undefined> | undefined)[] = [];
-  const load = (i: number) => {
-    const f = files[i]!;
-    const p = f.size <= WHOLE_FILE_MAX ? readFile(f.absPath) : Promise.resolve(undefined);
-    p.catch(() => undefined); // awaited in order below
-    return p;
+
+  const isStored = (file: ZipInput) =>
+    STORED_EXTENSIONS.has(path.posix.extname(file.path).toLowerCase());
+  const smallBytes = files.reduce((sum, f) => sum + (f.size <= WHOLE_FILE_MAX ? f.size : 0), 0);
+  const workers =
+    options.workers ?? (smallBytes >= WORKERS_MIN_BYTES ? Math.min(4, availableParallelism()) : 0);
+  const pool = new CompressPool(workers, level);
+
+  // Each file's prepared data (undefined for big files, which are streamed), requested in
+  // batches ahead of the writer and consumed in order.
+  const ahead: Promise<SmallFileResult | undefined>[] = [];
+  let next = 0;
+  let aheadBytes = 0;
+  const fill = () => {
+    while (next < files.length && ahead.length < AHEAD_FILES && aheadBytes < AHEAD_BYTES) {
+      if (files[next]!.size > WHOLE_FILE_MAX) {
+        ahead.push(Promise.resolve(undefined));
+        next++;
+        continue;
+      }
+      const jobs: SmallFileJob[] = [];
+      let batchBytes = 0;
+      while (
+        next < files.length &&
+        files[next]!.size <= WHOLE_FILE_MAX &&
+        jobs.length < BATCH_FILES &&
+        batchBytes < BATCH_BYTES
+      ) {
+        const file = files[next++]!;
+        jobs.push({
+          absPath: file.absPath,
+          size: file.size,
+          knownHash: options.knownHashes?.get(file.absPath),
+          deflate: !isStored(file),
+        });
+        batchBytes += file.size;
+      }
+      const batch = pool.run(jobs);
+      batch.catch(() => undefined); // awaited in order below
+      jobs.forEach((_, i) => ahead.push(batch.then((results) => results[i])));
+      aheadBytes += batchBytes;
+    }
   };
 
   try {
-    for (let i = 0; i < files.length; i++) {
-      for (let j = i; j < Math.min(files.length, i + READ_AHEAD); j++) loads[j] ??= load(j);
-      const file = files[i]!;
-      const whole = await loads[i];
-      loads[i] = undefined;
+    for (const file of files) {
+      fill();
+      const ready = await ahead.shift()!;
+      if (file.size <= WHOLE_FILE_MAX) aheadBytes -= file.size;
       if (signal?.aborted) throw signal.reason;
       if (archiveError) throw archiveError;
-      const known = options.knownHashes?.get(file.absPath);
-      const entry = {
-        name: file.path,
-        date: ZIP_EPOCH,
-        mode: zipMode(file.path, file.mode),
-        store: STORED_EXTENSIONS.has(path.posix.extname(file.path).toLowerCase()),
-      };
-      let bytes: number;
-      if (whole) {
-        if (known && whole.length === file.size) fileHashes.set(file.absPath, known);
-        else {
-          fileHashes.set(file.absPath, createHash('sha256').update(whole).digest('hex'));
-          hashedBytes += whole.length;
-        }
-        bytes = whole.length;
-        archive.append(whole, entry);
+      const entry = { name: file.path, date: ZIP_EPOCH, mode: zipMode(file.path, file.mode) };
+      const appended = new Promise<void>((resolve) => entryWritten.push(resolve));
+      if (ready) {
+        fileHashes.set(file.absPath, ready.sha256Hex);
+        if (ready.hashed) hashedBytes += ready.size;
+        archive.append(
+          preparedSource(ready.data, {
+            method: ready.method,
+            crc32: ready.crc32,
+            size: ready.size,
+          }),
+          entry,
+        );
       } else {
-        const hash = known ? undefined : createHash('sha256');
-        const source = createReadStream(file.absPath, { highWaterMark: 1 << 20 });
-        const through = new Transform({
-          transform(chunk: Buffer, _enc, done) {
-            hash?.update(chunk);
-            done(null, chunk);
-          },
-          flush(done) {
-            if (hash) {
-              fileHashes.set(file.absPath, hash.digest('hex'));
-              hashedBytes += file.size;
-            } else fileHashes.set(file.absPath, known!);
-            done();
-          },
-        });
-        source.once('error', (err) => through.destroy(err));
-        source.pipe(through);
-        bytes = 1 << 20;
-        archive.append(through, entry);
+        archive.append(
+          streamHashed(file, options.knownHashes, fileHashes, (n) => (hashedBytes += n)),
+          { ...entry, store: isStored(file) },
+        );
       }
-      queued.push({ bytes, done: () => undefined });
-      queuedBytes += bytes;
       doneBytes += file.size;
       options.onProgress?.(doneBytes, totalBytes);
-      await waitForRoom();
+      // Keep the archiver's queue short: what is queued there is held in memory.
+      if (entryWritten.length > 16) await appended;
     }
     const aborted = signal ? abortPromise(signal) : undefined;
     await Promise.race([
@@ -193,8 +216,11 @@ export async function writeDeterministicZip(
     archive.abort();
     archive.destroy();
     await written.catch(() => undefined);
+    await Promise.allSettled(ahead);
     await unlink(tmpPath).catch(() => undefined);
     throw err;
+  } finally {
+    await pool.close();
   }
   const digest = zipHash.digest();
   return {
@@ -205,6 +231,55 @@ export async function writeDeterministicZip(
     fileHashes,
     hashedBytes,
   };
+}
+
+/** A big file as a stream that records its SHA-256 (unless known) once fully read. */
+function streamHashed(
+  file: ZipInput,
+  knownHashes: ReadonlyMap<string, string> | undefined,
+  into: Map<string, string>,
+  countHashed: (bytes: number) => void,
+): Transform {
+  const known = knownHashes?.get(file.absPath);
+  const hash = known ? undefined : createHash('sha256');
+  let bytes = 0;
+  const through = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash?.update(chunk);
+      bytes += chunk.length;
+      done(null, chunk);
+    },
+    flush(done) {
+      into.set(file.absPath, hash ? hash.digest('hex') : known!);
+      if (hash) countHashed(bytes);
+      done();
+    },
+  });
+  const source = createReadStream(file.absPath, { highWaterMark: 1 << 20 });
+  source.once('error', (err) => through.destroy(err));
+  source.pipe(through);
+  return through;
+}
+
+/** Gathers small chunks into bigger ones so the file gets few large writes. */
+function coalesce(size: number): Transform {
+  let parts: Buffer[] = [];
+  let held = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      parts.push(chunk);
+      held += chunk.length;
+      if (held >= size) {
+        const out = Buffer.concat(parts, held);
+        parts = [];
+        held = 0;
+        done(null, out);
+      } else done();
+    },
+    flush(done) {
+      done(null, held ? Buffer.concat(parts, held) : undefined);
+    },
+  });
 }
 
 function abortPromise(signal: AbortSignal): { promise: Promise<never>; dispose: () => void } {

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import {
   assertSafeEntryName,
   packageFunction,
+  selectFiles,
   UnsafePathError,
   writeDeterministicZip,
 } from '../../../src/core/build';
@@ -129,6 +130,31 @@ describe('deterministic zip', () => {
     const method = (name: string) => entries.find((e) => e.name === name)!.compressionMethod;
     assert.equal(method('assets/logo.png'), 0);
     assert.equal(method('src/lib/util.js'), 8);
+  });
+
+  it('writes the same bytes whether files are compressed on worker threads or inline', async () => {
+    const many: Record<string, string> = {};
+    for (let i = 0; i < 300; i++) many[`gen/m${i}.js`] = `module.exports = ${i};\n`.repeat(i % 40);
+    await writeTree(root, many);
+    const selection = await selectFiles(root, { include: [], exclude: [] }, { projectRoot: root });
+    const inline = await writeDeterministicZip(selection.files, path.join(work!, 'inline.zip'), {
+      workers: 0,
+    });
+    const threaded = await writeDeterministicZip(
+      selection.files,
+      path.join(work!, 'threaded.zip'),
+      {
+        workers: 2,
+      },
+    );
+    assert.equal(threaded.sha256Hex, inline.sha256Hex);
+    assert.deepEqual(threaded.fileHashes, inline.fileHashes);
+    const entries = await readZip(threaded.zipPath);
+    assert.equal(entries.length, selection.files.length);
+    assert.deepEqual(
+      entries.find((e) => e.name === 'gen/m7.js')!.content,
+      Buffer.from(many['gen/m7.js']!),
+    );
   });
 
   it('refuses absolute and ".." entry names', async () => {
