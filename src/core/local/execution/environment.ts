@@ -290,9 +290,8 @@ export class ExecutionEnvironment {
   /** Lets output the worker wrote before its result reach the log. */
   private async drainOutput(result: Ending): Promise<void> {
     if (result.kind === 'response' || result.kind === 'error' || result.kind === 'too-large') {
-      // Output written before the HTTP request is already in the pipe; one turn of the event
-      // loop reads whatever arrived in the same poll as the result.
-      await new Promise((resolve) => setImmediate(resolve));
+      // Output written before the result was sent is in the pipe already, so it was ready in
+      // the same poll as the result: the check phase that follows comes after its read.
       await new Promise((resolve) => setImmediate(resolve));
       return;
     }

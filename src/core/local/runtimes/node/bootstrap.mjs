@@ -1,7 +1,7 @@
 // Flourish's Node.js runtime for the local cloud. Plain JavaScript with no build step: the
 // engine spawns it with `node`, and it speaks only the Lambda Runtime API at
 // AWS_LAMBDA_RUNTIME_API, as AWS's runtime interface client does in Lambda.
-import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import util from 'node:util';
 import { existsSync, readFileSync, writeSync } from 'node:fs';
@@ -11,39 +11,99 @@ const API_PREFIX = '/2018-06-01/runtime';
 const [apiHost, apiPort] = (process.env.AWS_LAMBDA_RUNTIME_API ?? '').split(':');
 const taskRoot = process.env.LAMBDA_TASK_ROOT ?? process.cwd();
 const handlerString = process.env._HANDLER ?? '';
-// One socket is enough: /next and /response never overlap. Idle keep-alive sockets are unref'd
-// by the agent, so a waiting callback handler can still see the event loop drain.
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
 let currentRequestId;
 
 // ---- the Runtime API client -------------------------------------------------------------
 
-function request(method, urlPath, body, headers = {}) {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: apiHost, port: Number(apiPort), method, path: API_PREFIX + urlPath, agent, headers },
-      (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }),
-        );
-        res.on('error', reject);
-      },
+/**
+ * A small HTTP/1.1 client on one keep-alive socket. It pipelines: a result and the next
+ * /next go out in one write, which saves a round trip per invocation. The socket is unref'd
+ * while nothing is outstanding, so a callback handler's wait for an empty event loop works.
+ */
+class RuntimeClient {
+  socket = undefined;
+  waiting = [];
+  buffered = Buffer.alloc(0);
+
+  send(requests) {
+    const socket = this.socket ?? this.connect();
+    const promises = requests.map(
+      () => new Promise((resolve, reject) => this.waiting.push({ resolve, reject })),
     );
-    req.on('error', reject);
-    req.end(body);
-  });
+    const parts = [];
+    for (const { method, path: urlPath, body, headers = {} } of requests) {
+      let head = `${method} ${API_PREFIX}${urlPath} HTTP/1.1\r\nhost: ${apiHost}:${apiPort}\r\n`;
+      for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
+      head += `content-length: ${body ? body.length : 0}\r\n\r\n`;
+      parts.push(Buffer.from(head, 'latin1'));
+      if (body) parts.push(body);
+    }
+    socket.ref();
+    socket.write(parts.length === 1 ? parts[0] : Buffer.concat(parts));
+    return promises;
+  }
+
+  connect() {
+    const socket = net.connect({ host: apiHost, port: Number(apiPort), noDelay: true });
+    socket.on('data', (chunk) => this.onData(chunk));
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      this.socket = undefined;
+      this.buffered = Buffer.alloc(0);
+      for (const w of this.waiting.splice(0))
+        w.reject(new Error('The Runtime API closed the connection'));
+    });
+    this.socket = socket;
+    return socket;
+  }
+
+  onData(chunk) {
+    this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
+    for (;;) {
+      const headEnd = this.buffered.indexOf('\r\n\r\n');
+      if (headEnd === -1) return;
+      const lines = this.buffered.toString('latin1', 0, headEnd).split('\r\n');
+      const status = Number(lines[0].split(' ')[1]);
+      const headers = {};
+      for (let i = 1; i < lines.length; i++) {
+        const colon = lines[i].indexOf(':');
+        headers[lines[i].slice(0, colon).trim().toLowerCase()] = lines[i].slice(colon + 1).trim();
+      }
+      const length = Number(headers['content-length'] ?? 0);
+      const bodyStart = headEnd + 4;
+      if (this.buffered.length < bodyStart + length) return;
+      const body = this.buffered.subarray(bodyStart, bodyStart + length);
+      this.buffered = this.buffered.subarray(bodyStart + length);
+      const waiter = this.waiting.shift();
+      if (this.waiting.length === 0) this.socket?.unref();
+      waiter?.resolve({ status, headers, body });
+    }
+  }
 }
 
-function postJson(urlPath, value, headers = {}) {
+const client = new RuntimeClient();
+const NEXT = { method: 'GET', path: '/invocation/next' };
+
+function jsonRequest(urlPath, value, errorType) {
   const body = Buffer.from(JSON.stringify(value));
-  return request('POST', urlPath, body, {
-    'content-type': 'application/json',
-    'content-length': body.length,
-    ...headers,
-  });
+  const headers = { 'content-type': 'application/json' };
+  if (errorType) headers['lambda-runtime-function-error-type'] = errorType;
+  return { method: 'POST', path: urlPath, body, headers };
+}
+
+/** Posts a result and asks for the next event in the same write; resolves with that event. */
+function postThenNext(result) {
+  const [posted, next] = client.send([result, NEXT]);
+  posted.then(
+    (res) => {
+      if (res.status !== 202) {
+        writeOut(`Runtime API refused a result (${res.status}): ${res.body.toString('utf8')}\n`);
+      }
+    },
+    () => undefined,
+  );
+  return next;
 }
 
 // ---- console output, formatted as Lambda's Node.js runtime does ------------------------
@@ -240,12 +300,27 @@ function runHandler(handler, event, context) {
   });
 }
 
-async function postError(requestId, err) {
+function errorRequest(requestId, err) {
   const doc = toErrorDocument(err);
   logError('Invoke Error', doc);
-  await postJson(`/invocation/${requestId}/error`, doc, {
-    'lambda-runtime-function-error-type': doc.errorType,
-  });
+  return jsonRequest(`/invocation/${requestId}/error`, doc, doc.errorType);
+}
+
+/** The request that reports a handler's outcome: its JSON result, or its error. */
+function resultRequest(requestId, outcome) {
+  if (!outcome.ok) return errorRequest(requestId, outcome.error);
+  let body;
+  try {
+    body = outcome.value === undefined ? undefined : JSON.stringify(outcome.value);
+  } catch (error) {
+    return errorRequest(requestId, error);
+  }
+  return {
+    method: 'POST',
+    path: `/invocation/${requestId}/response`,
+    body: Buffer.from(body ?? 'null'),
+    headers: { 'content-type': 'application/json' },
+  };
 }
 
 async function main() {
@@ -256,15 +331,15 @@ async function main() {
   } catch (err) {
     const doc = toErrorDocument(err);
     logError('Uncaught Exception', doc);
-    await postJson('/init/error', doc, { 'lambda-runtime-function-error-type': doc.errorType });
+    await client.send([jsonRequest('/init/error', doc, doc.errorType)])[0];
     process.exit(129);
   }
 
   process.on('uncaughtException', (err) => reportFatal(err, 'Uncaught Exception'));
   process.on('unhandledRejection', (err) => reportFatal(err, 'Unhandled Promise Rejection'));
 
+  let next = await client.send([NEXT])[0];
   for (;;) {
-    const next = await request('GET', '/invocation/next');
     const requestId = next.headers['lambda-runtime-aws-request-id'];
     currentRequestId = requestId;
     const traceId = next.headers['lambda-runtime-trace-id'];
@@ -278,35 +353,20 @@ async function main() {
     } catch (error) {
       outcome = { ok: false, error };
     }
-    if (outcome.ok) {
-      let body;
-      try {
-        body = outcome.value === undefined ? 'null' : JSON.stringify(outcome.value);
-      } catch (error) {
-        await postError(requestId, error);
-        continue;
-      }
-      const buf = Buffer.from(body ?? 'null');
-      await request('POST', `/invocation/${requestId}/response`, buf, {
-        'content-type': 'application/json',
-        'content-length': buf.length,
-      });
-    } else {
-      await postError(requestId, outcome.error);
-    }
+    next = await postThenNext(resultRequest(requestId, outcome));
   }
 }
 
 async function reportFatal(err, label) {
   // An error outside the handler's promise leaves the process in an unknown state: report it
-  // for the current request, then exit so the engine starts a fresh environment.
+  // for the current request, then exit so the engine starts a fresh environment. A fresh
+  // connection, because the shared one may be holding a /next the engine will not answer.
   const doc = toErrorDocument(err);
   logError(label, doc);
   try {
     if (currentRequestId) {
-      await postJson(`/invocation/${currentRequestId}/error`, doc, {
-        'lambda-runtime-function-error-type': doc.errorType,
-      });
+      const request = jsonRequest(`/invocation/${currentRequestId}/error`, doc, doc.errorType);
+      await new RuntimeClient().send([request])[0];
     }
   } finally {
     process.exit(129);

@@ -1,0 +1,185 @@
+// The Runtime API server as a runtime sees it: the long poll, the headers, and the documented
+// status codes for results, errors and init errors.
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import {
+  RuntimeApiServer,
+  MAX_RESPONSE_BYTES,
+  type RuntimeResult,
+} from '../../src/core/local/execution/runtime-api';
+
+interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+function call(
+  address: string,
+  method: string,
+  path: string,
+  body?: Buffer | string,
+  headers: http.OutgoingHttpHeaders = {},
+): Promise<Reply> {
+  const [host, port] = address.split(':');
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host,
+        port: Number(port),
+        method,
+        path: `/2018-06-01/runtime${path}`,
+        headers,
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode!,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString(),
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('execution engine: Runtime API server', function () {
+  let server: RuntimeApiServer;
+  let address: string;
+  const seen: {
+    firstNext: number;
+    delivered: number;
+    results: [string, RuntimeResult][];
+    initErrors: [string, string | undefined][];
+  } = {
+    firstNext: 0,
+    delivered: 0,
+    results: [],
+    initErrors: [],
+  };
+
+  beforeEach(async () => {
+    seen.firstNext = 0;
+    seen.delivered = 0;
+    seen.results = [];
+    seen.initErrors = [];
+    server = new RuntimeApiServer({
+      onFirstNext: () => seen.firstNext++,
+      onDelivered: () => seen.delivered++,
+      onResult: (id, result) => seen.results.push([id, result]),
+      onInitError: (body, type) => seen.initErrors.push([body.toString(), type]),
+    });
+    address = await server.listen();
+  });
+  afterEach(() => server.close());
+
+  const event = (requestId: string) => ({
+    requestId,
+    payload: Buffer.from('{"hello":"world"}'),
+    deadlineMs: 1700000000000,
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:f',
+    traceId: 'Root=1-00000000-000000000000000000000000;Parent=0000000000000000;Sampled=0',
+    clientContext: '{"custom":{}}',
+  });
+
+  it('listens on loopback and long-polls /next until an event is dispatched, with Lambda headers', async () => {
+    assert.match(address, /^127\.0\.0\.1:\d+$/);
+    const next = call(address, 'GET', '/invocation/next');
+    // The poll is held: dispatch once the server has seen it (onFirstNext fires on arrival).
+    await new Promise<void>((resolve) => {
+      const check = (): void => (seen.firstNext === 1 ? resolve() : void setImmediate(check));
+      check();
+    });
+    server.dispatch(event('req-1'));
+    const reply = await next;
+    assert.equal(reply.status, 200);
+    assert.equal(reply.body, '{"hello":"world"}');
+    assert.equal(reply.headers['lambda-runtime-aws-request-id'], 'req-1');
+    assert.equal(reply.headers['lambda-runtime-deadline-ms'], '1700000000000');
+    assert.equal(
+      reply.headers['lambda-runtime-invoked-function-arn'],
+      'arn:aws:lambda:us-east-1:123456789012:function:f',
+    );
+    assert.match(String(reply.headers['lambda-runtime-trace-id']), /^Root=1-/);
+    assert.equal(reply.headers['lambda-runtime-client-context'], '{"custom":{}}');
+    assert.equal(seen.delivered, 1);
+    assert.equal(server.delivered, true);
+  });
+
+  it('queues an event dispatched before the runtime polls', async () => {
+    server.dispatch(event('early'));
+    assert.equal(server.delivered, false);
+    const reply = await call(address, 'GET', '/invocation/next');
+    assert.equal(reply.headers['lambda-runtime-aws-request-id'], 'early');
+    assert.equal(server.delivered, true);
+  });
+
+  it('accepts a response with 202, then refuses a second one and unknown ids with 400', async () => {
+    server.dispatch(event('r1'));
+    await call(address, 'GET', '/invocation/next');
+    const ok = await call(address, 'POST', '/invocation/r1/response', '{"ok":1}');
+    assert.equal(ok.status, 202);
+    assert.deepEqual(seen.results, [['r1', { kind: 'response', body: Buffer.from('{"ok":1}') }]]);
+    const again = await call(address, 'POST', '/invocation/r1/response', '{}');
+    assert.equal(again.status, 400);
+    assert.equal(JSON.parse(again.body).errorType, 'InvalidRequestID');
+    const unknown = await call(address, 'POST', '/invocation/nope/error', '{}');
+    assert.equal(unknown.status, 400);
+    assert.equal(seen.results.length, 1);
+  });
+
+  it('takes an error with its Lambda-Runtime-Function-Error-Type', async () => {
+    server.dispatch(event('r2'));
+    await call(address, 'GET', '/invocation/next');
+    const doc = '{"errorType":"TypeError","errorMessage":"x","stackTrace":[]}';
+    const reply = await call(address, 'POST', '/invocation/r2/error', doc, {
+      'lambda-runtime-function-error-type': 'TypeError',
+    });
+    assert.equal(reply.status, 202);
+    assert.deepEqual(seen.results, [
+      ['r2', { kind: 'error', body: Buffer.from(doc), errorType: 'TypeError' }],
+    ]);
+  });
+
+  it('refuses a response over 6 MB with 413', async () => {
+    server.dispatch(event('big'));
+    await call(address, 'GET', '/invocation/next');
+    const reply = await call(
+      address,
+      'POST',
+      '/invocation/big/response',
+      Buffer.alloc(MAX_RESPONSE_BYTES + 1, 97),
+    );
+    assert.equal(reply.status, 413);
+    assert.equal(JSON.parse(reply.body).errorType, 'RequestEntityTooLarge');
+    assert.deepEqual(seen.results, [['big', { kind: 'too-large', bytes: MAX_RESPONSE_BYTES + 1 }]]);
+  });
+
+  it('accepts init/error during init (202) and refuses it afterwards (403)', async () => {
+    const reply = await call(
+      address,
+      'POST',
+      '/init/error',
+      '{"errorType":"Runtime.ImportModuleError"}',
+      {
+        'lambda-runtime-function-error-type': 'Runtime.ImportModuleError',
+      },
+    );
+    assert.equal(reply.status, 202);
+    assert.deepEqual(seen.initErrors, [
+      ['{"errorType":"Runtime.ImportModuleError"}', 'Runtime.ImportModuleError'],
+    ]);
+    const late = await call(address, 'POST', '/init/error', '{}');
+    assert.equal(late.status, 403);
+  });
+
+  it('answers unknown paths with 404', async () => {
+    assert.equal((await call(address, 'GET', '/invocation/x/response')).status, 404);
+  });
+});
