@@ -1,6 +1,14 @@
 // The `flourish` executable: Ctrl-C aborts the running command cleanly; a second one exits.
 import { runCli } from './run';
 
+// The AWS SDK warns that its releases after January 2027 need Node 22; the versions this CLI
+// bundles run on Node 20, so the warning would only be noise on every command.
+process.removeAllListeners('warning');
+process.on('warning', (warning) => {
+  if (warning.name !== 'NodeVersionSupportWarning')
+    console.error(`(node) ${warning.name}: ${warning.message}`);
+});
+
 const controller = new AbortController();
 let interrupts = 0;
 process.on('SIGINT', () => {

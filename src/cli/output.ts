@@ -37,6 +37,11 @@ export class Output {
     if (!this.json) this.stderr.write(`${this.dim('›')} ${text}\n`);
   }
 
+  /** Text for people alongside a result (a function's log): stderr, unprefixed. */
+  aside(text: string): void {
+    if (!this.json) this.stderr.write(`${text}\n`);
+  }
+
   warn(text: string): void {
     this.stderr.write(`${this.paint('33', 'warning')} ${text}\n`);
   }
@@ -48,6 +53,11 @@ export class Output {
   /** The machine-readable result of a command (only with --json). */
   result(value: unknown): void {
     if (this.json) this.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  /** One record of a stream of results (NDJSON with --json), e.g. log events as they come. */
+  record(value: unknown): void {
+    if (this.json) this.stdout.write(`${JSON.stringify(value)}\n`);
   }
 
   bold(text: string): string {

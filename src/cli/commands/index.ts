@@ -1,8 +1,25 @@
 import type { Command } from '../command';
 import { buildCommand } from './build';
+import { deployCommand } from './deploy';
+import { invokeCommand } from './invoke';
 import { localCommand } from './local';
+import { logsCommand } from './logs';
 import { packageCommand } from './package';
+import { quickstartCommand } from './quickstart';
+import { rollbackCommand } from './rollback';
 import { validateCommand } from './validate';
+import { versionsCommand } from './versions';
 
 /** Every CLI command, in the order `flourish --help` lists them. */
-export const COMMANDS: Command[] = [validateCommand, buildCommand, packageCommand, localCommand];
+export const COMMANDS: Command[] = [
+  validateCommand,
+  buildCommand,
+  packageCommand,
+  deployCommand,
+  invokeCommand,
+  logsCommand,
+  versionsCommand,
+  rollbackCommand,
+  localCommand,
+  quickstartCommand,
+];
