@@ -5,8 +5,9 @@ import { runCli } from './run';
 // bundles run on Node 20, so the warning would only be noise on every command.
 process.removeAllListeners('warning');
 process.on('warning', (warning) => {
-  if (warning.name !== 'NodeVersionSupportWarning')
+  if (!`${warning.name} ${warning.message}`.includes('NodeVersionSupportWarning')) {
     console.error(`(node) ${warning.name}: ${warning.message}`);
+  }
 });
 
 const controller = new AbortController();

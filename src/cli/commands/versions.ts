@@ -23,7 +23,7 @@ export const versionsCommand: Command = {
     }
     const rows = versions.map((v) => [
       v.version,
-      v.deployedAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ''),
+      formatTime(v.deployedAt),
       (v.contentHash ?? v.codeSha256).slice(0, 12),
       v.commit ? `${v.commit.slice(0, 10)}${v.dirty ? '-dirty' : ''}` : '',
       v.aliases.join(', '),
@@ -40,3 +40,8 @@ export const versionsCommand: Command = {
     return EXIT.ok;
   },
 };
+
+function formatTime(iso: string): string {
+  const time = new Date(iso);
+  return Number.isNaN(time.getTime()) ? iso : time.toISOString().slice(0, 19).replace('T', ' ');
+}
