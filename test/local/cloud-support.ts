@@ -6,7 +6,13 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../../src/core/local';
+import {
+  localCloudClientConfig,
+  startLocalCloud,
+  tailLocalLogs,
+  type LocalCloud,
+  type LocalCloudOptions,
+} from '../../src/core/local';
 
 export const ROLE = 'arn:aws:iam::000000000000:role/flourish-local';
 
@@ -162,4 +168,31 @@ export async function expectAwsError(
     return e;
   }
   throw new Error(`expected ${expected.name}, but the call succeeded`);
+}
+
+/**
+ * Watches a log group through the live tail until `done` says the lines seen so far are
+ * enough. `ready` resolves once the watch is subscribed; `finished` with the lines seen.
+ */
+export function watchLogs(
+  cloud: LocalCloud,
+  logGroupName: string,
+  done: (messages: string[]) => boolean,
+): { ready: Promise<void>; finished: Promise<string[]> } {
+  const stop = new AbortController();
+  let onReady!: () => void;
+  const ready = new Promise<void>((resolve) => (onReady = resolve));
+  const finished = (async () => {
+    const seen: string[] = [];
+    for await (const event of tailLocalLogs(localCloudClientConfig(cloud), {
+      logGroupName,
+      signal: stop.signal,
+      onReady,
+    })) {
+      seen.push(event.message);
+      if (done(seen)) stop.abort();
+    }
+    return seen;
+  })();
+  return { ready, finished };
 }

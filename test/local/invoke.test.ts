@@ -16,6 +16,7 @@ import {
   nodeHandlerZip,
   ROLE,
   startFixture,
+  watchLogs,
   type CloudFixture,
 } from './cloud-support';
 import { Gate, GATED_HANDLER } from './gate';
@@ -141,6 +142,10 @@ export const handler = async (event, context) => {
   });
 
   it('queues an Event invocation (202) and runs it', async () => {
+    const watch = watchLogs(f.cloud, '/aws/lambda/echo', (seen) =>
+      seen.some((m) => m.includes('marker-42')),
+    );
+    await watch.ready;
     const out = await f.lambda.send(
       new InvokeCommand({
         FunctionName: 'echo',
