@@ -2,9 +2,11 @@
 // document, hand it to a pure provider, and leave errors and cancellation to `guard`.
 import {
   CodeActionKind,
+  DidChangeWatchedFilesNotification,
   ResourceOperationKind,
   TextDocuments,
   TextDocumentSyncKind,
+  WatchKind,
   type Connection,
   type Disposable,
   type InitializeParams,
@@ -26,6 +28,12 @@ import { handlerDefinition } from './providers/definition';
 import { manifestSymbols } from './providers/symbols';
 import { manifestCodeActions } from './providers/codeActions';
 
+/** Handler sources in every way they change, and any deletion (a folder goes with its files). */
+const SOURCE_WATCHERS = [
+  { globPattern: '**/*.{js,mjs,cjs,ts,mts,cts,py,rb}' },
+  { globPattern: '**/*', kind: WatchKind.Delete },
+];
+
 export function startServer(connection: Connection): Disposable {
   const documents = new TextDocuments(TextDocument);
   const fs = new OpenDocumentsFs(documents);
@@ -33,6 +41,7 @@ export function startServer(connection: Connection): Disposable {
   let options: ServerOptions = readServerOptions(undefined);
   let folders: string[] = [];
   let canCreateFiles = false;
+  let watchSourceFiles = false;
   let scheduler: DiagnosticsScheduler | undefined;
   const cache = new ManifestCache((doc) => {
     const parseOptions: ParseOptions = { file: locationOf(doc).file };
@@ -70,6 +79,8 @@ export function startServer(connection: Connection): Disposable {
     canCreateFiles =
       workspaceEdit?.documentChanges === true &&
       (workspaceEdit.resourceOperations ?? []).includes(ResourceOperationKind.Create);
+    watchSourceFiles =
+      params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     scheduler = new DiagnosticsScheduler(options.diagnosticsDelayMs, validate, (uri, error) =>
       log.error(`Flourish: publishing diagnostics for ${uri} failed: ${describeError(error)}`),
     );
@@ -100,7 +111,23 @@ export function startServer(connection: Connection): Disposable {
       void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
     }
   });
-  connection.onDidChangeWatchedFiles(revalidateAll);
+  connection.onDidChangeWatchedFiles(() => {
+    fs.invalidate();
+    revalidateAll();
+  });
+  connection.onInitialized(() => {
+    if (!watchSourceFiles) return;
+    // With our own watchers registered, file events are guaranteed, so disk reads can be cached.
+    connection.client
+      .register(DidChangeWatchedFilesNotification.type, { watchers: SOURCE_WATCHERS })
+      .then(
+        () => fs.enableCaching(),
+        (error: unknown) =>
+          log.error(
+            `Flourish: could not watch source files, so none are cached: ${describeError(error)}`,
+          ),
+      );
+  });
   connection.onNotification(SetStageNotification, ({ stage }) => {
     options = { ...options, stage };
     cache.clear();

@@ -125,24 +125,43 @@ describe('server: diagnostics', () => {
     assert.deepEqual(cleared.diagnostics, []);
   });
 
-  it('checks the handler file, and checks again when source files change on disk', async () => {
-    conn = await TestConnection.start({ workspaceFolder: project.root });
-    const uri = project.uri('flourish.yaml');
-    const text = VALID.replace('src/hello.handler', 'src/missing.handler');
-    const first = await conn.openAndValidate(uri, text);
-    const missing = first.diagnostics.find((d) => d.code === 'handler-missing-file');
-    assert.ok(missing, JSON.stringify(first.diagnostics));
-    const line = text.split('\n').findIndex((l) => l.includes('src/missing.handler'));
-    assert.equal(missing.range.start.line, line);
+  for (const watching of [false, true]) {
+    it(`checks the handler file, and again when sources change on disk (${watching ? 'server-registered watchers, cached reads' : 'client watchers'})`, async () => {
+      conn = await TestConnection.start({
+        workspaceFolder: project.root,
+        dynamicFileWatching: watching,
+      });
+      if (watching) await conn.registered(DidChangeWatchedFilesNotification.method);
+      const uri = project.uri('flourish.yaml');
+      const text = VALID.replace('src/hello.handler', 'src/missing.handler');
+      const first = await conn.openAndValidate(uri, text);
+      const missing = first.diagnostics.find((d) => d.code === 'handler-missing-file');
+      assert.ok(missing, JSON.stringify(first.diagnostics));
+      const line = text.split('\n').findIndex((l) => l.includes('src/missing.handler'));
+      assert.equal(missing.range.start.line, line);
+      assert.equal(
+        conn.registrations.some((r) => r.method === DidChangeWatchedFilesNotification.method),
+        watching,
+      );
 
-    await project.write('src/missing.mjs', HELLO_JS);
-    const since = conn.mark();
-    await conn.client.sendNotification(DidChangeWatchedFilesNotification.type, {
-      changes: [{ uri: project.uri('src/missing.mjs'), type: FileChangeType.Created }],
+      await project.write('src/missing.mjs', HELLO_JS);
+      if (watching) {
+        // Until a file event arrives, the remembered answer stands: nothing was reread.
+        const edited = await conn.change(uri, text + '# edited\n');
+        const cached = await conn.diagnostics(uri, edited);
+        assert.deepEqual(
+          cached.diagnostics.map((d) => d.code),
+          ['handler-missing-file'],
+        );
+      }
+      const since = conn.mark();
+      await conn.client.sendNotification(DidChangeWatchedFilesNotification.type, {
+        changes: [{ uri: project.uri('src/missing.mjs'), type: FileChangeType.Created }],
+      });
+      const again = await conn.diagnostics(uri, undefined, since);
+      assert.deepEqual(again.diagnostics, []);
     });
-    const again = await conn.diagnostics(uri, undefined, since);
-    assert.deepEqual(again.diagnostics, []);
-  });
+  }
 
   it('reads a handler from its unsaved editor buffer rather than from disk', async () => {
     conn = await TestConnection.start({ workspaceFolder: project.root });

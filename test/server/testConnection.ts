@@ -17,9 +17,11 @@ import {
   LogMessageNotification,
   MessageType,
   PublishDiagnosticsNotification,
+  RegistrationRequest,
   ShutdownRequest,
   type InitializeResult,
   type PublishDiagnosticsParams,
+  type Registration,
 } from 'vscode-languageserver/node';
 import { createConnection } from 'vscode-languageserver/node';
 import { startServer } from '../../src/server/server';
@@ -29,6 +31,8 @@ export interface TestConnectionOptions {
   /** Folder given as the workspace folder in `initialize`. */
   workspaceFolder?: string;
   initializationOptions?: FlourishInitializationOptions;
+  /** Let the server register its own file watchers (as VS Code does). */
+  dynamicFileWatching?: boolean;
 }
 
 interface DiagnosticsWaiter {
@@ -39,6 +43,8 @@ interface DiagnosticsWaiter {
 export class TestConnection {
   readonly published: PublishDiagnosticsParams[] = [];
   readonly errors: string[] = [];
+  readonly registrations: Registration[] = [];
+  private readonly registrationWaiters = new Map<string, () => void>();
   private readonly versions = new Map<string, number>();
   private waiters: DiagnosticsWaiter[] = [];
 
@@ -54,6 +60,10 @@ export class TestConnection {
     });
     client.onNotification(LogMessageNotification.type, (params) => {
       if (params.type === MessageType.Error) this.errors.push(params.message);
+    });
+    client.onRequest(RegistrationRequest.type, (params) => {
+      this.registrations.push(...params.registrations);
+      for (const r of params.registrations) this.registrationWaiters.get(r.method)?.();
     });
   }
 
@@ -88,13 +98,22 @@ export class TestConnection {
           documentSymbol: { hierarchicalDocumentSymbolSupport: true },
           publishDiagnostics: { versionSupport: true },
         },
-        workspace: { workspaceEdit: { documentChanges: true, resourceOperations: ['create'] } },
+        workspace: {
+          workspaceEdit: { documentChanges: true, resourceOperations: ['create'] },
+          didChangeWatchedFiles: { dynamicRegistration: options.dynamicFileWatching === true },
+        },
       },
       initializationOptions: { diagnosticsDelayMs: 0, ...options.initializationOptions },
     });
     self.capabilities = result.capabilities;
     await client.sendNotification(InitializedNotification.type, {});
     return self;
+  }
+
+  /** Resolves once the server has registered a capability for `method`. */
+  registered(method: string): Promise<void> {
+    if (this.registrations.some((r) => r.method === method)) return Promise.resolve();
+    return new Promise((resolve) => this.registrationWaiters.set(method, resolve));
   }
 
   /** Opens a document and returns its version. */
