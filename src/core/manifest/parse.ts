@@ -87,7 +87,8 @@ function parse(text: string, options: ParseOptions): ManifestDocument {
   const positions = new Positions(lineCounter);
   const sink = new ProblemSink(positions);
   const root = document.contents as Node | null;
-  const aliases = new AliasBudget(root);
+  // Indexing anchors walks every node; skip it when the text cannot hold one.
+  const aliases = new AliasBudget(text.includes('&') ? root : null);
   const locator = new Locator(text, document, lineCounter, aliases);
   const result: ManifestDocument = {
     document,

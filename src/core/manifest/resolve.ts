@@ -17,11 +17,19 @@ import type {
 } from './types';
 import { AliasBudget, entriesOf, findEntry, scalarOf, stringOf, type Entry } from './yaml-nodes';
 
-export interface Origin {
-  /** The value node (null when written without a value). */
-  node: Node | null;
-  keyNode: Node;
-  path: Path;
+/** Where a value was written; the key path is only built when a problem needs it. */
+export class Origin {
+  constructor(
+    /** The value node (null when written without a value). */
+    readonly node: Node | null,
+    readonly keyNode: Node,
+    private readonly base: Path,
+    private readonly key: string,
+  ) {}
+
+  get path(): Path {
+    return [...this.base, this.key];
+  }
 }
 
 export interface ResolvedFunction {
@@ -166,7 +174,7 @@ export class Resolver {
         const v = read(e.value);
         if (v === undefined) continue;
         found = v;
-        origins[field] = { node: e.value, keyNode: e.keyNode, path: [...layer.path, field] };
+        origins[field] = new Origin(e.value, e.keyNode, layer.path, field);
       }
       return found;
     };
@@ -211,7 +219,7 @@ export class Resolver {
     for (const layer of layers) {
       const e = findEntry(layer.map, field, this.aliases);
       if (!e || !isMap(e.value)) continue;
-      origins[field] = { node: e.value, keyNode: e.keyNode, path: [...layer.path, field] };
+      origins[field] = new Origin(e.value, e.keyNode, layer.path, field);
       for (const v of entriesOf(e.value, this.aliases)) {
         const s = scalarOf(v.value);
         if (typeof s === 'string' || typeof s === 'number' || typeof s === 'boolean')

@@ -59,16 +59,12 @@ export function validateNode(
   if (type === 'object') validateMap(node as YAMLMap, chosen, path, holder, ctx, depth);
   else if (type === 'array' && isSeq(node)) {
     if (chosen.items) {
+      // One path array for the whole walk: the sink copies it only when it reports.
       node.items.forEach((item, i) => {
         const child = item as Node | null;
-        validateNode(
-          resolveItem(child, ctx),
-          chosen.items!,
-          [...path, i],
-          child ?? node,
-          ctx,
-          depth + 1,
-        );
+        path.push(i);
+        validateNode(resolveItem(child, ctx), chosen.items!, path, child ?? node, ctx, depth + 1);
+        path.pop();
       });
     }
   } else if (isScalar(node)) validateScalar(node, chosen, path, ctx);
@@ -102,7 +98,6 @@ function validateMap(
   const props = schema.properties ?? {};
   const patterns = schema.patternProperties ?? {};
   for (const e of entries) {
-    const childPath = [...path, e.key];
     let sub: Schema | undefined = props[e.key];
     if (!sub) {
       for (const p in patterns) if (regex(p).test(e.key)) sub = patterns[p];
@@ -122,10 +117,12 @@ function validateMap(
         'error',
         `The key '${short(e.key)}' in ${showPath(path)} is ${e.key.length} characters long; the limit is ${schema.propertyNames.maxLength}.`,
         e.keyNode,
-        childPath,
+        [...path, e.key],
       );
     }
-    validateNode(e.value, sub, childPath, e.keyNode, ctx, depth + 1);
+    path.push(e.key);
+    validateNode(e.value, sub, path, e.keyNode, ctx, depth + 1);
+    path.pop();
   }
   for (const name of schema.required ?? []) {
     if (!entries.some((e) => e.key === name)) {
@@ -192,8 +189,8 @@ function unknownKey(
 
 function validateScalar(node: Node, schema: Schema, path: Path, ctx: StructureContext): void {
   const value = (node as { value?: unknown }).value;
-  const range = ctx.sink.rangeOf(node);
   if (schema.enum && !schema.enum.includes(value)) {
+    const range = ctx.sink.rangeOf(node);
     const options = schema.enum.map(String);
     const guess = typeof value === 'string' ? closest(value, options) : undefined;
     ctx.sink.add(
@@ -213,6 +210,7 @@ function validateScalar(node: Node, schema: Schema, path: Path, ctx: StructureCo
       (schema.minimum !== undefined && value < schema.minimum) ||
       (schema.maximum !== undefined && value > schema.maximum)
     ) {
+      const range = ctx.sink.rangeOf(node);
       const clamp =
         schema.minimum !== undefined && value < schema.minimum ? schema.minimum : schema.maximum!;
       ctx.sink.add(
@@ -230,11 +228,11 @@ function validateScalar(node: Node, schema: Schema, path: Path, ctx: StructureCo
         'value-too-long',
         'error',
         `${showPath(path)} is ${value.length} characters long; the limit is ${schema.maxLength}.`,
-        range,
+        node,
         path,
       );
     } else if (schema.minLength !== undefined && value.length < schema.minLength) {
-      ctx.sink.add('missing-value', 'error', `${showPath(path)} is empty.`, range, path);
+      ctx.sink.add('missing-value', 'error', `${showPath(path)} is empty.`, node, path);
     } else if (
       schema.pattern &&
       !schema['x-flourish-semantic'] &&
@@ -245,7 +243,7 @@ function validateScalar(node: Node, schema: Schema, path: Path, ctx: StructureCo
         'invalid-format',
         'error',
         `${showPath(path)} is '${short(value)}'. ${why}`,
-        range,
+        node,
         path,
       );
     }
