@@ -109,6 +109,49 @@ describe('deploy to the local cloud', function () {
     assert.match(result.log, new RegExp(`REPORT RequestId: ${result.requestId}[^\\n]*\\n$`));
   });
 
+  it('tails the logs of several functions live and pages through stored ones', async () => {
+    const manifest = await project.load();
+    const groups = manifest.functions.map((f) => env.provider.logGroupName(f.name));
+    const controller = new AbortController();
+    let ready!: () => void;
+    const live = new Promise<void>((resolve) => (ready = resolve));
+    const seen: { group: string; message: string }[] = [];
+    const tail = (async () => {
+      for await (const e of env.provider.tailLogs(groups, {
+        signal: controller.signal,
+        onReady: ready,
+      })) {
+        seen.push({ group: e.logGroup, message: e.message });
+        const reports = seen.filter((s) => s.message.startsWith('REPORT RequestId:'));
+        if (reports.length === 2) controller.abort();
+      }
+    })();
+    await live;
+    const greet = await invokeFunction(manifest, env.provider, 'greet', '{}');
+    const stats = await invokeFunction(manifest, env.provider, 'stats', '{"numbers":[4]}');
+    await tail;
+    const report = (id: string) =>
+      seen.find((s) => s.message.startsWith(`REPORT RequestId: ${id}`));
+    assert.equal(report(greet.requestId)?.group, '/aws/lambda/shop-dev-greet');
+    assert.equal(report(stats.requestId)?.group, '/aws/lambda/shop-dev-stats');
+    assert.ok(seen.some((s) => s.message.includes('summing 1 numbers')));
+
+    // History, one small page at a time, oldest first.
+    const messages: string[] = [];
+    let nextToken: string | undefined;
+    let pages = 0;
+    do {
+      const page = await env.provider.filterLogs(groups[1], { limit: 2, nextToken });
+      messages.push(...page.items.map((e) => e.message));
+      nextToken = page.nextToken;
+      pages++;
+    } while (nextToken);
+    assert.ok(pages > 1, 'more than one page');
+    const starts = messages.filter((m) => m.startsWith('START RequestId:'));
+    assert.equal(starts.length, 2, 'both invocations of stats so far');
+    assert.ok(messages.at(-1)?.startsWith(`REPORT RequestId: ${stats.requestId}`));
+  });
+
   it('deploys nothing when nothing changed: no uploads and no write calls', async () => {
     env.calls.length = 0;
     const again = await plan();

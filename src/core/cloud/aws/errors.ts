@@ -91,11 +91,15 @@ function hintFor(code: string, status: number | undefined, ctx: ErrorContext): s
     case 'TooManyRequestsException':
     case 'ThrottlingException':
       return 'The request rate was exceeded: wait a moment and try again';
-    case 'AccessDeniedException':
-    case 'AccessDeniedError':
     case 'UnrecognizedClientException':
     case 'InvalidSignatureException':
     case 'SignatureDoesNotMatch':
+    case 'InvalidClientTokenId':
+      return local
+        ? `The credentials were not recognised by ${ctx.label}: let Flourish read them from the local cloud's state folder rather than the AWS profile`
+        : `The credentials${ctx.profile ? ` of profile "${ctx.profile}"` : ''} were not recognised: check the access key, or sign in again (aws sso login${ctx.profile ? ` --profile ${ctx.profile}` : ''})`;
+    case 'AccessDeniedException':
+    case 'AccessDeniedError':
       return local
         ? `The credentials were refused by ${ctx.label}: restart it, or let Flourish read its credentials from the state folder`
         : `The credentials${ctx.profile ? ` of profile "${ctx.profile}"` : ''} are not allowed to do this: check the IAM permissions for ${ctx.operation}`;
