@@ -101,15 +101,11 @@ export async function startFixture(
       ...options,
       ...extra,
     });
-    const config = {
-      endpoint: cloud.endpoint,
-      region: cloud.region,
-      credentials: cloud.credentials,
-      maxAttempts: 1,
-    };
+    // A fresh config per client: the SDK annotates the credentials object it is given.
+    const config = () => ({ ...localCloudClientConfig(cloud), maxAttempts: 1 });
     fixture.cloud = cloud;
-    fixture.lambda = new LambdaClient(config);
-    fixture.logs = new CloudWatchLogsClient(config);
+    fixture.lambda = new LambdaClient(config());
+    fixture.logs = new CloudWatchLogsClient(config());
   };
   await connect({});
   fixture.stateDir = stateDir;
