@@ -109,6 +109,24 @@ describe('deploy to the local cloud', function () {
     assert.match(result.log, new RegExp(`REPORT RequestId: ${result.requestId}[^\\n]*\\n$`));
   });
 
+  it('returns a function error with its log, and an asynchronous call at once', async () => {
+    const manifest = await project.load();
+    const failed = await invokeFunction(manifest, env.provider, 'greet', '{"fail":true}');
+    assert.equal(failed.statusCode, 200);
+    assert.equal(failed.functionError, 'Unhandled');
+    assert.equal(json(failed.payload).errorMessage, 'asked to fail');
+    assert.ok(failed.logComplete);
+    assert.match(failed.log, /asked to fail/);
+
+    const queued = await invokeFunction(manifest, env.provider, 'greet', '{}', {
+      invocationType: 'Event',
+    });
+    assert.equal(queued.statusCode, 202);
+    assert.equal(queued.logComplete, false);
+    assert.equal(queued.qualifier, 'dev');
+    await env.cloud.drainAsync();
+  });
+
   it('tails the logs of several functions live and pages through stored ones', async () => {
     const manifest = await project.load();
     const groups = manifest.functions.map((f) => env.provider.logGroupName(f.name));

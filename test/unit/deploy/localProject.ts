@@ -54,6 +54,7 @@ export function nodeHandler(marker: string): string {
   return `exports.handler = async (event) => {
   // Enough lines to push the start of the log out of the 4 KB tail Invoke returns.
   for (let i = 0; i < ((event && event.lines) || 0); i++) console.log('line ' + i + ' ' + 'x'.repeat(80));
+  if (event && event.fail) throw new Error('asked to fail');
   return {
   marker: ${JSON.stringify(marker)},
   greeting: process.env.GREETING,
