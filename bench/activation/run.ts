@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { bundleTests } from '../../test/editor/harness/bundle';
+import { snapshotExtension } from '../../test/editor/harness/extension';
 import { prepareToolchain } from '../../test/editor/harness/install';
 import { cacheDir, logsDir, repoRoot } from '../../test/editor/harness/paths';
 import { runLogged } from '../../test/editor/harness/processes';
@@ -70,6 +71,7 @@ async function main(): Promise<number> {
   await packageVsix(vsix);
   const runDir = mkdtempSync(path.join(tmpdir(), 'flourish-bench-'));
   try {
+    const extension = snapshotExtension(path.join(runDir, 'extension'));
     const bundles = await bundleTests(path.join(runDir, 'bundles'));
     const timings: number[] = [];
     for (let run = 1; run <= RUNS; run++) {
@@ -85,6 +87,7 @@ async function main(): Promise<number> {
         {
           toolchain,
           bundles,
+          extension,
           runDir,
           timeoutMs: 180_000,
           env: process.env as Record<string, string>,

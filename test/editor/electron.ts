@@ -26,7 +26,11 @@ async function main(): Promise<number> {
       const workspace = copyWorkspace(scenario.workspace, path.join(home, 'workspace'));
       const config: RunConfig = {
         scenario: scenario.name,
-        suites: scenario.suites.map((name) => bundles.suites.get(name) ?? `missing suite ${name}`),
+        suites: scenario.suites.map((name) => {
+          const file = bundles.suites.get(name);
+          if (!file) throw new Error(`scenario ${scenario.name} names a missing suite: ${name}`);
+          return path.join(bundles.runnerExtension, file);
+        }),
         resultsFile: path.join(home, 'results.json'),
         testTimeoutMs: 30_000,
       };

@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { scenarios } from './scenarios';
 import { bundleTests } from './harness/bundle';
-import { buildExtension } from './harness/extension';
+import { buildExtension, snapshotExtension } from './harness/extension';
 import { prepareToolchain } from './harness/install';
 import { cacheDir, resultsDir } from './harness/paths';
 import { printReport } from './harness/report';
@@ -55,6 +55,7 @@ async function main(): Promise<number> {
   mkdirSync(resultsDir, { recursive: true });
   const runDir = mkdtempSync(path.join(tmpdir(), 'flourish-editor-'));
   try {
+    const extension = snapshotExtension(path.join(runDir, 'extension'));
     const bundles = await bundleTests(path.join(runDir, 'bundles'));
     const runs: RunResults[] = [];
     for (const scenario of selected) {
@@ -62,6 +63,7 @@ async function main(): Promise<number> {
         await runScenario(scenario, {
           toolchain,
           bundles,
+          extension,
           runDir,
           timeoutMs: SCENARIO_TIMEOUT_MS,
           env: process.env as Record<string, string>,

@@ -51,6 +51,21 @@ const FLAGS = [
   '--window-size=1440,900',
 ];
 
+/**
+ * Chromium writes its CDP port to DevToolsActivePort once it listens. The file can be seen
+ * before its content is complete, so wait for the file, then for a port number in it.
+ */
+async function devToolsPort(portFile: string, pid: number): Promise<number> {
+  await waitForFile(portFile, 30_000, `Chromium (pid ${pid}) to open its DevTools port`);
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const port = Number(readFileSync(portFile, 'utf8').split('\n')[0]);
+    if (Number.isInteger(port) && port > 0) return port;
+    if (Date.now() > deadline) throw new Error(`${portFile} holds no port number`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 export interface Workbench {
   page: Page;
   stop(): Promise<void>;
@@ -70,8 +85,7 @@ export async function openWorkbench(
   const pgid = child.pid as number;
   try {
     const portFile = path.join(profile, 'DevToolsActivePort');
-    await waitForFile(portFile, 30_000, 'Chromium to open its DevTools port');
-    const port = readFileSync(portFile, 'utf8').split('\n')[0];
+    const port = await devToolsPort(portFile, child.pid as number);
     if (!existsSync(playwrightCore))
       throw new Error(`playwright-core is not installed at ${playwrightCore}`);
     // Loaded from the cache at run time, so the project's own install stays light.

@@ -10,7 +10,10 @@ export interface TestBundles {
   runnerExtension: string;
   /** test-electron's extensionTestsPath. */
   electronIndex: string;
-  /** Compiled suite files by suite name. */
+  /**
+   * Compiled suite files by suite name, relative to the runner extension's folder: they live
+   * inside it so the extension host attributes their `vscode` API to the runner extension.
+   */
   suites: Map<string, string>;
 }
 
@@ -37,9 +40,7 @@ export async function bundleTests(outDir: string): Promise<TestBundles> {
     .filter((file) => file.endsWith('.test.ts'))
     .map((file) => file.slice(0, -'.test.ts'.length))
     .sort();
-  const suites = new Map(
-    suiteNames.map((name) => [name, path.join(outDir, 'suite', `${name}.test.js`)]),
-  );
+  const suites = new Map(suiteNames.map((name) => [name, path.join('suite', `${name}.test.js`)]));
 
   await Promise.all([
     build({
@@ -57,7 +58,7 @@ export async function bundleTests(outDir: string): Promise<TestBundles> {
       entryPoints: Object.fromEntries(
         suiteNames.map((name) => [`${name}.test`, path.join(suiteDir, `${name}.test.ts`)]),
       ),
-      outdir: path.join(outDir, 'suite'),
+      outdir: path.join(runnerExtension, 'suite'),
     }),
   ]);
   return { runnerExtension, electronIndex: path.join(outDir, 'electron', 'index.js'), suites };

@@ -27,8 +27,8 @@ export interface PackageJson {
   };
 }
 
-export function readPackageJson(): PackageJson {
-  return JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as PackageJson;
+export function readPackageJson(root = repoRoot): PackageJson {
+  return JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as PackageJson;
 }
 
 export async function buildExtension(): Promise<void> {
@@ -38,19 +38,32 @@ export async function buildExtension(): Promise<void> {
     logFile: path.join(logsDir, 'build.log'),
     what: 'building the extension (npm run build)',
   });
-  if (!existsSync(path.join(repoRoot, 'dist', 'extension.js'))) {
-    throw new Error('npm run build finished but dist/extension.js is missing');
-  }
 }
 
-/** Copies the built extension into `extensionsDir`; returns its folder. */
-export function placeExtension(extensionsDir: string): string {
-  const pkg = readPackageJson();
-  const target = path.join(extensionsDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`);
+/**
+ * Copies what a .vsix would hold from the working tree into `target`, right after the build,
+ * so every editor of the run gets the same build even if dist/ is rebuilt meanwhile.
+ */
+export function snapshotExtension(target: string): string {
   mkdirSync(target, { recursive: true });
   for (const entry of SHIPPED) {
     const source = path.join(repoRoot, entry);
     if (existsSync(source)) cpSync(source, path.join(target, entry), { recursive: true });
   }
+  const main =
+    (readPackageJson(target) as PackageJson & { main?: string }).main ?? './dist/extension.js';
+  if (!existsSync(path.join(target, main))) {
+    throw new Error(
+      `the built extension has no ${main} (package.json "main"); run npm run build and look at ${path.join(logsDir, 'build.log')}`,
+    );
+  }
+  return target;
+}
+
+/** Installs a snapshot into `extensionsDir` as the editor would unpack its .vsix; returns its folder. */
+export function placeExtension(snapshot: string, extensionsDir: string): string {
+  const pkg = readPackageJson(snapshot);
+  const target = path.join(extensionsDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`);
+  cpSync(snapshot, target, { recursive: true });
   return target;
 }

@@ -20,6 +20,8 @@ import { copyWorkspace } from './workspace';
 export interface ScenarioContext {
   toolchain: Toolchain;
   bundles: TestBundles;
+  /** The built extension (see snapshotExtension). */
+  extension: string;
   /** This run's scratch folder; each scenario gets a subfolder. */
   runDir: string;
   /** How long the suites may take inside the editor, from code-server's start. */
@@ -41,14 +43,9 @@ export async function runScenario(
   mkdirSync(extensionsDir, { recursive: true });
   const workspace = copyWorkspace(scenario.workspace, path.join(home, 'workspace'));
   if (context.installExtension) await context.installExtension(extensionsDir);
-  else placeExtension(extensionsDir);
-  cpSync(
-    context.bundles.runnerExtension,
-    path.join(extensionsDir, 'flourish-test.editor-test-runner-0.0.0'),
-    {
-      recursive: true,
-    },
-  );
+  else placeExtension(context.extension, extensionsDir);
+  const runnerDir = path.join(extensionsDir, 'flourish-test.editor-test-runner-0.0.0');
+  cpSync(context.bundles.runnerExtension, runnerDir, { recursive: true });
 
   const config: RunConfig = {
     scenario: scenario.name,
@@ -58,7 +55,7 @@ export async function runScenario(
         throw new Error(
           `scenario ${scenario.name} names suite "${name}", but test/editor/suite/${name}.test.ts does not exist`,
         );
-      return file;
+      return path.join(runnerDir, file);
     }),
     resultsFile: path.join(home, 'results.json'),
     channelDir,
@@ -106,7 +103,7 @@ export async function runScenario(
         ...(await runUiChecks({
           page,
           scenario: scenario.name,
-          pkg: readPackageJson(),
+          pkg: readPackageJson(context.extension),
           workspace,
         })),
       );

@@ -10,7 +10,7 @@ import {
   waitForDiagnostics,
   workspaceManifest,
 } from './helpers';
-import { BROKEN, INCOMPLETE, VALID } from './manifests';
+import { breakMemory, INCOMPLETE, VALID } from './manifests';
 
 describe('flourish.yaml language features', () => {
   let manifest: vscode.Uri;
@@ -28,23 +28,30 @@ describe('flourish.yaml language features', () => {
   });
 
   it('shows diagnostics for a broken manifest and clears them when it is fixed', async () => {
-    await setText(manifest, BROKEN);
-    const memoryLine = positionOf(BROKEN, 'memory: lots').line;
-    const broken = await waitForDiagnostics(
+    const broken = breakMemory(original);
+    await setText(manifest, broken.text);
+    const shown = await waitForDiagnostics(
       manifest,
-      (diagnostics) => diagnostics.some((d) => d.range.start.line === memoryLine),
+      (diagnostics) => diagnostics.some((d) => d.range.start.line === broken.line),
       'a diagnostic on "memory: lots"',
     );
     assert.ok(
-      broken.some((d) => d.severity === vscode.DiagnosticSeverity.Error),
-      `expected an error among: ${broken.map(describeDiagnostic).join('; ')}`,
+      shown.some(
+        (d) => d.range.start.line === broken.line && d.severity === vscode.DiagnosticSeverity.Error,
+      ),
+      `expected an error on line ${broken.line + 1} among: ${shown.map(describeDiagnostic).join('; ')}`,
     );
     await screenshot('diagnostics on a broken flourish.yaml');
 
-    await setText(manifest, VALID);
+    // Fixing it: back to the example as it is on disk, which is a valid manifest.
+    await setText(manifest, original);
     await waitForDiagnostics(
       manifest,
-      (diagnostics) => !diagnostics.some((d) => d.severity === vscode.DiagnosticSeverity.Error),
+      (diagnostics) =>
+        !diagnostics.some(
+          (d) =>
+            d.range.start.line === broken.line || d.severity === vscode.DiagnosticSeverity.Error,
+        ),
       'the errors to clear after the manifest was fixed',
     );
   });

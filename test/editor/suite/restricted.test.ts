@@ -7,17 +7,17 @@ import {
   declaredCommands,
   flourishExtension,
   harness,
-  positionOf,
   screenshot,
   setText,
   waitFor,
   waitForDiagnostics,
   workspaceManifest,
 } from './helpers';
-import { BROKEN } from './manifests';
+import { breakMemory } from './manifests';
 
-/** Commands that build, ship or run the project's code. */
-const GUARDED = /build|deploy|rollback|invoke|local|package|start|run/i;
+/** Commands that build, ship or run the project's code (not e.g. restartLanguageServer). */
+const GUARDED =
+  /^flourish\.(build|deploy|rollback|invoke|package|publish|local|run)|(start|stop)Local/i;
 /** What a refusal must talk about. */
 const EXPLANATION = /trust|restricted/i;
 
@@ -33,18 +33,20 @@ describe('Restricted Mode', () => {
   it('activates flourish.flourish in the untrusted workspace', async () => {
     const extension = flourishExtension();
     await waitFor(() => extension.isActive, 'flourish.flourish to activate in Restricted Mode');
+    await extension.activate(); // rethrows an error activate() threw
   });
 
   it('still validates flourish.yaml', async () => {
     const manifest = await workspaceManifest();
-    await setText(manifest, BROKEN);
-    const memoryLine = positionOf(BROKEN, 'memory: lots').line;
+    const original = (await vscode.workspace.openTextDocument(manifest)).getText();
+    const broken = breakMemory(original);
+    await setText(manifest, broken.text);
     await waitForDiagnostics(
       manifest,
-      (diagnostics) => diagnostics.some((d) => d.range.start.line === memoryLine),
+      (diagnostics) => diagnostics.some((d) => d.range.start.line === broken.line),
       'a diagnostic on "memory: lots" in Restricted Mode',
     );
-    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await setText(manifest, original);
   });
 
   it('refuses build, deploy and local-cloud commands with an explanation', async () => {
