@@ -143,7 +143,7 @@ function enclosingMapping(
   // (YAML lets a block sequence sit at its key's indentation).
   let atDash = cursor.dashes.length > 0;
   for (const line of lines.above) {
-    if (column === 0) break;
+    if (column === 0 && !inMapping) break;
     const s = shapeOf(line.text);
     if (s.blank) continue;
     const first = s.dashes[0] ?? s.column;

@@ -3,15 +3,19 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ManifestDocument } from '../core/manifest';
 
 export class ManifestCache {
-  private readonly entries = new Map<string, { version: number; parsed: ManifestDocument }>();
+  private readonly entries = new Map<
+    string,
+    { doc: TextDocument; version: number; parsed: ManifestDocument }
+  >();
 
   constructor(private readonly parse: (doc: TextDocument) => ManifestDocument) {}
 
   get(doc: TextDocument): ManifestDocument {
     const hit = this.entries.get(doc.uri);
-    if (hit && hit.version === doc.version) return hit.parsed;
+    // A reopened document is a new object that may restart at the same version number.
+    if (hit && hit.doc === doc && hit.version === doc.version) return hit.parsed;
     const parsed = this.parse(doc);
-    this.entries.set(doc.uri, { version: doc.version, parsed });
+    this.entries.set(doc.uri, { doc, version: doc.version, parsed });
     return parsed;
   }
 

@@ -45,3 +45,16 @@ export function yaml(strings: TemplateStringsArray, ...values: unknown[]): strin
 }
 
 export const HELLO_JS = `export const handler = async (event) => ({ statusCode: 200, body: 'hi' });\n`;
+
+/** Takes the `|` out of a fixture and returns the text with the cursor's line and character. */
+export function withCursor(marked: string): {
+  text: string;
+  position: { line: number; character: number };
+} {
+  const at = marked.indexOf('|');
+  if (at < 0) throw new Error('fixture has no | cursor');
+  const before = marked.slice(0, at);
+  const line = before.split('\n').length - 1;
+  const character = at - (before.lastIndexOf('\n') + 1);
+  return { text: before + marked.slice(at + 1), position: { line, character } };
+}

@@ -33,6 +33,8 @@ export interface TestConnectionOptions {
   initializationOptions?: FlourishInitializationOptions;
   /** Let the server register its own file watchers (as VS Code does). */
   dynamicFileWatching?: boolean;
+  /** Whether the client can create files through a WorkspaceEdit (default true). */
+  canCreateFiles?: boolean;
 }
 
 interface DiagnosticsWaiter {
@@ -99,7 +101,10 @@ export class TestConnection {
           publishDiagnostics: { versionSupport: true },
         },
         workspace: {
-          workspaceEdit: { documentChanges: true, resourceOperations: ['create'] },
+          workspaceEdit: {
+            documentChanges: true,
+            resourceOperations: options.canCreateFiles === false ? [] : ['create'],
+          },
           didChangeWatchedFiles: { dynamicRegistration: options.dynamicFileWatching === true },
         },
       },
