@@ -12,9 +12,26 @@ export const COMMAND_IDS = [
   'flourish.selectProfile',
   'flourish.startLocalCloud',
   'flourish.stopLocalCloud',
+  'flourish.build',
+  'flourish.package',
+  'flourish.deployFunction',
+  'flourish.deployAll',
+  'flourish.invoke',
+  'flourish.tailLogs',
+  'flourish.stopTail',
+  'flourish.filterLogs',
+  'flourish.toggleLogPause',
+  'flourish.rollback',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];
 
-/** Commands that run workspace code; refused in Restricted Mode. */
-export const TRUSTED_ONLY: readonly CommandId[] = ['flourish.startLocalCloud'];
+/** Commands that run workspace code or change a cloud; refused in Restricted Mode. */
+export const TRUSTED_ONLY: readonly CommandId[] = [
+  'flourish.startLocalCloud',
+  'flourish.build',
+  'flourish.package',
+  'flourish.deployFunction',
+  'flourish.deployAll',
+  'flourish.rollback',
+];

@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import type { FunctionsTreeProvider } from './functionsTree';
 import type { ManifestLanguageClient } from './languageClient';
 import type { LocalCloudService } from './localCloudService';
+import type { LogTail } from './logTail';
 import type { WorkspaceManifests } from './workspaceManifests';
 
 /** What command handlers may use; built once in activate() and passed down, never global. */
@@ -12,4 +13,5 @@ export interface FlourishContext {
   manifests: WorkspaceManifests;
   localCloud: LocalCloudService;
   functionsTree: FunctionsTreeProvider;
+  logTail: LogTail;
 }

@@ -2,8 +2,10 @@ import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import type { FlourishContext } from './context';
 import { FunctionsTreeProvider } from './functionsTree';
+import { HANDLER_SELECTOR, HandlerCodeLensProvider } from './handlerCodeLens';
 import { ManifestLanguageClient } from './languageClient';
 import { LocalCloudService } from './localCloudService';
+import { LogTail } from './logTail';
 import { TargetStatusBar } from './statusBar';
 import { WorkspaceManifests } from './workspaceManifests';
 
@@ -17,14 +19,19 @@ export function activate(extension: vscode.ExtensionContext): FlourishContext {
     languageClient: new ManifestLanguageClient(extension, output),
     localCloud: new LocalCloudService(extension, output),
     functionsTree: new FunctionsTreeProvider(manifests),
+    logTail: new LogTail(),
   };
+  const codeLens = new HandlerCodeLensProvider(manifests);
   extension.subscriptions.push(
     output,
     manifests,
     ctx.languageClient,
     ctx.localCloud,
     ctx.functionsTree,
+    ctx.logTail,
     new TargetStatusBar(manifests),
+    codeLens,
+    vscode.languages.registerCodeLensProvider(HANDLER_SELECTOR, codeLens),
     vscode.window.registerTreeDataProvider('flourish.functions', ctx.functionsTree),
     ...registerCommands(ctx),
     ctx.languageClient.startWhenNeeded(),

@@ -3,11 +3,17 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { COMMAND_IDS } from '../../../src/extension/commandIds';
+import { COMMAND_IDS, TRUSTED_ONLY } from '../../../src/extension/commandIds';
 import { SETTING_DEFAULTS, SETTING_KEYS } from '../../../src/extension/settingDefaults';
 
 interface Contributes {
-  commands: { command: string; title: string; category?: string; icon?: string }[];
+  commands: {
+    command: string;
+    title: string;
+    category?: string;
+    icon?: string;
+    enablement?: string;
+  }[];
   menus: Record<string, { command: string; when?: string }[]>;
   configuration: { properties: Record<string, { default: unknown; scope?: string }> };
   views: Record<string, { id: string }[]>;
@@ -43,6 +49,17 @@ describe('package.json contributes', () => {
           assert.ok(icons.get(entry.command), `${entry.command} sits in ${menu} without an icon`);
         }
       }
+    }
+  });
+
+  it('disables the commands that run workspace code in Restricted Mode', () => {
+    for (const id of TRUSTED_ONLY) {
+      const declared = pkg.contributes.commands.find((c) => c.command === id);
+      assert.equal(
+        declared?.enablement,
+        'isWorkspaceTrusted',
+        `${id} is enabled in Restricted Mode`,
+      );
     }
   });
 

@@ -1,0 +1,86 @@
+// The invoke panel's link to the core: the same invokeFunction as `flourish invoke`, with the
+// REPORT line read into the numbers the panel shows.
+import { parseReportLine } from '../../core/cost';
+import { invokeFunction, listVersions } from '../../core/deploy';
+import type { FlourishContext } from '../context';
+import type { ResolvedFunction } from '../functionRef';
+import { providerFor } from '../providers';
+import { describeTarget, effectiveTarget } from '../targetSelection';
+import type { InvokeOutcomeView } from '../../webview/invoke/protocol';
+import type { InvokeBackend } from './invokePanel';
+
+export function invokeBackend(
+  ctx: FlourishContext,
+  { entry, fn }: ResolvedFunction,
+): InvokeBackend {
+  const manifest = entry.manifest;
+  const provider = () => providerFor(ctx, manifest, entry.uri);
+  return {
+    async describe() {
+      const target = effectiveTarget(manifest, entry.uri);
+      let versions: string[] = [];
+      try {
+        versions = (await listVersions(manifest, await provider(), fn.key)).map((v) => v.version);
+      } catch (error) {
+        // Not deployed yet, or the target is unreachable: the panel still opens.
+        ctx.output.warn(`Could not list versions of ${fn.name}: ${(error as Error).message}`);
+      }
+      return {
+        target: describeTarget(target).split(' · ')[0],
+        stage: manifest.stage,
+        qualifiers: [manifest.stage, '$LATEST', ...versions],
+        defaultQualifier: manifest.stage,
+      };
+    },
+    async invoke(qualifier, payload, signal) {
+      const startedAt = Date.now();
+      const result = await invokeFunction(manifest, await provider(), fn.key, payload, {
+        qualifier,
+        signal,
+      });
+      const roundTripMs = Date.now() - startedAt;
+      ctx.output.info(`Invoked ${fn.name}:${qualifier} (request ${result.requestId})`);
+      return toView(result.payload.toString('utf8'), result, startedAt, roundTripMs);
+    },
+  };
+}
+
+function toView(
+  body: string,
+  result: {
+    statusCode: number;
+    functionError?: string;
+    executedVersion?: string;
+    requestId: string;
+    log: string;
+  },
+  startedAt: number,
+  roundTripMs: number,
+): InvokeOutcomeView {
+  const reportLine = result.log.split('\n').find((line) => line.includes('REPORT RequestId:'));
+  const report = reportLine ? parseReportLine(reportLine) : undefined;
+  return {
+    statusCode: result.statusCode,
+    functionError: result.functionError,
+    response: prettyJson(body),
+    executedVersion: result.executedVersion,
+    awsRequestId: result.requestId,
+    durationMs: report?.durationMs,
+    billedDurationMs: report?.billedDurationMs,
+    memoryUsedMB: report?.maxMemoryUsedMB,
+    memorySizeMB: report?.memorySizeMB,
+    initDurationMs: report?.initDurationMs,
+    coldStart: report?.initDurationMs !== undefined,
+    log: result.log,
+    startedAt,
+    roundTripMs,
+  };
+}
+
+function prettyJson(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}
