@@ -1,9 +1,11 @@
 // A deploy stopped part-way leaves the stage alias on the last good version, and deploying
 // again converges, wherever it stopped.
 import * as assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import {
   GetAliasCommand,
   GetFunctionCommand,
+  UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
   waitUntilFunctionUpdatedV2,
 } from '@aws-sdk/client-lambda';
@@ -181,5 +183,60 @@ describe('an interrupted deploy', function () {
     ]);
     assert.equal((await applyDeploy(replanned, env.provider)).ok, true);
     assert.equal((await served()).marker, 'six');
+  });
+});
+
+describe('a deploy that crashed while Lambda was still applying an update', function () {
+  this.timeout(60_000);
+  let env: TestCloud;
+  let project: TestProject;
+  // Long enough that the next plan surely finds the update still in progress.
+  const TRANSITION_MS = 3000;
+
+  before(async () => {
+    env = await startTestCloud({ minTransitionMs: TRANSITION_MS });
+    project = await TestProject.create();
+  });
+  after(async () => {
+    await env?.stop();
+    await project?.remove();
+  });
+
+  it('waits for the update to land before planning, then publishes it', async () => {
+    const load = () => project.load();
+    const first = await planDeploy(await load(), env.provider, {
+      cacheDir: project.cacheDir,
+      functions: ['greet'],
+    });
+    assert.equal((await applyDeploy(first, env.provider)).ok, true);
+
+    // What a crashed deploy leaves behind: the new code sent, the update still running.
+    await project.apply({ ...INITIAL, marker: 'two' });
+    const next = await planDeploy(await load(), env.provider, {
+      cacheDir: project.cacheDir,
+      functions: ['greet'],
+    });
+    await env.lambda.send(
+      new UpdateFunctionCodeCommand({
+        FunctionName: 'shop-dev-greet',
+        ZipFile: await readFile(next.functions[0].package.zipPath),
+      }),
+    );
+
+    env.calls.length = 0;
+    const rerun = await planDeploy(await load(), env.provider, {
+      cacheDir: project.cacheDir,
+      functions: ['greet'],
+    });
+    const polls = env.calls.filter((op) => op === 'GetFunction').length;
+    assert.ok(polls > 2, `the plan waited for the update (${polls} GetFunction calls)`);
+    assert.equal(rerun.functions[0].action, 'publish');
+    assert.equal(rerun.functions[0].drift, undefined);
+
+    const result = await applyDeploy(rerun, env.provider);
+    assert.equal(result.ok, true, result.functions[0].error?.message);
+    assert.equal(result.functions[0].version, '2');
+    const out = await invokeFunction(await load(), env.provider, 'greet', '{}');
+    assert.equal(json(out.payload).marker, 'two');
   });
 });

@@ -12,6 +12,7 @@ import type {
   FunctionConfiguration,
   TargetKind,
 } from '../cloud/provider';
+import { CloudError } from '../cloud/errors';
 import type { FunctionSpec, Manifest } from '../manifest/types';
 import { desiredConfiguration } from './configuration';
 import { decideFunction, type DeployedState, type FunctionDecision } from './decide';
@@ -177,15 +178,26 @@ async function planFunction(
   return plan;
 }
 
-/** `$LATEST`, the published versions and the stage alias, read at once. */
+/** `$LATEST` (once any update in progress has finished), the published versions and the alias. */
 export async function readDeployedState(
   provider: CloudProvider,
   name: string,
   alias: string,
   signal?: AbortSignal,
 ): Promise<DeployedState> {
-  const latest = await provider.getFunction(name, { signal });
+  let latest = await provider.getFunction(name, { signal });
   if (!latest) return { versions: [] };
+  if (latest.state === 'Pending' || latest.lastUpdateStatus === 'InProgress') {
+    // An update still running (another deploy, or one stopped mid-way): plan from where it
+    // lands, since Lambda refuses the next update until it does.
+    try {
+      await provider.waitUntilReady(name, { signal });
+    } catch (error) {
+      // A failed update is no obstacle: the next one replaces it.
+      if (!(error instanceof CloudError && error.code === 'FunctionNotReady')) throw error;
+    }
+    latest = (await provider.getFunction(name, { signal })) ?? latest;
+  }
   const [versions, aliasInfo] = await Promise.all([
     provider.listVersions(name, { signal }),
     provider.getAlias(name, alias, { signal }),

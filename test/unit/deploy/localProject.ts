@@ -5,7 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { resolveTarget, type AwsLambdaProvider } from '../../../src/core/cloud';
-import { localCloudClientConfig, startLocalCloud, type LocalCloud } from '../../../src/core/local';
+import {
+  localCloudClientConfig,
+  startLocalCloud,
+  type LocalCloud,
+  type LocalCloudOptions,
+} from '../../../src/core/local';
 import { loadManifest, type Manifest } from '../../../src/core/manifest';
 
 export interface ProjectSettings {
@@ -120,9 +125,11 @@ export interface TestCloud {
   stop(): Promise<void>;
 }
 
-export async function startTestCloud(): Promise<TestCloud> {
+export async function startTestCloud(
+  options: Omit<LocalCloudOptions, 'stateDir' | 'port'> = {},
+): Promise<TestCloud> {
   const stateDir = await mkdtemp(path.join(os.tmpdir(), 'flourish-cloud-'));
-  const cloud = await startLocalCloud({ stateDir, port: 0 });
+  const cloud = await startLocalCloud({ ...options, stateDir, port: 0 });
   const calls: string[] = [];
   const provider = (await resolveTarget(
     {
