@@ -42,6 +42,12 @@ exports.handler = async (event, context) => {
     }
     case 'big': return 'y'.repeat(7 * 1024 * 1024);
     case 'tmp': require('node:fs').writeFileSync(require('node:path').join(require('node:os').tmpdir(), 'fill'), Buffer.alloc(3 * 1024 * 1024, 1)); return 'wrote';
+    case 'tmp-folder': {
+      const dir = require('node:path').join(require('node:os').tmpdir(), 'a', 'b');
+      require('node:fs').mkdirSync(dir, { recursive: true });
+      require('node:fs').writeFileSync(require('node:path').join(dir, 'fill'), Buffer.alloc(2 * 1024 * 1024, 1));
+      return 'wrote';
+    }
     default: return { ok: process.pid };
   }
 };`;
@@ -208,5 +214,13 @@ describe('execution engine: faults', function () {
     );
     const next = await engine.invoke(cfg, request({}));
     assert.equal(next.coldStart, true);
+  });
+
+  it('/tmp usage counts files in nested folders too', async () => {
+    const stopped = new Promise<string>((resolve) =>
+      engine.on('environmentStopped', (e) => resolve(e.reason)),
+    );
+    assert.equal(json(await engine.invoke(cfg, request({ fault: 'tmp-folder' }))), 'wrote');
+    assert.equal(await stopped, 'ephemeral-storage');
   });
 });

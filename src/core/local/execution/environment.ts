@@ -3,6 +3,7 @@
 // timeout, memory and ephemeral storage limits the way Lambda does.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { watch, type FSWatcher } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -27,7 +28,7 @@ import {
 } from './log-format';
 import { MB, processTreeRssBytes } from './memory';
 import { RuntimeApiServer, type RuntimeResult } from './runtime-api';
-import { directoryBytes } from './storage';
+import { directoryUsage } from './storage';
 import {
   lambdaEnvironment,
   launchSpec,
@@ -41,7 +42,7 @@ const INIT_LIMIT_MS = 10_000;
 /** How often a busy environment's memory is read. */
 const MEMORY_SAMPLE_MS = 20;
 /** Between invocations, memory is read at most this often. */
-const MEMORY_CHECK_MS = 100;
+const MEMORY_CHECK_MS = 250;
 /** How long to wait for a killed worker's output pipes to close before reporting anyway. */
 const PIPE_CLOSE_GRACE_MS = 500;
 
@@ -98,6 +99,11 @@ export class ExecutionEnvironment {
   private peakRssBytes = 0;
   private lastMemoryCheck = 0;
   private storageCheckRunning = false;
+  private storageCheckAgain = false;
+  /** /tmp changed since the last check (or holds folders, whose changes are not watched). */
+  private storageDirty = false;
+  private storageHasFolders = false;
+  private storageWatcher: FSWatcher | undefined;
   private sampling = false;
   private recycleAfterInvocation: StopReason | undefined;
   busy = false;
@@ -137,6 +143,12 @@ export class ExecutionEnvironment {
   async start(executables: Executables): Promise<void> {
     const runtimeApi = await this.api.listen();
     await mkdir(this.tmpDir, { recursive: true });
+    // /tmp is walked only when it changed, so an unused /tmp costs nothing per invocation.
+    this.storageWatcher = watch(this.tmpDir, () => {
+      this.storageDirty = true;
+      if (!this.busy) this.checkStorageSoon();
+    });
+    this.storageWatcher.on('error', () => (this.storageDirty = true));
     if (this.stopped) return; // stopped while starting: onExit has cleaned up already
     const { command, args, runtimeDir } = launchSpec(this.options.family, this.config, executables);
     const env = lambdaEnvironment(this.config, this.options.family, {
@@ -264,6 +276,7 @@ export class ExecutionEnvironment {
     this.resolveInit({ ok: false, ending: { kind: 'exit', code, signal } });
     this.settle?.({ kind: 'exit', code, signal });
     void this.api.close();
+    this.storageWatcher?.close();
     void rm(this.tmpDir, { recursive: true, force: true });
     this.options.onStopped(this, this.stopReason);
     this.markExited();
@@ -279,7 +292,7 @@ export class ExecutionEnvironment {
     if (pid === undefined || this.sampling || this.stopped) return;
     this.sampling = true;
     try {
-      const rss = await processTreeRssBytes(pid);
+      const rss = await processTreeRssBytes(pid, this.options.family === 'node');
       this.peakRssBytes = Math.max(this.peakRssBytes, rss);
       if (rss > this.config.memorySizeMB * MB && !this.stopped) this.kill('out-of-memory');
     } finally {
@@ -452,14 +465,28 @@ export class ExecutionEnvironment {
       this.lastMemoryCheck = now;
       void this.sampleMemory();
     }
-    if (!this.storageCheckRunning) {
-      this.storageCheckRunning = true;
-      void this.checkStorage().finally(() => (this.storageCheckRunning = false));
+    if (this.storageDirty || this.storageHasFolders) this.checkStorageSoon();
+  }
+
+  private checkStorageSoon(): void {
+    if (this.storageCheckRunning) {
+      this.storageCheckAgain = true;
+      return;
     }
+    this.storageCheckRunning = true;
+    this.storageDirty = false;
+    void this.checkStorage().finally(() => {
+      this.storageCheckRunning = false;
+      if (this.storageCheckAgain && !this.stopped) {
+        this.storageCheckAgain = false;
+        this.checkStorageSoon();
+      }
+    });
   }
 
   private async checkStorage(): Promise<void> {
-    const tmpBytes = await directoryBytes(this.tmpDir);
+    const { bytes: tmpBytes, folders } = await directoryUsage(this.tmpDir);
+    this.storageHasFolders = folders > 0;
     const limit = this.config.ephemeralStorageMB * MB;
     if (tmpBytes > limit && !this.stopped) {
       this.output.platform(

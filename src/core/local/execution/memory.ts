@@ -2,11 +2,12 @@
 // worker and every descendant, which is what Lambda's "Max Memory Used" measures.
 import { readFile, readdir } from 'node:fs/promises';
 
-async function childrenOf(pid: number): Promise<number[]> {
-  // A child is listed under the thread that forked it, so every thread is read.
+async function childrenOf(pid: number, allThreads: boolean): Promise<number[]> {
+  // A child is listed under the thread that forked it. Runtimes that fork only from their main
+  // thread (Node.js spawns on the event loop thread) need one read instead of one per thread.
   let tasks: string[];
   try {
-    tasks = await readdir(`/proc/${pid}/task`);
+    tasks = allThreads ? await readdir(`/proc/${pid}/task`) : [String(pid)];
   } catch {
     return [];
   }
@@ -31,8 +32,14 @@ async function rssBytes(pid: number): Promise<number> {
   }
 }
 
-/** Resident bytes of `rootPid` and all its descendants; 0 once the process is gone. */
-export async function processTreeRssBytes(rootPid: number): Promise<number> {
+/**
+ * Resident bytes of `rootPid` and all its descendants; 0 once the process is gone.
+ * `rootForksFromMainThread` lets the root's children be found with one read.
+ */
+export async function processTreeRssBytes(
+  rootPid: number,
+  rootForksFromMainThread = false,
+): Promise<number> {
   let total = 0;
   let frontier = [rootPid];
   const seen = new Set<number>();
@@ -41,7 +48,7 @@ export async function processTreeRssBytes(rootPid: number): Promise<number> {
     fresh.forEach((p) => seen.add(p));
     const [sizes, kids] = await Promise.all([
       Promise.all(fresh.map(rssBytes)),
-      Promise.all(fresh.map(childrenOf)),
+      Promise.all(fresh.map((p) => childrenOf(p, !(rootForksFromMainThread && p === rootPid)))),
     ]);
     total += sizes.reduce((a, b) => a + b, 0);
     frontier = kids.flat();

@@ -1,0 +1,105 @@
+// Flourish's local cloud, in its own process, invoked through @aws-sdk/client-lambda exactly as
+// the extension and the CLI invoke it.
+import {
+  CreateFunctionCommand,
+  InvokeCommand,
+  LambdaClient,
+  waitUntilFunctionActiveV2,
+} from '@aws-sdk/client-lambda';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { host, type Hosted } from '../processes';
+import { PAYLOAD, type Peer } from '../peer';
+import { timed } from '../measure';
+import { handlerZip } from '../zip';
+
+export function lambdaClient(
+  endpoint: string,
+  region: string,
+  credentials: { accessKeyId: string; secretAccessKey: string },
+): LambdaClient {
+  return new LambdaClient({
+    endpoint,
+    region,
+    credentials,
+    maxAttempts: 1,
+    requestHandler: { httpAgent: new http.Agent({ keepAlive: true, maxSockets: 256 }) },
+  });
+}
+
+export async function invokeOk(client: LambdaClient, functionName: string): Promise<void> {
+  const out = await client.send(
+    new InvokeCommand({
+      FunctionName: functionName,
+      Payload: Buffer.from(JSON.stringify(PAYLOAD)),
+    }),
+  );
+  if (out.FunctionError) {
+    throw new Error(`${functionName} failed: ${Buffer.from(out.Payload ?? []).toString()}`);
+  }
+}
+
+export class FlourishPeer implements Peer {
+  name = 'Flourish local cloud (SDK)';
+  coldSamples = 10;
+  private hosted: Hosted | undefined;
+  private client: LambdaClient | undefined;
+  private stateDir = '';
+
+  async unavailable(): Promise<string | undefined> {
+    return undefined;
+  }
+
+  async start(): Promise<void> {
+    this.stateDir = mkdtempSync(path.join(os.tmpdir(), 'flourish-bench-'));
+    this.hosted = await host(
+      process.execPath,
+      ['--import', 'tsx', path.join(__dirname, '..', 'hosts', 'local-cloud.ts'), this.stateDir],
+      { ready: /^\{"endpoint"/ },
+    );
+    const info = JSON.parse(this.hosted.readyLine) as {
+      endpoint: string;
+      region: string;
+      credentials: { accessKeyId: string; secretAccessKey: string };
+    };
+    this.client = lambdaClient(info.endpoint, info.region, info.credentials);
+    const zip = await handlerZip();
+    const names = [
+      'bench',
+      ...Array.from({ length: this.coldSamples }, (_, i) => `bench-cold-${i}`),
+    ];
+    for (const name of names) {
+      await this.client.send(
+        new CreateFunctionCommand({
+          FunctionName: name,
+          Runtime: 'nodejs20.x',
+          Handler: 'index.handler',
+          Role: 'arn:aws:iam::000000000000:role/bench',
+          MemorySize: 256,
+          Timeout: 30,
+          Code: { ZipFile: zip },
+        }),
+      );
+      await waitUntilFunctionActiveV2(
+        { client: this.client, maxWaitTime: 60 },
+        { FunctionName: name },
+      );
+    }
+  }
+
+  invoke(): Promise<void> {
+    return invokeOk(this.client!, 'bench');
+  }
+
+  cold(i: number): Promise<number> {
+    return timed(() => invokeOk(this.client!, `bench-cold-${i}`));
+  }
+
+  async stop(): Promise<void> {
+    this.client?.destroy();
+    await this.hosted?.stop();
+    rmSync(this.stateDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,177 @@
+// Invoke benchmark, one run, side by side on the same Node.js handler: warm and cold latency
+// (p50, p99) and throughput at concurrency 1, 16 and 64 for the Flourish local cloud and its
+// peers, with a bare loopback HTTP echo as the floor. Prints a table and the ratios.
+//
+//   npm run bench:invoke                 all peers (install them: bench/invoke/install-peers.sh)
+//   npm run bench:invoke -- --quick      shorter budgets
+//   npm run bench:invoke -- --only=flourish,echo
+import { latencies, percentile, throughput } from './measure';
+import type { Peer } from './peer';
+import { EchoPeer } from './peers/echo';
+import { FlourishPeer } from './peers/flourish';
+import { LambdaLocalPeer } from './peers/lambda-local';
+import { SandboxPeer } from './peers/sandbox';
+import { ServerlessOfflinePeer } from './peers/serverless-offline';
+
+const CONCURRENCY = [1, 16, 64] as const;
+
+interface Result {
+  peer: string;
+  skipped?: string;
+  warmP50?: number;
+  warmP99?: number;
+  coldP50?: number;
+  coldP99?: number;
+  rps: Partial<Record<(typeof CONCURRENCY)[number], number>>;
+  notes: string[];
+}
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
+const budget = {
+  warmCount: quick ? 300 : 2000,
+  warmMs: quick ? 3_000 : 10_000,
+  throughputMs: quick ? 1_500 : 4_000,
+  rampMs: quick ? 500 : 1_500,
+};
+
+const keys: Record<string, () => Peer> = {
+  flourish: () => new FlourishPeer(),
+  'lambda-local': () => new LambdaLocalPeer(),
+  sandbox: () => new SandboxPeer(),
+  'serverless-offline': () => new ServerlessOfflinePeer(),
+  echo: () => new EchoPeer(),
+};
+
+async function measure(peer: Peer): Promise<Result> {
+  const result: Result = { peer: peer.name, rps: {}, notes: [] };
+  const why = await peer.unavailable();
+  if (why) return { ...result, skipped: why };
+  process.stderr.write(`\n${peer.name}: starting\n`);
+  try {
+    await peer.start();
+    process.stderr.write(`${peer.name}: warm latency\n`);
+    const warm = await latencies(() => peer.invoke(), {
+      warmup: 50,
+      count: budget.warmCount,
+      budgetMs: budget.warmMs,
+    });
+    result.warmP50 = percentile(warm, 50);
+    result.warmP99 = percentile(warm, 99);
+    result.notes.push(`${warm.length} warm samples`);
+    for (const c of CONCURRENCY) {
+      process.stderr.write(`${peer.name}: throughput at concurrency ${c}\n`);
+      await throughput(() => peer.invoke(), c, budget.rampMs); // start the environments it needs
+      const t = await throughput(() => peer.invoke(), c, budget.throughputMs);
+      result.rps[c] = t.perSecond;
+      if (t.errors > 0)
+        result.notes.push(`${t.errors} errors at c=${c}: ${String(t.firstError).slice(0, 160)}`);
+    }
+    process.stderr.write(`${peer.name}: cold latency\n`);
+    const cold: number[] = [];
+    for (let i = 0; i < peer.coldSamples; i++) cold.push(await peer.cold(i));
+    result.coldP50 = percentile(cold, 50);
+    result.coldP99 = percentile(cold, 99);
+    result.notes.push(`${cold.length} cold samples`);
+  } catch (err) {
+    result.skipped = `failed: ${String(err instanceof Error ? err.message : err)
+      .split('\n')[0]!
+      .slice(0, 200)}`;
+  } finally {
+    await peer.stop().catch((err: unknown) => result.notes.push(`stop failed: ${String(err)}`));
+  }
+  return result;
+}
+
+const ms = (v: number | undefined): string =>
+  v === undefined ? '-' : v < 10 ? v.toFixed(3) : v.toFixed(1);
+const rps = (v: number | undefined): string => (v === undefined ? '-' : v.toFixed(0));
+const x = (v: number): string => (Number.isFinite(v) ? `${v.toFixed(2)}x` : '-');
+
+function table(results: Result[]): void {
+  const head = [
+    'peer',
+    'warm p50 ms',
+    'warm p99 ms',
+    'cold p50 ms',
+    'cold p99 ms',
+    'req/s c=1',
+    'req/s c=16',
+    'req/s c=64',
+  ];
+  const rows = results.map((r) =>
+    r.skipped
+      ? [r.peer, `skipped: ${r.skipped}`, '', '', '', '', '', '']
+      : [
+          r.peer,
+          ms(r.warmP50),
+          ms(r.warmP99),
+          ms(r.coldP50),
+          ms(r.coldP99),
+          rps(r.rps[1]),
+          rps(r.rps[16]),
+          rps(r.rps[64]),
+        ],
+  );
+  const widths = head.map((h, i) =>
+    Math.max(
+      h.length,
+      ...rows.map((row) => (row[1]!.startsWith('skipped') && i === 1 ? 0 : row[i]!.length)),
+    ),
+  );
+  const line = (cells: string[]): string =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  console.log(line(head));
+  for (const row of rows)
+    console.log(
+      row[1]!.startsWith('skipped') ? `${row[0]!.padEnd(widths[0]!)}  ${row[1]}` : line(row),
+    );
+}
+
+function ratios(results: Result[]): void {
+  const flourish = results.find((r) => r.peer.startsWith('Flourish') && !r.skipped);
+  if (!flourish) return;
+  console.log('\nRatios (how many times faster Flourish is; > 1 means Flourish wins):');
+  for (const peer of results.filter(
+    (r) => r !== flourish && !r.skipped && !r.peer.startsWith('bare'),
+  )) {
+    const parts = [
+      `warm p50 ${x(peer.warmP50! / flourish.warmP50!)}`,
+      `warm p99 ${x(peer.warmP99! / flourish.warmP99!)}`,
+      `cold p50 ${x(peer.coldP50! / flourish.coldP50!)}`,
+      `cold p99 ${x(peer.coldP99! / flourish.coldP99!)}`,
+      ...CONCURRENCY.map((c) => `c=${c} ${x(flourish.rps[c]! / peer.rps[c]!)}`),
+    ];
+    console.log(`  vs ${peer.peer}: ${parts.join(', ')}`);
+  }
+  const echo = results.find((r) => r.peer.startsWith('bare') && !r.skipped);
+  if (echo) {
+    const floor = flourish.warmP50! / echo.warmP50!;
+    console.log(`\nFlourish warm p50 / bare echo warm p50 = ${x(floor)} (target: within 3x)`);
+    console.log(
+      `Flourish throughput / bare echo: ${CONCURRENCY.map((c) => `c=${c} ${x(flourish.rps[c]! / echo.rps[c]!)}`).join(', ')}`,
+    );
+  }
+  for (const r of results)
+    if (r.notes.length) console.log(`  note ${r.peer}: ${r.notes.join('; ')}`);
+}
+
+async function main(): Promise<void> {
+  const selected = Object.entries(keys).filter(([key]) => !only || only.includes(key));
+  const results: Result[] = [];
+  for (const [, make] of selected) results.push(await measure(make()));
+  console.log(
+    `\nInvoke benchmark (node ${process.version}, ${(await import('node:os')).cpus().length} CPUs, ${quick ? 'quick' : 'full'} budgets)\n`,
+  );
+  table(results);
+  ratios(results);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
