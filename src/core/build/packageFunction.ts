@@ -73,6 +73,8 @@ export interface PackageResult {
 interface PackageState {
   format: number;
   packageKey: string;
+  /** Digest of every file's path, size, mtime and mode: equal means nothing needs reading. */
+  stampDigest: string;
   sha256Hex: string;
   codeSha256: string;
   zipBytes: number;
@@ -141,19 +143,16 @@ export async function packageFunction(
   const limits = { ...LAMBDA_PACKAGE_LIMITS, ...options.limits };
   checkLimit(fn.key, 'unzipped', unzippedBytes, limits.unzippedBytes, files);
 
-  const hashes = await FileHashCache.load(path.join(workDir, 'file-hashes.json'));
-  const state = await readState(path.join(workDir, 'state.json'));
+  const statePath = path.join(workDir, 'state.json');
+  const state = await readState(statePath);
   const zipPath = path.join(workDir, 'function.zip');
-  const known = new Map<string, string>();
-  const misses: SelectedFile[] = [];
-  for (const f of files) {
-    const hit = hashes.get(f);
-    if (hit) known.set(f.absPath, hit);
-    else misses.push(f);
-  }
-  const hits = known.size;
-  let hashedFiles = 0;
-  let hashedBytes = 0;
+  const stamps = stampDigest(files);
+  const zipStat = state ? await stat(zipPath).catch(() => undefined) : undefined;
+  const zipIntact =
+    state !== undefined &&
+    zipStat?.size === state.zipBytes &&
+    zipStat.mtimeMs === state.zipMtimeMs &&
+    zipStat.ino === state.zipIno;
 
   const common = {
     zipPath,
@@ -165,11 +164,40 @@ export async function packageFunction(
     buildLog,
     base,
   };
+  const reuse = (cache: PackageResult['cache']): PackageResult => {
+    checkLimit(fn.key, 'zipped', state!.zipBytes, limits.zippedBytes, files, zipPath);
+    progress('done', `${fn.key}: unchanged, reusing its package`);
+    return {
+      ...common,
+      sha256Hex: state!.sha256Hex,
+      codeSha256: state!.codeSha256,
+      zipBytes: state!.zipBytes,
+      reused: true,
+      cache,
+    };
+  };
+
+  // Same files with the same size, mtime and mode as when the zip was written: nothing to read.
+  if (zipIntact && state.stampDigest === stamps) {
+    return reuse({ hits: files.length, hashedFiles: 0, hashedBytes: 0 });
+  }
+
+  const hashes = await FileHashCache.load(path.join(workDir, 'file-hashes.json'));
+  const known = new Map<string, string>();
+  const misses: SelectedFile[] = [];
+  for (const f of files) {
+    const hit = hashes.get(f);
+    if (hit) known.set(f.absPath, hit);
+    else misses.push(f);
+  }
+  const hits = known.size;
+  let hashedFiles = 0;
+  let hashedBytes = 0;
 
   // With a previous zip to compare against, hash the changed files first: when their content
   // is the same (a rebuild that rewrote identical output), the zip is kept as it is. Hashing
   // costs far less than deflating, and a cold package (no previous zip) hashes while zipping.
-  if (state) {
+  if (zipIntact) {
     progress('hash', `Checking ${misses.length} changed files of ${fn.key}`);
     for (const f of misses) {
       signal?.throwIfAborted();
@@ -179,24 +207,10 @@ export async function packageFunction(
       hashedFiles++;
       hashedBytes += f.size;
     }
-    const zipStat = await stat(zipPath).catch(() => undefined);
-    if (
-      state.packageKey === packageKey(files, known, options.level) &&
-      zipStat?.size === state.zipBytes &&
-      zipStat.mtimeMs === state.zipMtimeMs &&
-      zipStat.ino === state.zipIno
-    ) {
-      if (misses.length) await hashes.save(files);
-      checkLimit(fn.key, 'zipped', state.zipBytes, limits.zippedBytes, files, zipPath);
-      progress('done', `${fn.key}: unchanged, reusing its package`);
-      return {
-        ...common,
-        sha256Hex: state.sha256Hex,
-        codeSha256: state.codeSha256,
-        zipBytes: state.zipBytes,
-        reused: true,
-        cache: { hits, hashedFiles, hashedBytes },
-      };
+    if (state.packageKey === packageKey(files, known, options.level)) {
+      await hashes.save(files);
+      await writeFileAtomic(statePath, JSON.stringify({ ...state, stampDigest: stamps }));
+      return reuse({ hits, hashedFiles, hashedBytes });
     }
   }
 
@@ -215,18 +229,19 @@ export async function packageFunction(
     known.set(f.absPath, hex);
     hashes.set(f, hex);
   }
-  const zipStat = await stat(zipPath);
+  const written = await stat(zipPath);
   await hashes.save(files);
   await writeFileAtomic(
-    path.join(workDir, 'state.json'),
+    statePath,
     JSON.stringify({
       format: STATE_FORMAT,
       packageKey: packageKey(files, known, options.level),
+      stampDigest: stamps,
       sha256Hex: zip.sha256Hex,
       codeSha256: zip.codeSha256,
       zipBytes: zip.zipBytes,
-      zipMtimeMs: zipStat.mtimeMs,
-      zipIno: zipStat.ino,
+      zipMtimeMs: written.mtimeMs,
+      zipIno: written.ino,
     } satisfies PackageState),
   );
   checkLimit(fn.key, 'zipped', zip.zipBytes, limits.zippedBytes, files, zipPath);
@@ -250,6 +265,13 @@ function packageKey(
   const h = createHash('sha256').update(`${ZIP_FORMAT} level=${level}\n`);
   for (const f of files)
     h.update(`${zipMode(f.path, f.mode)} ${hashes.get(f.absPath)} ${f.path}\n`);
+  return h.digest('hex');
+}
+
+/** Identifies the chosen files by name and stat stamp only, without reading them. */
+function stampDigest(files: readonly SelectedFile[]): string {
+  const h = createHash('sha256').update(`${ZIP_FORMAT}\n`);
+  for (const f of files) h.update(`${f.path}\0${f.size}\0${f.mtimeMs}\0${f.mode}\n`);
   return h.digest('hex');
 }
 

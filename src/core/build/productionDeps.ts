@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { toPosix } from './paths';
 
@@ -21,9 +21,11 @@ interface PackageJson {
   bundledDependencies?: string[] | boolean;
 }
 
-async function readPackageJson(dir: string): Promise<PackageJson | undefined> {
+// Synchronous: a package.json read from the page cache is far cheaper than an async round trip,
+// and a project has a few hundred of them at most.
+function readPackageJson(dir: string): PackageJson | undefined {
   try {
-    return JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')) as PackageJson;
+    return JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as PackageJson;
   } catch {
     return undefined;
   }
@@ -34,8 +36,8 @@ async function readPackageJson(dir: string): Promise<PackageJson | undefined> {
  * each name as Node does (the nearest node_modules up from the requiring package), so
  * devDependencies and their trees are left out. Returns undefined when there is no package.json.
  */
-export async function productionDependencies(base: string): Promise<ProductionDeps | undefined> {
-  const rootPkg = await readPackageJson(base);
+export function productionDependencies(base: string): ProductionDeps | undefined {
+  const rootPkg = readPackageJson(base);
   if (!rootPkg) return undefined;
   const packages = new Set<string>();
   const missing: ProductionDeps['missing'] = [];
@@ -50,7 +52,7 @@ export async function productionDependencies(base: string): Promise<ProductionDe
       ...Object.keys(pkg.peerDependencies ?? {}).map((n): [string, boolean] => [n, false]),
     ];
     for (const [name, required] of wanted) {
-      const found = await resolvePackage(base, dir, name);
+      const found = resolvePackage(base, dir, name);
       if (!found) {
         if (required) missing.push({ name, requiredBy: label });
         continue;
@@ -65,15 +67,15 @@ export async function productionDependencies(base: string): Promise<ProductionDe
 }
 
 /** Looks for `node_modules/<name>` from `from` upwards, never above `base`. */
-async function resolvePackage(
+function resolvePackage(
   base: string,
   from: string,
   name: string,
-): Promise<{ dir: string; pkg: PackageJson } | undefined> {
+): { dir: string; pkg: PackageJson } | undefined {
   for (let dir = from; ; dir = path.dirname(dir)) {
     if (path.basename(dir) !== 'node_modules') {
       const candidate = path.join(dir, 'node_modules', name);
-      const pkg = await readPackageJson(candidate);
+      const pkg = readPackageJson(candidate);
       if (pkg) return { dir: candidate, pkg };
     }
     if (dir === base || path.dirname(dir) === dir) return undefined;
@@ -83,20 +85,23 @@ async function resolvePackage(
 /**
  * The package folder owning a path under node_modules (`node_modules/@s/b/lib/x.js` ->
  * `node_modules/@s/b`), the deepest one for nested installs; undefined for the top-level
- * `node_modules/` itself and files directly in it.
+ * `node_modules/` itself, a `@scope` folder, and paths outside node_modules.
  */
 export function owningPackage(rel: string): string | undefined {
-  const parts = rel.split('/');
-  let owner: string | undefined;
-  for (let i = 0; i < parts.length; i++) {
-    if (parts[i] !== 'node_modules') continue;
-    const name = parts[i + 1];
-    if (name === undefined || i + 2 > parts.length) break;
-    const scoped = name.startsWith('@');
-    const end = scoped ? i + 3 : i + 2;
-    if (end > parts.length) break;
-    owner = parts.slice(0, end).join('/');
-    i = end - 1;
+  // The last "node_modules/" that is a whole path segment.
+  let at = rel.length;
+  for (;;) {
+    at = rel.lastIndexOf('node_modules/', at - 1);
+    if (at < 0) return undefined;
+    if (at === 0 || rel.charCodeAt(at - 1) === 47 /* / */) break;
   }
-  return owner;
+  const nameStart = at + 'node_modules/'.length;
+  let end = rel.indexOf('/', nameStart);
+  if (end < 0) end = rel.length;
+  if (rel.charCodeAt(nameStart) === 64 /* @ */) {
+    if (end === rel.length) return undefined; // the @scope folder itself
+    const scopedEnd = rel.indexOf('/', end + 1);
+    end = scopedEnd < 0 ? rel.length : scopedEnd;
+  }
+  return end > nameStart ? rel.slice(0, end) : undefined;
 }

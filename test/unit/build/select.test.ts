@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { mkdir, realpath, symlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import { isLikelySecret, selectFiles, UnsafePathError } from '../../../src/core/build';
+import { owningPackage } from '../../../src/core/build/productionDeps';
 import type { PackageSpec } from '../../../src/core/manifest/types';
 import { removeDir, tempDir, writeTree } from './helpers';
 
@@ -87,6 +88,20 @@ describe('selectFiles', () => {
       'node_modules/d/package.json',
       'package.json',
     ]);
+  });
+
+  it('finds the package owning a path under node_modules', () => {
+    const cases: [string, string | undefined][] = [
+      ['node_modules/a/lib/x.js', 'node_modules/a'],
+      ['node_modules/@s/b/c.js', 'node_modules/@s/b'],
+      ['node_modules/@s', undefined],
+      ['node_modules', undefined],
+      ['node_modules/a/node_modules/c/i.js', 'node_modules/a/node_modules/c'],
+      ['node_modules/@s/b/node_modules/@t/c/d.js', 'node_modules/@s/b/node_modules/@t/c'],
+      ['node_modules/a/not_node_modules/b.js', 'node_modules/a'],
+      ['src/x.js', undefined],
+    ];
+    for (const [rel, owner] of cases) assert.equal(owningPackage(rel), owner, rel);
   });
 
   it('warns about a production dependency that is not installed', async () => {

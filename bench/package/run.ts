@@ -1,0 +1,192 @@
+// Cold package time of Flourish against `serverless package` (Serverless Framework v3) and
+// Info-ZIP `zip -r` (the floor) on the same example with a realistic node_modules, and
+// Flourish's repackage time when nothing changed. One run: `npm run bench:package`
+// (BENCH_RUNS=n for more samples per tool; the median is printed).
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFile, rm, stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import * as esbuild from 'esbuild';
+import { packageFunction, selectFiles, type PackageResult } from '../../src/core/build';
+import {
+  benchDir,
+  benchFunction,
+  benchManifest,
+  ensureExample,
+  projectDir,
+  repo,
+  serverlessBin,
+} from './example';
+import { median, timeCommand, type Timing } from './timing';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const SERVERLESS_ENV = {
+  SLS_TELEMETRY_DISABLED: '1',
+  SLS_NOTIFICATIONS_MODE: 'off',
+  SLS_DEPRECATION_DISABLE: '*',
+  SLS_INTERACTIVE_SETUP_DISABLE: '1',
+};
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+async function bundlePackOnce(): Promise<string> {
+  const outfile = path.join(benchDir, 'packOnce.cjs');
+  await esbuild.build({
+    entryPoints: [path.join(__dirname, 'packOnce.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile,
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+function zipAvailable(): boolean {
+  try {
+    execFileSync('zip', ['-v'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function inProcess(cacheDir: string): Promise<{ ms: number; result: PackageResult }> {
+  const start = performance.now();
+  const result = await packageFunction(benchManifest(), benchFunction, { cacheDir });
+  return { ms: performance.now() - start, result };
+}
+
+async function main(): Promise<void> {
+  await ensureExample();
+  if (!zipAvailable()) {
+    throw new Error(
+      'Info-ZIP zip is not installed; install it (apt-get install -y zip) and run again.',
+    );
+  }
+  const packOnce = await bundlePackOnce();
+  const selection = await selectFiles(projectDir, benchFunction.package, {
+    projectRoot: projectDir,
+  });
+  const fileList = selection.files.map((f) => f.path).join('\n') + '\n';
+  const unzipped = selection.files.reduce((sum, f) => sum + f.size, 0);
+  console.log(
+    `\nExample: ${selection.files.length} files, ${mb(unzipped)} unzipped ` +
+      `(production dependencies only), ${RUNS} run(s) per tool, median shown.\n`,
+  );
+
+  const zipOut = path.join(benchDir, 'info-zip.zip');
+  const slsZip = path.join(projectDir, '.serverless', 'bench-package.zip');
+  const cacheDir = path.join(benchDir, 'flourish-cache');
+  const samples: Record<string, Timing[]> = { zip: [], sls: [], cold: [], warm: [] };
+  const inProc: Record<string, number[]> = { cold: [], warm: [] };
+  const hashes = new Set<string>();
+  let flourishZipBytes = 0;
+
+  // Warm the page cache so every tool reads from memory.
+  await timeCommand('zip', ['-q', '-X', '-r', zipOut, '-@'], { cwd: projectDir, stdin: fileList });
+
+  for (let run = 0; run < RUNS; run++) {
+    await rm(zipOut, { force: true });
+    samples.zip!.push(
+      await timeCommand('zip', ['-q', '-X', '-r', zipOut, '-@'], {
+        cwd: projectDir,
+        stdin: fileList,
+      }),
+    );
+
+    await rm(path.join(projectDir, '.serverless'), { recursive: true, force: true });
+    samples.sls!.push(
+      await timeCommand(process.execPath, [serverlessBin(), 'package', '--stage', 'dev'], {
+        cwd: projectDir,
+        env: SERVERLESS_ENV,
+      }),
+    );
+
+    await rm(cacheDir, { recursive: true, force: true });
+    const cold = await timeCommand(process.execPath, [packOnce, projectDir, cacheDir], {
+      cwd: repo,
+    });
+    const coldResult = JSON.parse(cold.stdout) as PackageResult;
+    if (coldResult.reused)
+      throw new Error('The cold Flourish run reused a zip: the cache was not cleared.');
+    samples.cold!.push(cold);
+    hashes.add(coldResult.sha256Hex);
+    flourishZipBytes = coldResult.zipBytes;
+
+    const warm = await timeCommand(process.execPath, [packOnce, projectDir, cacheDir], {
+      cwd: repo,
+    });
+    if (!(JSON.parse(warm.stdout) as PackageResult).reused) {
+      throw new Error('The unchanged Flourish run did not reuse its zip.');
+    }
+    samples.warm!.push(warm);
+
+    await rm(cacheDir, { recursive: true, force: true });
+    const c = await inProcess(cacheDir);
+    const w = await inProcess(cacheDir);
+    if (c.result.reused || !w.result.reused)
+      throw new Error('In-process runs did not cold/reuse as expected.');
+    hashes.add(c.result.sha256Hex);
+    inProc.cold!.push(c.ms);
+    inProc.warm!.push(w.ms);
+  }
+
+  const wall = (k: string) => median(samples[k]!.map((s) => s.wallMs));
+  const cpu = (k: string) => median(samples[k]!.map((s) => s.cpuMs));
+  const zipBytes = (await stat(zipOut)).size;
+  const slsBytes = (await stat(slsZip)).size;
+  const slsFiles = Number(
+    execFileSync('unzip', ['-Z1', slsZip], { maxBuffer: 64 << 20 })
+      .toString()
+      .trim()
+      .split('\n').length,
+  );
+  const rows: [string, number, number, string][] = [
+    ['Info-ZIP zip -r (same file list)', wall('zip'), cpu('zip'), mb(zipBytes)],
+    [`serverless package (v3, ${slsFiles} files)`, wall('sls'), cpu('sls'), mb(slsBytes)],
+    ['Flourish, cold (process)', wall('cold'), cpu('cold'), mb(flourishZipBytes)],
+    ['Flourish, nothing changed (process)', wall('warm'), cpu('warm'), '(reused)'],
+  ];
+  console.log(`${'tool'.padEnd(40)} ${'wall'.padStart(9)} ${'cpu'.padStart(9)}  zip size`);
+  for (const [name, w, c, size] of rows) {
+    console.log(`${name.padEnd(40)} ${secs(w).padStart(9)} ${secs(c).padStart(9)}  ${size}`);
+  }
+  const coldIn = median(inProc.cold!);
+  const warmIn = median(inProc.warm!);
+  console.log(`${'Flourish, cold (in-process)'.padEnd(40)} ${secs(coldIn).padStart(9)}`);
+  console.log(`${'Flourish, nothing changed (in-process)'.padEnd(40)} ${secs(warmIn).padStart(9)}`);
+
+  const ratio = (a: number, b: number) => (a / b).toFixed(2);
+  const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
+  const vsSls = wall('cold') / wall('sls');
+  const vsZip = wall('cold') / wall('zip');
+  const warmShare = warmIn / coldIn;
+  console.log('\nRatios (wall time, processes against processes):');
+  console.log(
+    `  Flourish cold / serverless package : ${ratio(wall('cold'), wall('sls'))}  (target < 1: ${verdict(vsSls < 1)})`,
+  );
+  console.log(
+    `  Flourish cold / zip -r              : ${ratio(wall('cold'), wall('zip'))}  (target <= 1.5: ${verdict(vsZip <= 1.5)})`,
+  );
+  console.log(
+    `  unchanged / cold, in-process        : ${(warmShare * 100).toFixed(1)}%  (target < 5%: ${verdict(warmShare < 0.05)})`,
+  );
+  console.log(
+    `  unchanged / cold, as processes      : ${((wall('warm') / wall('cold')) * 100).toFixed(1)}%  (Node start-up included)`,
+  );
+  console.log(`  zip size Flourish / zip -r          : ${ratio(flourishZipBytes, zipBytes)}`);
+  const digest = createHash('sha256')
+    .update(await readFile(path.join(cacheDir, 'packages', 'api', 'function.zip')))
+    .digest('hex');
+  console.log(
+    `\nFlourish zips from ${RUNS * 2} cold runs: ${hashes.size === 1 && hashes.has(digest) ? 'byte-identical' : 'DIFFERENT'} (sha256 ${digest.slice(0, 16)}...)`,
+  );
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
