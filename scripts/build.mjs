@@ -18,19 +18,43 @@ const node = {
   legalComments: 'none',
 };
 
+// The extension's cloud features (AWS SDK, local cloud, packaging) are a bundle of their own,
+// required on first use, so that activation loads only the light part.
+/** @type {esbuild.Plugin} */
+const lazyCloud = {
+  name: 'lazy-cloud',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/cloud\/index\.js$/ }, () => ({
+      path: './extension-cloud.js',
+      external: true,
+    }));
+  },
+};
+
+// esbuild is a native binary: the TypeScript handler bundler loads it at run time.
+const external = ['esbuild'];
+
 /** @type {esbuild.BuildOptions[]} */
 const bundles = [
   {
     ...node,
     entryPoints: { extension: 'src/extension/main.ts' },
     outdir: 'dist',
-    external: ['vscode'],
+    external: ['vscode', ...external],
+    plugins: [lazyCloud],
+  },
+  {
+    ...node,
+    entryPoints: { 'extension-cloud': 'src/extension/cloud/index.ts' },
+    outdir: 'dist',
+    external: ['vscode', ...external],
   },
   { ...node, entryPoints: { server: 'src/server/main.ts' }, outdir: 'dist' },
   {
     ...node,
     entryPoints: { cli: 'src/cli/main.ts' },
     outdir: 'dist',
+    external,
     banner: { js: '#!/usr/bin/env node' },
   },
 ];

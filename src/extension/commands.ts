@@ -2,18 +2,14 @@
 // extension's context. TypeScript refuses a missing or unknown id. Handlers return what they
 // did (or why they refused), which the editor tests read.
 import * as vscode from 'vscode';
-import { buildFunction, packageOne } from './buildCommands';
 import { abortOn } from './cancellation';
 import type { CommandId } from './commandIds';
 import type { FlourishContext } from './context';
 import { createManifest } from './createManifest';
-import { deploy } from './deploy';
 import { resolveFunction, resolveManifest } from './functionRef';
 import type { ExplorerNode } from './functionsTree';
-import { invokeBackend } from './invoke/invokeBackend';
 import { InvokePanel } from './invoke/invokePanel';
 import { openHandler } from './openHandler';
-import { rollbackFunction } from './rollback';
 import { selectProfile, selectStage, selectTarget } from './targetSelection';
 import { refuseUntrusted } from './trust';
 
@@ -58,13 +54,13 @@ const COMMANDS: Record<CommandId, (ctx: FlourishContext) => Handler> = {
         title: 'Starting the local cloud…',
         cancellable: true,
       },
-      (_progress, token) => ctx.localCloud.ensure(abortOn(token)),
+      async (_progress, token) => (await ctx.cloud()).localCloud.ensure(abortOn(token)),
     );
     void vscode.window.showInformationMessage(`The local cloud is running at ${info.endpoint}.`);
     return { endpoint: info.endpoint, pid: info.pid };
   },
   'flourish.stopLocalCloud': (ctx) => async () => {
-    const stopped = await ctx.localCloud.stop();
+    const stopped = await (await ctx.cloud()).localCloud.stop();
     void vscode.window.showInformationMessage(
       stopped
         ? 'Stopped the local cloud. Deployed functions stay; they run again on the next start.'
@@ -72,30 +68,33 @@ const COMMANDS: Record<CommandId, (ctx: FlourishContext) => Handler> = {
     );
     return { stopped };
   },
-  'flourish.build': (ctx) => onFunction(ctx, (resolved) => buildFunction(ctx, resolved)),
-  'flourish.package': (ctx) => onFunction(ctx, (resolved) => packageOne(ctx, resolved)),
+  'flourish.build': (ctx) =>
+    onFunction(ctx, async (resolved) => (await ctx.cloud()).build(resolved)),
+  'flourish.package': (ctx) =>
+    onFunction(ctx, async (resolved) => (await ctx.cloud()).package(resolved)),
   'flourish.deployFunction': (ctx) =>
-    onFunction(ctx, ({ entry, fn }) => deploy(ctx, entry, [fn.key])),
+    onFunction(ctx, async ({ entry, fn }) => (await ctx.cloud()).deploy(entry, [fn.key])),
   'flourish.deployAll': (ctx) => async (arg) => {
     const entry = await resolveManifest(ctx, arg);
-    return entry ? deploy(ctx, entry) : undefined;
+    return entry ? (await ctx.cloud()).deploy(entry) : undefined;
   },
   'flourish.invoke': (ctx) =>
-    onFunction(ctx, (resolved) => {
-      const panel = InvokePanel.show(
+    onFunction(ctx, async (resolved) => {
+      const backend = (await ctx.cloud()).invokeBackend(resolved);
+      return InvokePanel.show(
         ctx.extension.extensionUri,
         resolved.entry.manifest,
         resolved.fn,
-        invokeBackend(ctx, resolved),
+        backend,
       );
-      return panel;
     }),
   'flourish.tailLogs': (ctx) =>
     onFunction(ctx, async (resolved) => {
-      await ctx.logTail.start(ctx, resolved);
-      return { following: ctx.logTail.active };
+      const cloud = await ctx.cloud();
+      await cloud.tailLogs(resolved);
+      return { following: cloud.logTail.active };
     }),
-  'flourish.stopTail': (ctx) => () => ({ stopped: ctx.logTail.stop() }),
+  'flourish.stopTail': (ctx) => async () => ({ stopped: (await ctx.cloud()).logTail.stop() }),
   'flourish.filterLogs': (ctx) => async (text?: unknown) => {
     const input =
       typeof text === 'string'
@@ -105,15 +104,17 @@ const COMMANDS: Record<CommandId, (ctx: FlourishContext) => Handler> = {
               'Show log lines matching: text, level:warn, request:<id> (empty shows everything)',
             placeHolder: 'level:error timeout',
           });
-    return input === undefined ? undefined : ctx.logTail.setFilter(input);
+    return input === undefined ? undefined : (await ctx.cloud()).logTail.setFilter(input);
   },
-  'flourish.toggleLogPause': (ctx) => () => ({ paused: ctx.logTail.togglePause() }),
+  'flourish.toggleLogPause': (ctx) => async () => ({
+    paused: (await ctx.cloud()).logTail.togglePause(),
+  }),
   'flourish.rollback': (ctx) => async (arg?: unknown, version?: unknown) => {
     const node = arg as { kind?: string; version?: string } | undefined;
     const to =
       typeof version === 'string' ? version : node?.kind === 'version' ? node.version : undefined;
     const resolved = await resolveFunction(ctx, arg);
-    return resolved ? rollbackFunction(ctx, resolved, to) : undefined;
+    return resolved ? (await ctx.cloud()).rollback(resolved, to) : undefined;
   },
 };
 

@@ -1,8 +1,7 @@
 import type * as vscode from 'vscode';
+import type { CloudFeatures } from './cloud';
 import type { FunctionsTreeProvider } from './functionsTree';
 import type { ManifestLanguageClient } from './languageClient';
-import type { LocalCloudService } from './localCloudService';
-import type { LogTail } from './logTail';
 import type { WorkspaceManifests } from './workspaceManifests';
 
 /** What command handlers may use; built once in activate() and passed down, never global. */
@@ -11,7 +10,7 @@ export interface FlourishContext {
   output: vscode.LogOutputChannel;
   languageClient: ManifestLanguageClient;
   manifests: WorkspaceManifests;
-  localCloud: LocalCloudService;
   functionsTree: FunctionsTreeProvider;
-  logTail: LogTail;
+  /** The cloud features, loaded on first use (see cloud/index.ts). */
+  cloud(): Promise<CloudFeatures>;
 }

@@ -4,8 +4,7 @@ import type { FlourishContext } from './context';
 import { FunctionsTreeProvider } from './functionsTree';
 import { HANDLER_SELECTOR, HandlerCodeLensProvider } from './handlerCodeLens';
 import { ManifestLanguageClient } from './languageClient';
-import { LocalCloudService } from './localCloudService';
-import { LogTail } from './logTail';
+import { lazyCloudFeatures } from './lazyCloud';
 import { TargetStatusBar } from './statusBar';
 import { WorkspaceManifests } from './workspaceManifests';
 
@@ -17,18 +16,15 @@ export function activate(extension: vscode.ExtensionContext): FlourishContext {
     output,
     manifests,
     languageClient: new ManifestLanguageClient(extension, output),
-    localCloud: new LocalCloudService(extension, output),
     functionsTree: new FunctionsTreeProvider(manifests),
-    logTail: new LogTail(),
+    cloud: lazyCloudFeatures(() => ctx, extension.subscriptions),
   };
   const codeLens = new HandlerCodeLensProvider(manifests);
   extension.subscriptions.push(
     output,
     manifests,
     ctx.languageClient,
-    ctx.localCloud,
     ctx.functionsTree,
-    ctx.logTail,
     new TargetStatusBar(manifests),
     codeLens,
     vscode.languages.registerCodeLensProvider(HANDLER_SELECTOR, codeLens),

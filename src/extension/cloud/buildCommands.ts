@@ -1,13 +1,13 @@
 // Build and package from the editor, streaming the build's output into the Flourish channel.
 import * as vscode from 'vscode';
-import { packageFunction, runBuild } from '../core/build';
-import { abortOn } from './cancellation';
-import type { FlourishContext } from './context';
-import type { ResolvedFunction } from './functionRef';
-import { refuseUntrusted, type Refusal } from './trust';
+import { packageFunction, runBuild } from '../../core/build';
+import { abortOn } from '../cancellation';
+import type { CloudContext } from './index';
+import type { ResolvedFunction } from '../functionRef';
+import { refuseUntrusted, type Refusal } from '../trust';
 
 export async function buildFunction(
-  ctx: FlourishContext,
+  ctx: CloudContext,
   { entry, fn }: ResolvedFunction,
 ): Promise<{ exitCode: number } | Refusal | undefined> {
   const refusal = refuseUntrusted('Building');
@@ -35,7 +35,7 @@ export async function buildFunction(
   return { exitCode: run.exitCode };
 }
 
-export async function packageOne(ctx: FlourishContext, { entry, fn }: ResolvedFunction) {
+export async function packageOne(ctx: CloudContext, { entry, fn }: ResolvedFunction) {
   const refusal = refuseUntrusted('Packaging');
   if (refusal) return refusal;
   const result = await vscode.window.withProgress(

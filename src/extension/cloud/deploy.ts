@@ -1,12 +1,12 @@
 // Deploy from the editor: the core's plan and apply (exactly what `flourish deploy` runs), with
 // cancellable progress, a confirmation before overwriting drift, and an actionable result.
 import * as vscode from 'vscode';
-import { applyDeploy, formatPlan, planDeploy, type DeployResult } from '../core/deploy';
-import { abortOn } from './cancellation';
-import type { FlourishContext } from './context';
-import type { ResolvedFunction } from './functionRef';
+import { applyDeploy, formatPlan, planDeploy, type DeployResult } from '../../core/deploy';
+import { abortOn } from '../cancellation';
+import type { CloudContext } from './index';
+import type { ResolvedFunction } from '../functionRef';
 import { providerFor } from './providers';
-import { refuseUntrusted, type Refusal } from './trust';
+import { refuseUntrusted, type Refusal } from '../trust';
 
 export interface DeploySummary {
   ok: boolean;
@@ -15,7 +15,7 @@ export interface DeploySummary {
 }
 
 export async function deploy(
-  ctx: FlourishContext,
+  ctx: CloudContext,
   entry: ResolvedFunction['entry'],
   functionKeys?: string[],
 ): Promise<DeploySummary | Refusal | undefined> {
@@ -69,7 +69,7 @@ export async function deploy(
   );
 }
 
-function report(ctx: FlourishContext, result: DeployResult): void {
+function report(ctx: CloudContext, result: DeployResult): void {
   for (const fn of result.functions) {
     const line = `${fn.functionKey}: ${fn.status}${fn.version ? ` (version ${fn.version})` : ''}`;
     if (fn.error) ctx.output.error(`${line}: ${fn.error.message}`);

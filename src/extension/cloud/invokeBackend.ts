@@ -2,17 +2,14 @@
 // REPORT line read into the numbers the panel shows.
 import { parseReportLine } from '../../core/cost';
 import { invokeFunction, listVersions } from '../../core/deploy';
-import type { FlourishContext } from '../context';
+import type { CloudContext } from './index';
 import type { ResolvedFunction } from '../functionRef';
-import { providerFor } from '../providers';
+import { providerFor } from './providers';
 import { describeTarget, effectiveTarget } from '../targetSelection';
 import type { InvokeOutcomeView } from '../../webview/invoke/protocol';
-import type { InvokeBackend } from './invokePanel';
+import type { InvokeBackend } from '../invoke/invokePanel';
 
-export function invokeBackend(
-  ctx: FlourishContext,
-  { entry, fn }: ResolvedFunction,
-): InvokeBackend {
+export function invokeBackend(ctx: CloudContext, { entry, fn }: ResolvedFunction): InvokeBackend {
   const manifest = entry.manifest;
   const provider = () => providerFor(ctx, manifest, entry.uri);
   return {

@@ -1,8 +1,8 @@
 // The extension's handle on the local cloud: the same background process the CLI uses
 // (`flourish local start`), started on first need with this extension's own CLI bundle.
 import * as vscode from 'vscode';
-import { ensureLocalCloud, findRunningLocalCloud } from '../core/launch';
-import { defaultStateDir, type LocalCloudInfo } from '../core/local';
+import { ensureLocalCloud, findRunningLocalCloud } from '../../core/launch';
+import { defaultStateDir, type LocalCloudInfo } from '../../core/local';
 
 export class LocalCloudService implements vscode.Disposable {
   readonly stateDir = defaultStateDir();

@@ -2,10 +2,10 @@
 // (StartLiveTail on AWS, the local cloud's stream locally) for any number of functions at once,
 // filtered and pausable without losing lines (up to a bound while paused).
 import * as vscode from 'vscode';
-import type { LogEvent } from '../core/cloud';
-import type { FlourishContext } from './context';
-import type { ResolvedFunction } from './functionRef';
-import { describeLogFilter, matchesLogFilter, parseLogFilter, type LogFilter } from './logFilter';
+import type { LogEvent } from '../../core/cloud';
+import type { CloudContext } from './index';
+import type { ResolvedFunction } from '../functionRef';
+import { describeLogFilter, matchesLogFilter, parseLogFilter, type LogFilter } from '../logFilter';
 import { providerFor } from './providers';
 
 const MAX_PAUSED_LINES = 10_000;
@@ -29,7 +29,7 @@ export class LogTail implements vscode.Disposable {
     return [...this.tails.values()].map((t) => t.label);
   }
 
-  async start(ctx: FlourishContext, { entry, fn }: ResolvedFunction): Promise<void> {
+  async start(ctx: CloudContext, { entry, fn }: ResolvedFunction): Promise<void> {
     const key = `${entry.uri.fsPath}#${fn.key}#${entry.manifest.stage}`;
     if (this.tails.has(key)) {
       this.channel.show(true);

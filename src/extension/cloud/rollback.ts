@@ -1,14 +1,14 @@
 // Roll back from the editor: pick an earlier version (or take the one a tree node names) and
 // move the stage alias there with the core's rollback, the same as `flourish rollback`.
 import * as vscode from 'vscode';
-import { listVersions, rollback, type RollbackResult } from '../core/deploy';
-import type { FlourishContext } from './context';
-import type { ResolvedFunction } from './functionRef';
+import { listVersions, rollback, type RollbackResult } from '../../core/deploy';
+import type { CloudContext } from './index';
+import type { ResolvedFunction } from '../functionRef';
 import { providerFor } from './providers';
-import { refuseUntrusted, type Refusal } from './trust';
+import { refuseUntrusted, type Refusal } from '../trust';
 
 export async function rollbackFunction(
-  ctx: FlourishContext,
+  ctx: CloudContext,
   { entry, fn }: ResolvedFunction,
   to?: string,
 ): Promise<RollbackResult | Refusal | undefined> {

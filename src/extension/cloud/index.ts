@@ -1,0 +1,40 @@
+// Everything that talks to a cloud (the AWS SDK, the local cloud, build and packaging), loaded
+// on first use as its own bundle (dist/extension-cloud.js) so activation stays light.
+import * as vscode from 'vscode';
+import type { FlourishContext } from '../context';
+import type { ResolvedFunction } from '../functionRef';
+import { buildFunction, packageOne } from './buildCommands';
+import { deploy } from './deploy';
+import { invokeBackend } from './invokeBackend';
+import { LocalCloudService } from './localCloudService';
+import { LogTail } from './logTail';
+import { rollbackFunction } from './rollback';
+
+/** The extension context plus the long-lived cloud services. */
+export interface CloudContext extends FlourishContext {
+  localCloud: LocalCloudService;
+  logTail: LogTail;
+}
+
+export function createCloudFeatures(base: FlourishContext) {
+  const ctx: CloudContext = {
+    ...base,
+    localCloud: new LocalCloudService(base.extension, base.output),
+    logTail: new LogTail(),
+  };
+  return {
+    ctx,
+    localCloud: ctx.localCloud,
+    logTail: ctx.logTail,
+    deploy: (entry: ResolvedFunction['entry'], functionKeys?: string[]) =>
+      deploy(ctx, entry, functionKeys),
+    rollback: (target: ResolvedFunction, to?: string) => rollbackFunction(ctx, target, to),
+    build: (target: ResolvedFunction) => buildFunction(ctx, target),
+    package: (target: ResolvedFunction) => packageOne(ctx, target),
+    invokeBackend: (target: ResolvedFunction) => invokeBackend(ctx, target),
+    tailLogs: (target: ResolvedFunction) => ctx.logTail.start(ctx, target),
+    dispose: () => vscode.Disposable.from(ctx.localCloud, ctx.logTail).dispose(),
+  };
+}
+
+export type CloudFeatures = ReturnType<typeof createCloudFeatures>;
