@@ -9,6 +9,7 @@ import { ExecutionEngine } from './execution';
 import { CodeLinks } from './http/code-links';
 import type { Credentials } from './http/sigv4';
 import { loadOrCreateCredentials, removeEndpointFile, writeEndpointFile } from './info';
+import { referencedCode } from './lambda/functions';
 import { Invoker, type InvocationEngine } from './lambda/invoker';
 import { Lifecycle } from './lambda/lifecycle';
 import type { Identity } from './lambda/model';
@@ -79,8 +80,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const invoker = new Invoker(identity, engine, code, maxConcurrency);
   const lifecycle = new Lifecycle(identity, store, code, clock, {
     minTransitionMs: options.minTransitionMs ?? 0,
-    // Environments of the old code are not reused (their key changed); stop them promptly.
-    onSettled: (name, updated) => (updated ? invoker.retire(name) : undefined),
+    // Environments of the old code are not reused (their key changed): stop them promptly and
+    // delete packages no version uses any more.
+    beforeUpdateSettles: (name) => invoker.retire(name),
+    onSettled: async (_name, updated) => {
+      if (updated) await code.collect(referencedCode(store.state));
+    },
+    onError,
   });
   const codeLinks = new CodeLinks(
     createHmac('sha256', credentials.secretAccessKey).update('code-links').digest('hex'),

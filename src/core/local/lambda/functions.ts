@@ -24,6 +24,7 @@ import {
 import {
   functionArn,
   lambdaTimestamp,
+  type CloudState,
   renderConfiguration,
   type FunctionRecord,
   type VersionRecord,
@@ -313,13 +314,14 @@ export const deleteFunction: LambdaHandler = async (services, request) => {
   }
   await services.store.save();
   await services.invoker.retire(name);
-  await services.code.collect(referencedCode(services));
+  await services.code.collect(referencedCode(services.store.state));
   return { status: 204 };
 };
 
-function referencedCode(services: LambdaServices): Set<string> {
+/** Every package some version still uses; the rest may be deleted. */
+export function referencedCode(state: CloudState): Set<string> {
   const used = new Set<string>();
-  for (const fn of Object.values(services.store.state.functions)) {
+  for (const fn of Object.values(state.functions)) {
     used.add(fn.latest.codeSha256Hex);
     for (const version of Object.values(fn.versions)) used.add(version.codeSha256Hex);
   }

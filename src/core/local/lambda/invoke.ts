@@ -2,6 +2,7 @@
 // and response headers.
 import { ConcurrencyLimitError } from '../execution/contract';
 import {
+  ApiError,
   conflict,
   entityTooLarge,
   invalidParameter,
@@ -82,6 +83,8 @@ export const invoke: LambdaHandler = async (services, request) => {
     if (error instanceof ConcurrencyLimitError) {
       throw tooManyRequests('Rate Exceeded.', 'ConcurrentInvocationLimitExceeded');
     }
+    // The caller hung up: nobody is left to answer, and that is no fault of the cloud.
+    if (request.signal.aborted) throw callerGone(error);
     throw error;
   }
   const headers: Record<string, string> = { 'X-Amz-Executed-Version': record.version };
@@ -94,3 +97,14 @@ export const invoke: LambdaHandler = async (services, request) => {
   }
   return { status: 200, raw: outcome.payload, headers };
 };
+
+function callerGone(cause: unknown): ApiError {
+  return new ApiError(
+    'RequestAborted',
+    499,
+    'The caller closed the connection before the invocation ended.',
+    {},
+    {},
+    { cause },
+  );
+}

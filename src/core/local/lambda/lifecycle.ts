@@ -10,7 +10,12 @@ import { functionArn, lambdaTimestamp, type FunctionRecord, type Identity } from
 export interface LifecycleOptions {
   /** Least time a create or update stays in progress, as on Lambda; 0 settles when unpacked. */
   minTransitionMs: number;
+  /** Runs before an update is shown as settled (to retire environments of the old code). */
+  beforeUpdateSettles?: (functionName: string) => Promise<void>;
+  /** Runs after a change settled and was saved. */
   onSettled?: (functionName: string, updated: boolean) => void | Promise<void>;
+  /** Failures after a change settled (saving state, clean-up); the change itself stands. */
+  onError?: (error: unknown) => void;
 }
 
 export class Lifecycle {
@@ -62,10 +67,12 @@ export class Lifecycle {
     const name = fn.name;
     const creating = fn.latest.state === 'Pending';
     const sha = fn.latest.codeSha256Hex;
-    const work = Promise.all([this.code.unpack(sha).then(() => undefined), this.delay()]).then(
-      () => this.finish(name, sha, creating, undefined),
-      (error: unknown) => this.finish(name, sha, creating, error),
-    );
+    const work = Promise.all([this.code.unpack(sha).then(() => undefined), this.delay()])
+      .then(
+        () => this.finish(name, sha, creating, undefined),
+        (error: unknown) => this.finish(name, sha, creating, error),
+      )
+      .catch((error: unknown) => this.options.onError?.(error));
     const tracked = work.finally(() => {
       if (this.pending.get(name) === tracked) this.pending.delete(name);
     });
@@ -111,9 +118,10 @@ export class Lifecycle {
     error: unknown,
   ): Promise<void> {
     if (this.stopped) return;
+    if (!creating && error === undefined) await this.options.beforeUpdateSettles?.(name);
     const fn = this.store.state.functions[name];
     // Deleted, or replaced by a newer change that will settle on its own.
-    if (!fn || fn.latest.codeSha256Hex !== sha) return;
+    if (this.stopped || !fn || fn.latest.codeSha256Hex !== sha) return;
     const latest = fn.latest;
     const reason =
       error === undefined

@@ -20,8 +20,13 @@ export interface StoredCode {
 export class CodeTooLargeError extends Error {}
 export class InvalidZipError extends Error {}
 
+/** A package just stored may not be referenced yet; collection spares it this long. */
+const FRESH_MS = 5 * 60 * 1000;
+
 export class CodeStore {
   private readonly unpacking = new Map<string, Promise<string>>();
+  private readonly unpacked = new Set<string>();
+  private readonly fresh = new Map<string, number>();
 
   constructor(private readonly dir: string) {}
 
@@ -57,6 +62,7 @@ export class CodeStore {
       codeSha256: digest.toString('base64'),
       size: zip.length,
     };
+    this.fresh.set(code.sha256Hex, Date.now());
     const file = this.zipPath(code.sha256Hex);
     if (!(await exists(file))) await writeFileAtomic(file, zip);
     return code;
@@ -72,9 +78,15 @@ export class CodeStore {
 
   /** The unpacked folder, extracted once into a temporary folder and renamed into place. */
   unpack(sha256Hex: string): Promise<string> {
+    if (this.unpacked.has(sha256Hex)) return Promise.resolve(path.join(this.dir, sha256Hex));
     const pending = this.unpacking.get(sha256Hex);
     if (pending) return pending;
-    const work = this.doUnpack(sha256Hex).finally(() => this.unpacking.delete(sha256Hex));
+    const work = this.doUnpack(sha256Hex)
+      .then((dir) => {
+        this.unpacked.add(sha256Hex);
+        return dir;
+      })
+      .finally(() => this.unpacking.delete(sha256Hex));
     this.unpacking.set(sha256Hex, work);
     return work;
   }
@@ -97,9 +109,12 @@ export class CodeStore {
 
   /** Deletes every package no longer referenced. */
   async collect(referenced: Set<string>): Promise<void> {
+    const now = Date.now();
+    for (const [sha, at] of this.fresh) if (now - at > FRESH_MS) this.fresh.delete(sha);
     for (const name of await fs.readdir(this.dir)) {
       const key = name.replace(/\.zip$/, '');
-      if (/^[0-9a-f]{64}(\.zip)?$/.test(name) && !referenced.has(key)) {
+      if (/^[0-9a-f]{64}(\.zip)?$/.test(name) && !referenced.has(key) && !this.fresh.has(key)) {
+        this.unpacked.delete(key);
         await fs.rm(path.join(this.dir, name), { recursive: true, force: true });
       }
     }
