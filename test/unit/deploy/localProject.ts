@@ -115,46 +115,64 @@ export class TestProject {
   }
 }
 
-export interface TestCloud {
-  cloud: LocalCloud;
-  provider: AwsLambdaProvider;
-  /** A plain SDK client on the same cloud, for looking and for changes outside Flourish. */
-  lambda: LambdaClient;
+export class TestCloud {
   /** Every API operation the provider sent, in order. */
-  calls: string[];
-  stop(): Promise<void>;
+  readonly calls: string[] = [];
+  cloud!: LocalCloud;
+  provider!: AwsLambdaProvider;
+  /** A plain SDK client on the same cloud, for looking and for changes outside Flourish. */
+  lambda!: LambdaClient;
+  private running = false;
+
+  private constructor(
+    readonly stateDir: string,
+    private readonly options: Omit<LocalCloudOptions, 'stateDir' | 'port'>,
+  ) {}
+
+  static async start(options: Omit<LocalCloudOptions, 'stateDir' | 'port'> = {}) {
+    const stateDir = await mkdtemp(path.join(os.tmpdir(), 'flourish-cloud-'));
+    const env = new TestCloud(stateDir, options);
+    await env.startCloud();
+    return env;
+  }
+
+  /** Starts the cloud on the state folder (again, after stopCloud) and connects to it. */
+  async startCloud(): Promise<void> {
+    this.cloud = await startLocalCloud({ ...this.options, stateDir: this.stateDir, port: 0 });
+    this.running = true;
+    this.provider = (await resolveTarget(
+      {
+        service: 'unused',
+        stage: 'dev',
+        provider: { name: 'local', region: 'us-east-1' },
+        functions: [],
+        root: this.stateDir,
+        file: path.join(this.stateDir, 'flourish.yaml'),
+      },
+      { localStateDir: this.stateDir, onRequest: (op) => this.calls.push(op) },
+    )) as AwsLambdaProvider;
+    this.lambda = new LambdaClient(localCloudClientConfig(this.cloud));
+  }
+
+  /** Stops the cloud and keeps its state, as a crash or a lost connection would. */
+  async stopCloud(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.provider.dispose();
+    this.lambda.destroy();
+    await this.cloud.stop();
+  }
+
+  async stop(): Promise<void> {
+    await this.stopCloud();
+    await rm(this.stateDir, { recursive: true, force: true });
+  }
 }
 
-export async function startTestCloud(
+export function startTestCloud(
   options: Omit<LocalCloudOptions, 'stateDir' | 'port'> = {},
 ): Promise<TestCloud> {
-  const stateDir = await mkdtemp(path.join(os.tmpdir(), 'flourish-cloud-'));
-  const cloud = await startLocalCloud({ ...options, stateDir, port: 0 });
-  const calls: string[] = [];
-  const provider = (await resolveTarget(
-    {
-      service: 'unused',
-      stage: 'dev',
-      provider: { name: 'local', region: 'us-east-1' },
-      functions: [],
-      root: stateDir,
-      file: path.join(stateDir, 'flourish.yaml'),
-    },
-    { localStateDir: stateDir, onRequest: (op) => calls.push(op) },
-  )) as AwsLambdaProvider;
-  const lambda = new LambdaClient(localCloudClientConfig(cloud));
-  return {
-    cloud,
-    provider,
-    lambda,
-    calls,
-    async stop() {
-      provider.dispose();
-      lambda.destroy();
-      await cloud.stop();
-      await rm(stateDir, { recursive: true, force: true });
-    },
-  };
+  return TestCloud.start(options);
 }
 
 /** Operations that change something: anything but reads. */

@@ -21,8 +21,6 @@ import {
   UpdateAliasCommand,
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
-  waitUntilFunctionActiveV2,
-  waitUntilFunctionUpdatedV2,
   type AliasConfiguration,
   type FunctionConfiguration as LambdaConfiguration,
 } from '@aws-sdk/client-lambda';
@@ -49,6 +47,7 @@ import {
 import { configurationInput, toAliasInfo, toFunctionVersion } from './convert';
 import { toCloudError } from './errors';
 import { liveTail } from './liveTail';
+import { waitUntilSettled } from './settle';
 
 export type TailSource = (groups: string[], options: TailOptions) => AsyncIterable<LogEvent>;
 
@@ -269,43 +268,15 @@ export class AwsLambdaProvider implements CloudProvider {
   }
 
   async waitUntilReady(name: string, options: CallOptions = {}) {
-    const waiter = {
-      client: this.lambda,
-      maxWaitTime: this.maxWaitSeconds,
+    return waitUntilSettled(() => this.getVersion(name, LATEST, options), {
+      signal: options.signal,
       // Polls on loopback are cheap; on AWS they count against the API rate.
-      minDelay: this.kind === 'local' ? 0.1 : 1,
-      maxDelay: this.kind === 'local' ? 1 : 5,
-      abortSignal: options.signal,
-    };
-    try {
-      await waitUntilFunctionActiveV2(waiter, { FunctionName: name });
-      await waitUntilFunctionUpdatedV2(waiter, { FunctionName: name });
-    } catch (error) {
-      if (options.signal?.aborted) throw options.signal.reason ?? error;
-      if ((error as Error).name === 'TimeoutError') {
-        throw toCloudError(error, {
-          operation: 'Wait for function update',
-          resource: `function ${name}`,
-          kind: this.kind,
-          label: this.label,
-          profile: this.profile,
-        });
-      }
-      // The waiter's own error is a JSON dump; the function's state says why in words.
-      const current = await this.getVersion(name, LATEST, options);
-      const reason =
-        current.state === 'Failed'
-          ? current.stateReason
-          : (current.lastUpdateStatusReason ?? current.stateReason);
-      throw new CloudError(reason || 'the function did not become ready', {
-        code: 'FunctionNotReady',
-        operation: 'Wait for function update',
-        resource: `function ${name}`,
-        hint: `${this.label} reports state ${current.state ?? 'unknown'} and last update ${current.lastUpdateStatus ?? 'unknown'}: fix the cause and deploy again`,
-        cause: error,
-      });
-    }
-    return this.getVersion(name, LATEST, options);
+      minDelayMs: this.kind === 'local' ? 50 : 1000,
+      maxDelayMs: this.kind === 'local' ? 1000 : 5000,
+      maxWaitMs: this.maxWaitSeconds * 1000,
+      functionName: name,
+      label: this.label,
+    });
   }
 
   async publishVersion(name: string, input: PublishVersionInput, options: CallOptions = {}) {
