@@ -1,0 +1,178 @@
+// Per-function numbers from the logs every Lambda invocation leaves, the same on the local
+// cloud and on AWS: invocations, errors, cold starts, duration percentiles, memory against
+// configured (with a right-sizing hint), the cost, and a timeline for the charts.
+import { estimateCost, type CostBreakdown } from '../cost/costModel';
+import { parseReportLine, type InvocationReport } from '../cost/report';
+import type { Architecture } from '../manifest/types';
+
+export interface MetricsLogEvent {
+  timestamp: number;
+  message: string;
+}
+
+export interface FunctionSettings {
+  architecture: Architecture;
+  memorySizeMB: number;
+  ephemeralStorageMB?: number;
+}
+
+export interface TimelineBucket {
+  start: number;
+  invocations: number;
+  errors: number;
+  p95Ms?: number;
+}
+
+export interface FunctionMetrics {
+  invocations: number;
+  errors: number;
+  coldStarts: number;
+  durationMs: { p50?: number; p95?: number; p99?: number; max?: number };
+  initDurationMs: { p50?: number; max?: number };
+  maxMemoryUsedMB?: number;
+  memorySizeMB: number;
+  rightSizing?: RightSizingHint;
+  cost: CostBreakdown;
+  timeline: TimelineBucket[];
+}
+
+export interface RightSizingHint {
+  kind: 'lower' | 'raise';
+  suggestedMB: number;
+  reason: string;
+}
+
+const ERROR_LINE =
+  /\tERROR\t|^\[ERROR\]|\bInvoke Error\b|Task timed out after|Runtime exited with error|"errorType"/;
+const REQUEST_ID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+
+export interface AggregateOptions {
+  /** Period start and end (epoch ms), for the timeline. */
+  from: number;
+  to: number;
+  buckets?: number;
+}
+
+export function aggregateFunctionMetrics(
+  events: Iterable<MetricsLogEvent>,
+  settings: FunctionSettings,
+  options: AggregateOptions,
+): FunctionMetrics {
+  const reports: { at: number; report: InvocationReport }[] = [];
+  const failed = new Set<string>();
+  for (const event of events) {
+    const report = parseReportLine(event.message);
+    if (report) {
+      reports.push({ at: event.timestamp, report });
+      if (report.status === 'error' || report.status === 'timeout') failed.add(report.requestId);
+      continue;
+    }
+    if (ERROR_LINE.test(event.message)) {
+      const id = REQUEST_ID.exec(event.message)?.[0];
+      if (id) failed.add(id.toLowerCase());
+    }
+  }
+  const durations = reports.map((r) => r.report.durationMs).sort((a, b) => a - b);
+  const inits = reports
+    .map((r) => r.report.initDurationMs)
+    .filter((d): d is number => d !== undefined)
+    .sort((a, b) => a - b);
+  const errors = reports.filter((r) => failed.has(r.report.requestId.toLowerCase())).length;
+  const maxMemoryUsedMB = reports.length
+    ? Math.max(...reports.map((r) => r.report.maxMemoryUsedMB))
+    : undefined;
+  const memorySizeMB = reports.at(-1)?.report.memorySizeMB ?? settings.memorySizeMB;
+  return {
+    invocations: reports.length,
+    errors,
+    coldStarts: inits.length,
+    durationMs: {
+      p50: percentile(durations, 50),
+      p95: percentile(durations, 95),
+      p99: percentile(durations, 99),
+      max: durations.at(-1),
+    },
+    initDurationMs: { p50: percentile(inits, 50), max: inits.at(-1) },
+    maxMemoryUsedMB,
+    memorySizeMB,
+    rightSizing: rightSizing(maxMemoryUsedMB, memorySizeMB, reports.length),
+    cost: estimateCost(
+      reports.map(({ report }) => ({
+        architecture: settings.architecture,
+        memorySizeMB: report.memorySizeMB,
+        durationMs: report.durationMs,
+        initDurationMs: report.initDurationMs,
+        ephemeralStorageMB: settings.ephemeralStorageMB,
+      })),
+    ),
+    timeline: timeline(reports, failed, options),
+  };
+}
+
+/** Nearest-rank percentile of sorted values. */
+export function percentile(sorted: number[], p: number): number | undefined {
+  if (sorted.length === 0) return undefined;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+}
+
+// Lambda gives CPU in proportion to memory, so the hint is conservative: it suggests lowering
+// only with room to spare (1.5x the peak) and raising when the peak nears the limit.
+function rightSizing(
+  maxUsed: number | undefined,
+  size: number,
+  samples: number,
+): RightSizingHint | undefined {
+  if (maxUsed === undefined || samples < 5) return undefined;
+  if (maxUsed >= size * 0.9) {
+    const suggestedMB = Math.min(10240, roundUpTo64(Math.max(size * 1.5, maxUsed * 1.5)));
+    return {
+      kind: 'raise',
+      suggestedMB,
+      reason: `peak memory ${maxUsed} MB is ${Math.round((maxUsed / size) * 100)}% of ${size} MB; an invocation near the limit is killed`,
+    };
+  }
+  const suggestedMB = Math.max(128, roundUpTo64(maxUsed * 1.5));
+  if (suggestedMB <= size / 2) {
+    return {
+      kind: 'lower',
+      suggestedMB,
+      reason: `peak memory ${maxUsed} MB uses ${Math.round((maxUsed / size) * 100)}% of ${size} MB; check duration after lowering, as CPU shrinks with memory`,
+    };
+  }
+  return undefined;
+}
+
+function roundUpTo64(mb: number): number {
+  return Math.ceil(mb / 64) * 64;
+}
+
+function timeline(
+  reports: { at: number; report: InvocationReport }[],
+  failed: Set<string>,
+  options: AggregateOptions,
+): TimelineBucket[] {
+  const count = options.buckets ?? 24;
+  const span = Math.max(1, options.to - options.from);
+  const width = span / count;
+  const buckets = Array.from({ length: count }, (_, i) => ({
+    start: Math.round(options.from + i * width),
+    invocations: 0,
+    errors: 0,
+    durations: [] as number[],
+  }));
+  for (const { at, report } of reports) {
+    const index = Math.min(count - 1, Math.max(0, Math.floor((at - options.from) / width)));
+    const bucket = buckets[index];
+    bucket.invocations += 1;
+    if (failed.has(report.requestId.toLowerCase())) bucket.errors += 1;
+    bucket.durations.push(report.durationMs);
+  }
+  return buckets.map(({ durations, ...bucket }) => ({
+    ...bucket,
+    p95Ms: percentile(
+      durations.sort((a, b) => a - b),
+      95,
+    ),
+  }));
+}
