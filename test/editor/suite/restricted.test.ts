@@ -15,9 +15,11 @@ import {
 } from './helpers';
 import { breakMemory } from './manifests';
 
-/** Commands that build, ship or run the project's code (not e.g. restartLanguageServer). */
-const GUARDED =
-  /^flourish\.(build|deploy|rollback|invoke|package|publish|local|run)|(start|stop)Local/i;
+/**
+ * Commands that build, ship or run the project's code: flourish.build*, deploy*, invoke*,
+ * startLocalCloud... (not restartLanguageServer or stopLocalCloud, which run nothing).
+ */
+const GUARDED = /^flourish\.(build|deploy|rollback|invoke|package|publish|run|start)/i;
 /** What a refusal must talk about. */
 const EXPLANATION = /trust|restricted/i;
 
@@ -52,43 +54,61 @@ describe('Restricted Mode', () => {
   it('refuses build, deploy and local-cloud commands with an explanation', async () => {
     const guarded = declaredCommands().filter((c) => GUARDED.test(c.command));
     assert.ok(guarded.length > 0, 'package.json declares no build, deploy or local-cloud command');
-    const channel = harness();
     for (const { command } of guarded) {
       await vscode.commands.executeCommand('notifications.clearAll');
-      const refusal = await refusalOf(command, channel);
-      assert.match(
-        refusal,
-        EXPLANATION,
-        `${command} in Restricted Mode said "${refusal}", which does not mention trust`,
-      );
+      const refusal = await refusalOf(command);
+      assert.ok(refusal.explained, `${command} in Restricted Mode: ${refusal.text}`);
     }
     await screenshot('a command refused in Restricted Mode');
   });
 });
 
+interface Refusal {
+  explained: boolean;
+  text: string;
+}
+
 /**
- * What the editor tells the user when `command` runs in Restricted Mode: either the error the
- * command rejects with, or the text of a notification it shows (read by the harness from the
- * workbench, because the API cannot read another extension's notifications). A command that
- * shows a modal or non-modal message may not resolve until it is dismissed, so the two are raced.
+ * Whether `command`, run in Restricted Mode, tells the user why it refuses: by rejecting with an
+ * error that says so, or by a notification that says so. Notifications of another extension are
+ * invisible to the API, so the harness reads them from the workbench. A command that awaits its
+ * message may not settle until the message is dismissed, so the two are raced.
  */
-async function refusalOf(command: string, channel: ReturnType<typeof harness>): Promise<string> {
-  const rejected = Promise.resolve(vscode.commands.executeCommand(command)).then(
-    () => new Promise<string>(() => undefined), // resolved quietly: wait for a notification instead
-    (error: unknown) => (error instanceof Error ? error.message : String(error)),
+async function refusalOf(command: string): Promise<Refusal> {
+  const settled = Promise.resolve(vscode.commands.executeCommand<unknown>(command)).then(
+    (value): Refusal => {
+      // Some commands also return why they refused ({ message }); the user still needs to see it.
+      const message = (value as { message?: unknown } | undefined)?.message;
+      return typeof message === 'string' && EXPLANATION.test(message)
+        ? { explained: true, text: message }
+        : { explained: false, text: `resolved with ${JSON.stringify(value)} and no error` };
+    },
+    (error: unknown): Refusal => {
+      const message = error instanceof Error ? error.message : String(error);
+      return { explained: EXPLANATION.test(message), text: `rejected: ${message}` };
+    },
   );
-  if (!channel) return rejected;
+  const channel = harness();
+  if (!channel) return settled;
+  const rejectedWithReason = settled.then((r) =>
+    r.explained && r.text.startsWith('rejected') ? r : new Promise<Refusal>(() => undefined),
+  );
   const shown = channel
     .request(
       { kind: 'notifications', pattern: EXPLANATION.source, flags: 'i', timeoutMs: 10_000 },
       15_000,
     )
-    .then((response) => {
-      if (!response.ok) throw new Error(`reading notifications failed: ${response.error}`);
+    .then((response): Refusal => {
+      if (!response.ok)
+        return { explained: false, text: `reading notifications failed: ${response.error}` };
       const texts = response.notifications ?? [];
       const match = texts.find((text) => EXPLANATION.test(text));
-      if (match) return match;
-      return `${command} showed no notification about trust (notifications: ${texts.join(' | ') || 'none'})`;
+      return match
+        ? { explained: true, text: match }
+        : {
+            explained: false,
+            text: `no notification about trust (shown: ${texts.join(' | ') || 'none'})`,
+          };
     });
-  return Promise.race([rejected, shown]);
+  return Promise.race([rejectedWithReason, shown]);
 }
