@@ -2,6 +2,7 @@
 export * from './types';
 export {
   parseManifest,
+  ManifestParseCache,
   MAX_MANIFEST_CHARS,
   type ManifestDocument,
   type ParseOptions,

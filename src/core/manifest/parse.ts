@@ -1,11 +1,12 @@
 // parseManifest: text in, document + problems + resolved manifest out. Synchronous, never
 // throws, bounded for any input; everything that needs no file system happens here.
 import { LineCounter, isMap, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
+import { ManifestParseCache, parseIncremental } from './incremental';
 import { Locator, type KeyPath, type Part } from './locate';
 import { ProblemSink } from './problems';
 import { Resolver, type ResolvedFunction } from './resolve';
 import { isoDay } from './runtimes';
-import { rootSchema } from './schema';
+import { rootSchema, type Schema } from './schema';
 import {
   checkResolved,
   checkRouteConflicts,
@@ -16,7 +17,7 @@ import {
 } from './semantics';
 import { validateNode } from './structure';
 import type { Manifest, Problem, Range } from './types';
-import { AliasBudget, Positions } from './yaml-nodes';
+import { AliasBudget, Positions, type Entry } from './yaml-nodes';
 
 export interface ParseOptions {
   /** Path of flourish.yaml (made absolute); its folder is the project root. */
@@ -25,6 +26,12 @@ export interface ParseOptions {
   stage?: string;
   /** The day runtime retirement is judged on; default: today. */
   now?: Date;
+  /**
+   * Parse state kept between versions of the same manifest, for editors: unchanged functions
+   * are neither parsed nor checked again. A document parsed with a cache shares nodes with the
+   * next one parsed with it, so only the latest is valid for rangeOf/pathAt.
+   */
+  cache?: ManifestParseCache;
 }
 
 export interface ManifestDocument {
@@ -75,15 +82,19 @@ export function parseManifest(text: string, options: ParseOptions): ManifestDocu
 }
 
 function parse(text: string, options: ParseOptions): ManifestDocument {
-  const lineCounter = new LineCounter();
   const tooLarge = text.length > MAX_MANIFEST_CHARS;
-  const document = parseDocument(tooLarge ? '' : text, {
-    lineCounter,
+  const yamlOptions = {
     prettyErrors: false,
     uniqueKeys: true,
     merge: true,
     keepSourceTokens: false,
-  });
+  };
+  const incremental =
+    options.cache && !tooLarge ? parseIncremental(text, yamlOptions, options.cache) : undefined;
+  if (options.cache) options.cache.lastParse = incremental ? 'incremental' : 'full';
+  const lineCounter = incremental?.lineCounter ?? new LineCounter();
+  const document =
+    incremental?.document ?? parseDocument(tooLarge ? '' : text, { ...yamlOptions, lineCounter });
   const positions = new Positions(lineCounter);
   const sink = new ProblemSink(positions);
   const root = document.contents as Node | null;
@@ -157,10 +168,12 @@ function parse(text: string, options: ParseOptions): ManifestDocument {
     return result;
   }
 
-  validateNode(root, rootSchema(), [], null, { sink, aliases });
-  const resolver = new Resolver(document, root as YAMLMap, aliases);
+  // Functions are checked one by one below, so unchanged ones can come from the cache.
+  validateNode(root, rootWithoutFunctions(), [], null, { sink, aliases });
+  const resolver = new Resolver(document, root as YAMLMap, aliases, options.cache?.resolved);
   const ctx: SemanticContext = { sink, aliases, today: isoDay(options.now ?? new Date()) };
-  for (const { map, path } of settingsMaps(resolver, root as YAMLMap, aliases))
+  for (const e of resolver.functionEntries) checkFunction(e, ctx, options.cache);
+  for (const { map, path } of settingsMaps(resolver, root as YAMLMap, aliases, false))
     checkSettings(map, path, ctx);
   checkStageReferences(resolver, ctx);
 
@@ -184,3 +197,57 @@ function parse(text: string, options: ParseOptions): ManifestDocument {
   }
   return result;
 }
+
+let withoutFunctions: Schema | undefined;
+function rootWithoutFunctions(): Schema {
+  const root = rootSchema();
+  withoutFunctions ??= {
+    ...root,
+    properties: { ...root.properties, functions: { type: 'object' } },
+  };
+  return withoutFunctions;
+}
+
+/** One function's own checks (schema and settings), reused while its text is unchanged. */
+function checkFunction(
+  e: Entry,
+  ctx: SemanticContext,
+  cache: ManifestParseCache | undefined,
+): void {
+  const schema = rootSchema().definitions!.function;
+  const run = (sink: ProblemSink) => {
+    const sub: SemanticContext = { ...ctx, sink };
+    validateNode(e.value, schema, ['functions', e.key], e.keyNode, { sink, aliases: ctx.aliases });
+    if (isMap(e.value)) checkSettings(e.value, ['functions', e.key], sub);
+  };
+  const start = e.keyNode.range?.[0];
+  if (!cache || !isMap(e.value) || e.merged || start === undefined) return run(ctx.sink);
+  const line = ctx.sink.positions.at(start).line;
+  const hit = cache.functionProblems.get(e.value);
+  if (hit && hit.today === ctx.today) {
+    for (const p of hit.problems) ctx.sink.push(shiftLines(p, line - hit.line));
+    return;
+  }
+  const own = new ProblemSink(ctx.sink.positions);
+  run(own);
+  cache.functionProblems.set(e.value, { line, today: ctx.today, problems: own.problems });
+  for (const p of own.problems) ctx.sink.push(p);
+}
+
+/** A copy of the problem moved down by `delta` lines (a function moves by whole lines). */
+function shiftLines(p: Problem, delta: number): Problem {
+  if (delta === 0) return p;
+  const move = (r: Range): Range => ({
+    start: { line: r.start.line + delta, character: r.start.character },
+    end: { line: r.end.line + delta, character: r.end.character },
+  });
+  const copy: Problem = { ...p, range: move(p.range) };
+  if (p.fixes) {
+    copy.fixes = p.fixes.map((f) =>
+      f.edits ? { ...f, edits: f.edits.map((x) => ({ ...x, range: move(x.range) })) } : f,
+    );
+  }
+  return copy;
+}
+
+export { ManifestParseCache };

@@ -29,6 +29,11 @@ export class ProblemSink {
     this.problems.push(p);
   }
 
+  /** Adds a problem checked elsewhere (a cached one), as it is. */
+  push(p: Problem): void {
+    this.problems.push(p);
+  }
+
   rangeOf(at: Node | Range | null | undefined): Range {
     if (at && 'start' in at) return at;
     return this.positions.ofNode(at ?? undefined) ?? this.positions.range(0, 0);

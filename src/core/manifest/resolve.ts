@@ -39,6 +39,9 @@ export interface ResolvedFunction {
   origins: Partial<Record<keyof FunctionSpec, Origin>>;
 }
 
+/** Function map node -> stage -> the function resolved within a given document. */
+export type ResolveMemo = WeakMap<object, Map<string, { doc: object; fn: ResolvedFunction }>>;
+
 export interface Resolution {
   manifest: Manifest;
   functions: ResolvedFunction[];
@@ -59,6 +62,8 @@ export class Resolver {
     private readonly doc: Document.Parsed,
     root: YAMLMap,
     private readonly aliases: AliasBudget,
+    /** Resolved functions of earlier parses; valid while the same document object is reused. */
+    private readonly memo?: ResolveMemo,
   ) {
     this.top = new Map(entriesOf(root, aliases).map((e) => [e.key, e]));
     const fns = this.top.get('functions')?.value ?? null;
@@ -109,11 +114,23 @@ export class Resolver {
     const service = this.service() ?? '';
     const functions: ResolvedFunction[] = [];
     for (const fe of this.functionEntries) {
+      const byStage = this.memo && isMap(fe.value) ? this.memo.get(fe.value) : undefined;
+      const hit = byStage?.get(stage);
+      if (hit && hit.doc === this.doc) {
+        functions.push(hit.fn);
+        continue;
+      }
       const layers = defaultLayers.slice();
       if (isMap(fe.value)) layers.push({ map: fe.value, path: ['functions', fe.key] });
       const override = overrides.get(fe.key);
       if (override) layers.push({ map: override, path: [...stagePath, 'functions', fe.key] });
-      functions.push(this.function(fe, layers, service, stage, provider));
+      const fn = this.function(fe, layers, service, stage, provider);
+      functions.push(fn);
+      if (this.memo && isMap(fe.value)) {
+        const m = byStage ?? new Map<string, { doc: object; fn: ResolvedFunction }>();
+        m.set(stage, { doc: this.doc, fn });
+        this.memo.set(fe.value, m);
+      }
     }
     const abs = path.resolve(file);
     return {

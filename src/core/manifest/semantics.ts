@@ -29,12 +29,14 @@ export function settingsMaps(
   resolver: Resolver,
   root: YAMLMap,
   aliases: AliasBudget,
+  includeFunctions = true,
 ): { map: YAMLMap; path: Path }[] {
   const out: { map: YAMLMap; path: Path }[] = [];
   const defaults = findEntry(root, 'defaults', aliases)?.value ?? null;
   if (isMap(defaults)) out.push({ map: defaults, path: ['defaults'] });
-  for (const f of resolver.functionEntries)
-    if (isMap(f.value)) out.push({ map: f.value, path: ['functions', f.key] });
+  if (includeFunctions)
+    for (const f of resolver.functionEntries)
+      if (isMap(f.value)) out.push({ map: f.value, path: ['functions', f.key] });
   for (const s of resolver.declaredStages()) {
     if (!isMap(s.value)) continue;
     const d = findEntry(s.value, 'defaults', aliases)?.value ?? null;

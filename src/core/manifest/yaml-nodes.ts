@@ -76,6 +76,11 @@ function visit(node: unknown, fn: (node: Node) => void): void {
 
 const entryCache = new WeakMap<YAMLMap, Entry[]>();
 
+/** Drops a map's cached entries after its items were replaced (the incremental graft). */
+export function forgetEntries(map: YAMLMap): void {
+  entryCache.delete(map);
+}
+
 /** Resolves an alias to its anchored node; other nodes are returned as they are. */
 export function deref(node: unknown, budget: AliasBudget): Node | null {
   let current = node;
