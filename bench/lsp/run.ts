@@ -2,6 +2,7 @@
 // the same generated manifests against the same JSON Schema, both over LSP on stdio as child
 // processes. Run with `npm run bench:lsp` (BENCH_ITERATIONS=n to change the sample size).
 import { mkdtemp, rm } from 'node:fs/promises';
+import * as os from 'node:os';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -35,6 +36,7 @@ async function buildFlourishServer(outDir: string): Promise<string> {
 async function main(): Promise<void> {
   const work = await mkdtemp(path.join(tmpdir(), 'flourish-bench-lsp-'));
   const servers: LspProcess[] = [];
+  const loadBefore = os.loadavg()[0]!;
   try {
     const serverJs = await buildFlourishServer(work);
     const rootUri = pathToFileURL(work).href;
@@ -113,7 +115,7 @@ async function main(): Promise<void> {
               : `1000 functions: Flourish median ${fmt(f.median)} ms is NOT within one frame (${fmt(FRAME_MS)} ms).`;
       }
     }
-    report(rows, frameVerdict, yamlLs.stderr.join(''));
+    report(rows, frameVerdict, yamlLs.stderr.join(''), loadBefore);
   } finally {
     for (const server of servers) await server.stop();
     await rm(work, { recursive: true, force: true });
@@ -149,8 +151,18 @@ function fmt(ms: number): string {
   return ms.toFixed(2);
 }
 
-function report(rows: string[][], frameVerdict: string, yamlStderr: string): void {
+function report(
+  rows: string[][],
+  frameVerdict: string,
+  yamlStderr: string,
+  loadBefore: number,
+): void {
   const delayPatched = yamlStderr.includes('validation delay set to 0 ms');
+  // On a shared machine the absolute numbers move with the load; the ratio is the result.
+  console.log(
+    `Node ${process.version}, ${os.cpus().length} CPUs, load average ${loadBefore.toFixed(1)} ` +
+      `before and ${os.loadavg()[0]!.toFixed(1)} after the run.`,
+  );
   console.log('Full validation latency over LSP (stdio, child processes), milliseconds');
   console.log(
     `Measured from sending textDocument/didChange (whole text) to receiving its ` +

@@ -8,6 +8,7 @@ import {
   TextDocumentSyncKind,
   WatchKind,
   type Connection,
+  type Diagnostic,
   type Disposable,
   type InitializeParams,
   type InitializeResult,
@@ -26,7 +27,7 @@ import { completeManifest, COMPLETION_TRIGGERS } from './providers/completion';
 import { hoverManifest } from './providers/hover';
 import { handlerDefinition } from './providers/definition';
 import { manifestSymbols } from './providers/symbols';
-import { manifestCodeActions } from './providers/codeActions';
+import { manifestCodeActions, withFixes } from './providers/codeActions';
 
 /** Handler sources in every way they change, and any deletion (a folder goes with its files). */
 const SOURCE_WATCHERS = [
@@ -43,6 +44,8 @@ export function startServer(connection: Connection): Disposable {
   let canCreateFiles = false;
   let watchSourceFiles = false;
   let scheduler: DiagnosticsScheduler | undefined;
+  /** The diagnostics last sent per manifest, to restore fixes a client dropped from `data`. */
+  const published = new Map<string, Diagnostic[]>();
   const cache = new ManifestCache((doc) => {
     const parseOptions: ParseOptions = { file: locationOf(doc).file };
     if (options.stage) parseOptions.stage = options.stage;
@@ -69,6 +72,7 @@ export function startServer(connection: Connection): Disposable {
     });
     // A newer edit or a close has made this run's answer stale.
     if (signal.aborted || manifestOf(uri)?.version !== version) return;
+    published.set(uri, diagnostics);
     await connection.sendDiagnostics({ uri, version, diagnostics });
   }
 
@@ -107,6 +111,7 @@ export function startServer(connection: Connection): Disposable {
   documents.onDidClose(({ document }) => {
     scheduler?.cancel(document.uri);
     cache.forget(document.uri);
+    published.delete(document.uri);
     if (isManifestDocument(document.uri, document.languageId)) {
       void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
     }
@@ -178,7 +183,7 @@ export function startServer(connection: Connection): Disposable {
     const doc = manifestOf(params.textDocument.uri);
     if (!doc) return null;
     return guard(`quick fixes in ${doc.uri}`, token, log, () =>
-      manifestCodeActions(doc, params.context.diagnostics, {
+      manifestCodeActions(doc, withFixes(params.context.diagnostics, published.get(doc.uri)), {
         root: locationOf(doc).root,
         canCreateFiles,
       }),

@@ -121,6 +121,22 @@ describe('server: code actions', () => {
     assert.deepEqual(actions, []);
   });
 
+  it('finds the fixes of a diagnostic whose data the client dropped', async () => {
+    const text = BASE.replace('RUNTIME', 'nodejs16.x');
+    const uri = project.uri('flourish.yaml');
+    const { diagnostics } = await conn.openAndValidate(uri, text);
+    const { data: _dropped, ...bare } = diagnostics.find((d) => d.code === 'runtime-deprecated')!;
+    const actions = (await conn.client.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri },
+      range: bare.range,
+      context: { diagnostics: [bare] },
+    })) as CodeAction[];
+    assert.deepEqual(
+      actions.map((a) => a.title),
+      ['Move to nodejs24.x'],
+    );
+  });
+
   it('ignores diagnostics from other sources', async () => {
     const uri = project.uri('flourish.yaml');
     await conn.openAndValidate(uri, BASE.replace('RUNTIME', 'nodejs16.x'));

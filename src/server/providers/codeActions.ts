@@ -46,6 +46,28 @@ export function manifestCodeActions(
   return actions;
 }
 
+/**
+ * Clients should hand `data` back untouched, but some drop it: such a diagnostic gets the data
+ * of the published one with the same code and range.
+ */
+export function withFixes(
+  diagnostics: readonly Diagnostic[],
+  published: readonly Diagnostic[] = [],
+): Diagnostic[] {
+  return diagnostics.map((d) => {
+    if (d.data !== undefined || d.source !== DIAGNOSTIC_SOURCE) return d;
+    const same = published.find(
+      (p) =>
+        p.code === d.code &&
+        p.range.start.line === d.range.start.line &&
+        p.range.start.character === d.range.start.character &&
+        p.range.end.line === d.range.end.line &&
+        p.range.end.character === d.range.end.character,
+    );
+    return same?.data === undefined ? d : { ...d, data: same.data };
+  });
+}
+
 function fixesOf(diagnostic: Diagnostic): QuickFix[] {
   const data = diagnostic.data as Partial<DiagnosticData> | undefined;
   return Array.isArray(data?.fixes) ? data.fixes.filter((f) => typeof f?.title === 'string') : [];
