@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import {
   CreateFunctionCommand,
   InvokeCommand,
+  InvokeWithResponseStreamCommand,
   TooManyRequestsException,
   waitUntilFunctionActiveV2,
   type CreateFunctionCommandInput,
@@ -178,6 +179,45 @@ export const handler = async (event, context) => {
       new FilterLogEventsCommand({ logGroupName: '/aws/lambda/echo', filterPattern: 'marker-dry' }),
     );
     assert.equal(found.events!.length, 0);
+  });
+
+  it('answers InvokeWithResponseStream as an event stream of chunks and a completion', async () => {
+    const out = await f.lambda.send(
+      new InvokeWithResponseStreamCommand({
+        FunctionName: 'echo',
+        Payload: Buffer.from(JSON.stringify({ noise: 0, big: 'y'.repeat(100_000) })),
+        LogType: 'Tail',
+      }),
+    );
+    assert.equal(out.StatusCode, 200);
+    assert.equal(out.ExecutedVersion, '$LATEST');
+    const chunks: Buffer[] = [];
+    let complete: { ErrorCode?: string; LogResult?: string } | undefined;
+    for await (const event of out.EventStream!) {
+      if (event.PayloadChunk?.Payload) chunks.push(Buffer.from(event.PayloadChunk.Payload));
+      if (event.InvokeComplete) complete = event.InvokeComplete;
+    }
+    assert.ok(chunks.length >= 2, 'a 100 KB response arrives in more than one chunk');
+    const body = JSON.parse(Buffer.concat(chunks).toString()) as { event: { big: string } };
+    assert.equal(body.event.big.length, 100_000);
+    assert.ok(complete);
+    assert.equal(complete.ErrorCode, undefined);
+    assert.match(Buffer.from(complete.LogResult!, 'base64').toString(), /REPORT RequestId:/);
+
+    const failed = await f.lambda.send(
+      new InvokeWithResponseStreamCommand({
+        FunctionName: 'echo',
+        Payload: Buffer.from('{"fail":true}'),
+      }),
+    );
+    const events = [];
+    for await (const event of failed.EventStream!) events.push(event);
+    assert.deepEqual(
+      events.map((e) => Object.keys(e).find((k) => k !== '$unknown')),
+      ['InvokeComplete'],
+    );
+    assert.equal(events[0]!.InvokeComplete!.ErrorCode, 'TypeError');
+    assert.equal(events[0]!.InvokeComplete!.ErrorDetails, 'asked to fail');
   });
 
   it('runs a Python function', async () => {

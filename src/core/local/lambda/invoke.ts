@@ -1,6 +1,7 @@
 // Invoke: RequestResponse, Event (202, queued) and DryRun (204), with Lambda's payload limits
-// and response headers.
-import { ConcurrencyLimitError } from '../execution/contract';
+// and response headers; and InvokeWithResponseStream, which answers as an event stream.
+import { ConcurrencyLimitError, type InvocationOutcome } from '../execution/contract';
+import { encodeEventMessage } from '../http/event-stream';
 import {
   ApiError,
   conflict,
@@ -9,33 +10,50 @@ import {
   invalidRequestContent,
   tooManyRequests,
 } from '../http/errors';
-import { headerValue, queryString, type LambdaHandler } from './context';
-import { resolveQualified } from './resolve';
+import {
+  headerValue,
+  queryString,
+  type LambdaHandler,
+  type LambdaRequest,
+  type LambdaServices,
+} from './context';
+import type { FunctionRecord, VersionRecord } from './model';
+import { resolveQualified, type Resolved } from './resolve';
 
 export const MAX_SYNC_PAYLOAD = 6 * 1024 * 1024;
 export const MAX_ASYNC_PAYLOAD = 1024 * 1024;
 const TAIL_BYTES = 4096;
+const STREAM_CHUNK_BYTES = 64 * 1024;
 
-export const invoke: LambdaHandler = async (services, request) => {
+type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
+
+function invocationType(request: LambdaRequest): InvocationType {
   const type = headerValue(request, 'x-amz-invocation-type') ?? 'RequestResponse';
   if (type !== 'RequestResponse' && type !== 'Event' && type !== 'DryRun') {
     throw invalidParameter(
       `1 validation error detected: Value '${type}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]`,
     );
   }
-  const limit = type === 'Event' ? MAX_ASYNC_PAYLOAD : MAX_SYNC_PAYLOAD;
-  if (request.body.truncated || request.body.size > limit)
-    throw entityTooLarge(limit, 'InvokeFunction');
+  return type;
+}
 
+/** Checks size, target and payload as Lambda does before anything runs. */
+function admit(
+  services: LambdaServices,
+  request: LambdaRequest,
+  type: InvocationType,
+): { resolved: Resolved; payload: Buffer } {
+  const limit = type === 'Event' ? MAX_ASYNC_PAYLOAD : MAX_SYNC_PAYLOAD;
+  if (request.body.truncated || request.body.size > limit) {
+    throw entityTooLarge(limit, 'InvokeFunction');
+  }
   const resolved = resolveQualified(
     services.store.state,
     services.identity,
     request.params.FunctionName!,
     queryString(request, 'Qualifier'),
   );
-  const { fn } = resolved;
-  const state = fn.latest.state;
-  if (resolved.record.state === 'Pending' || state === 'Pending') {
+  if (resolved.record.state === 'Pending' || resolved.fn.latest.state === 'Pending') {
     throw conflict(
       'The operation cannot be performed at this time. The function is currently in the following state: Pending',
     );
@@ -53,32 +71,40 @@ export const invoke: LambdaHandler = async (services, request) => {
       `Could not parse request body into json: Could not parse payload into json: ${(error as Error).message}`,
     );
   }
-  if (type === 'DryRun') return { status: 204 };
+  return { resolved, payload };
+}
 
+async function target(
+  services: LambdaServices,
+  resolved: Resolved,
+): Promise<{ fn: FunctionRecord; record: VersionRecord }> {
   // An update that is still settling runs once its package is unpacked.
-  await services.lifecycle.settled(fn.name);
+  await services.lifecycle.settled(resolved.fn.name);
   const record = services.invoker.route(
-    fn,
+    resolved.fn,
     resolved.record,
     resolved.alias?.additionalVersionWeights,
   );
+  return { fn: resolved.fn, record };
+}
+
+async function runNow(
+  services: LambdaServices,
+  request: LambdaRequest,
+  resolved: Resolved,
+  payload: Buffer,
+): Promise<{ record: VersionRecord; outcome: InvocationOutcome }> {
+  const { fn, record } = await target(services, resolved);
   const config = await services.invoker.config(fn, record);
-  const clientContext = headerValue(request, 'x-amz-client-context');
-
-  if (type === 'Event') {
-    services.invoker.enqueue(config, payload, clientContext);
-    return { status: 202 };
-  }
-
-  let outcome;
   try {
-    outcome = await services.invoker.invoke(config, {
+    const outcome = await services.invoker.invoke(config, {
       requestId: request.requestId,
       payload,
       invocationType: 'RequestResponse',
-      clientContext,
+      clientContext: headerValue(request, 'x-amz-client-context'),
       signal: request.signal,
     });
+    return { record, outcome };
   } catch (error) {
     if (error instanceof ConcurrencyLimitError) {
       throw tooManyRequests('Rate Exceeded.', 'ConcurrentInvocationLimitExceeded');
@@ -87,16 +113,85 @@ export const invoke: LambdaHandler = async (services, request) => {
     if (request.signal.aborted) throw callerGone(error);
     throw error;
   }
+}
+
+function logTail(request: LambdaRequest, outcome: InvocationOutcome): string | undefined {
+  if (headerValue(request, 'x-amz-log-type') !== 'Tail') return undefined;
+  const log = Buffer.from(outcome.log, 'utf8');
+  return log.subarray(Math.max(0, log.length - TAIL_BYTES)).toString('base64');
+}
+
+export const invoke: LambdaHandler = async (services, request) => {
+  const type = invocationType(request);
+  const { resolved, payload } = admit(services, request, type);
+  if (type === 'DryRun') return { status: 204 };
+  if (type === 'Event') {
+    const { fn, record } = await target(services, resolved);
+    const config = await services.invoker.config(fn, record);
+    services.invoker.enqueue(config, payload, headerValue(request, 'x-amz-client-context'));
+    return { status: 202 };
+  }
+  const { record, outcome } = await runNow(services, request, resolved, payload);
   const headers: Record<string, string> = { 'X-Amz-Executed-Version': record.version };
   if (outcome.functionError) headers['X-Amz-Function-Error'] = outcome.functionError;
-  if (headerValue(request, 'x-amz-log-type') === 'Tail') {
-    const log = Buffer.from(outcome.log, 'utf8');
-    headers['X-Amz-Log-Result'] = log
-      .subarray(Math.max(0, log.length - TAIL_BYTES))
-      .toString('base64');
-  }
+  const tail = logTail(request, outcome);
+  if (tail !== undefined) headers['X-Amz-Log-Result'] = tail;
   return { status: 200, raw: outcome.payload, headers };
 };
+
+/**
+ * InvokeWithResponseStream. The engine hands back a whole response, so the stream carries it
+ * in PayloadChunk events of at most 64 KB followed by InvokeComplete, as Lambda frames it.
+ */
+export const invokeWithResponseStream: LambdaHandler = async (services, request) => {
+  const type = invocationType(request);
+  if (type === 'Event') {
+    throw invalidParameter(
+      'InvokeWithResponseStream supports the RequestResponse and DryRun invocation types only.',
+    );
+  }
+  const { resolved, payload } = admit(services, request, type);
+  if (type === 'DryRun') return { status: 204 };
+  const { record, outcome } = await runNow(services, request, resolved, payload);
+  const messages: Buffer[] = [];
+  const body = outcome.functionError ? Buffer.alloc(0) : outcome.payload;
+  for (let offset = 0; offset < body.length; offset += STREAM_CHUNK_BYTES) {
+    messages.push(
+      encodeEventMessage(
+        'PayloadChunk',
+        'application/octet-stream',
+        body.subarray(offset, offset + STREAM_CHUNK_BYTES),
+      ),
+    );
+  }
+  const complete: Record<string, string> = {};
+  if (outcome.functionError) {
+    const error = parseErrorDocument(outcome.payload);
+    complete.ErrorCode = error.errorType ?? outcome.functionError;
+    complete.ErrorDetails = error.errorMessage ?? outcome.payload.toString('utf8');
+  }
+  const tail = logTail(request, outcome);
+  if (tail !== undefined) complete.LogResult = tail;
+  messages.push(
+    encodeEventMessage('InvokeComplete', 'application/json', Buffer.from(JSON.stringify(complete))),
+  );
+  return {
+    status: 200,
+    raw: Buffer.concat(messages),
+    headers: {
+      'Content-Type': 'application/vnd.amazon.eventstream',
+      'X-Amz-Executed-Version': record.version,
+    },
+  };
+};
+
+function parseErrorDocument(payload: Buffer): { errorType?: string; errorMessage?: string } {
+  try {
+    return JSON.parse(payload.toString('utf8')) as { errorType?: string; errorMessage?: string };
+  } catch {
+    return {};
+  }
+}
 
 function callerGone(cause: unknown): ApiError {
   return new ApiError(

@@ -3,7 +3,7 @@ import { Router } from '../http/router';
 import * as aliases from './aliases';
 import type { LambdaHandler } from './context';
 import * as functions from './functions';
-import { invoke } from './invoke';
+import { invoke, invokeWithResponseStream } from './invoke';
 import * as tags from './tags';
 import * as versions from './versions';
 
@@ -19,6 +19,11 @@ export function lambdaRouter(): Router<LambdaHandler> {
     .add('PUT', `${FN}/configuration`, functions.updateFunctionConfiguration)
     .add('PUT', `${FN}/code`, functions.updateFunctionCode)
     .add('POST', `${FN}/invocations`, invoke)
+    .add(
+      'POST',
+      '/2021-11-15/functions/{FunctionName}/response-streaming-invocations',
+      invokeWithResponseStream,
+    )
     .add('POST', `${FN}/versions`, versions.publishVersionHandler)
     .add('GET', `${FN}/versions`, versions.listVersionsByFunction)
     .add('POST', `${FN}/aliases`, aliases.createAlias)
@@ -33,7 +38,7 @@ export function lambdaRouter(): Router<LambdaHandler> {
 
 /** Bytes of body kept in memory per route; more is refused by the handler with a 413. */
 export function bodyAllowance(method: string, rawPath: string): number {
-  if (/\/invocations\/?$/.test(rawPath)) return 6 * 1024 * 1024 + 1;
+  if (/\/(response-streaming-)?invocations\/?$/.test(rawPath)) return 6 * 1024 * 1024 + 1;
   if (method === 'POST' && /^\/2015-03-31\/functions\/?$/.test(rawPath))
     return functions.MAX_CODE_REQUEST_BYTES + 1;
   if (method === 'PUT' && /\/code\/?$/.test(rawPath)) return functions.MAX_CODE_REQUEST_BYTES + 1;
