@@ -144,4 +144,30 @@ describe('flourish CLI against the local cloud', function () {
     ) as InvokeJson;
     assert.equal(result.response.version, 'two');
   });
+
+  it('reports metrics from the logs: calls, errors, cold starts, memory and cost', async () => {
+    const result = await run('metrics', '--since', '1h', '--json');
+    assert.equal(result.code, 0, result.stderr);
+    const json = JSON.parse(result.stdout) as {
+      functions: {
+        key: string;
+        metrics: {
+          invocations: number;
+          errors: number;
+          coldStarts: number;
+          maxMemoryUsedMB: number;
+          memorySizeMB: number;
+        };
+      }[];
+      totals: { invocations: number; cost: { requests: number; totalUsd: number } };
+    };
+    const echo = json.functions.find((f) => f.key === 'echo')!.metrics;
+    // Invocations in this suite: Ada, fail, no-payload (v2), no-payload (v1 after rollback), qualifier 2.
+    assert.equal(echo.invocations, 5);
+    assert.equal(echo.errors, 1);
+    assert.ok(echo.coldStarts >= 2, `cold starts: ${echo.coldStarts}`);
+    assert.ok(echo.maxMemoryUsedMB > 0 && echo.maxMemoryUsedMB < echo.memorySizeMB);
+    assert.equal(json.totals.cost.requests, 5);
+    assert.ok(json.totals.cost.totalUsd > 0);
+  });
 });

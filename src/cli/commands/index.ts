@@ -4,6 +4,7 @@ import { deployCommand } from './deploy';
 import { invokeCommand } from './invoke';
 import { localCommand } from './local';
 import { logsCommand } from './logs';
+import { metricsCommand } from './metrics';
 import { packageCommand } from './package';
 import { quickstartCommand } from './quickstart';
 import { rollbackCommand } from './rollback';
@@ -18,6 +19,7 @@ export const COMMANDS: Command[] = [
   deployCommand,
   invokeCommand,
   logsCommand,
+  metricsCommand,
   versionsCommand,
   rollbackCommand,
   localCommand,

@@ -1,0 +1,118 @@
+// Reads a service's metrics from its functions' logs on any provider (local cloud or AWS):
+// the REPORT line of every invocation and the lines that mark a failure.
+import type { CloudProvider, LogEvent } from '../cloud/provider';
+import { estimateCost, type BillableInvocation, type CostBreakdown } from '../cost/costModel';
+import { parseReportLine } from '../cost/report';
+import type { FunctionSpec, Manifest } from '../manifest/types';
+import { aggregateFunctionMetrics, type FunctionMetrics } from './aggregate';
+
+/** Only what the numbers need: REPORT lines and failures. */
+export const METRICS_FILTER = '?REPORT ?ERROR ?"Task timed out" ?"Runtime exited"';
+/** Past this many events per function, the period is cut short (and said so). */
+const MAX_EVENTS = 200_000;
+
+export interface ServiceMetrics {
+  service: string;
+  stage: string;
+  target: string;
+  from: number;
+  to: number;
+  functions: { key: string; name: string; metrics: FunctionMetrics; truncated: boolean }[];
+  totals: { invocations: number; errors: number; coldStarts: number; cost: CostBreakdown };
+}
+
+export interface CollectOptions {
+  from: number;
+  to: number;
+  functions?: string[];
+  buckets?: number;
+  signal?: AbortSignal;
+}
+
+export async function collectServiceMetrics(
+  manifest: Manifest,
+  provider: CloudProvider,
+  options: CollectOptions,
+): Promise<ServiceMetrics> {
+  const chosen = manifest.functions.filter(
+    (fn) => !options.functions?.length || options.functions.includes(fn.key),
+  );
+  const functions = await Promise.all(
+    chosen.map(async (fn) => {
+      const { events, truncated } = await readMetricEvents(provider, fn, options);
+      const metrics = aggregateFunctionMetrics(
+        events,
+        {
+          architecture: fn.architecture,
+          memorySizeMB: fn.memory,
+          ephemeralStorageMB: fn.ephemeralStorage,
+        },
+        { from: options.from, to: options.to, buckets: options.buckets },
+      );
+      return { key: fn.key, name: fn.name, metrics, truncated, billable: billable(events, fn) };
+    }),
+  );
+  return {
+    service: manifest.service,
+    stage: manifest.stage,
+    target: provider.label,
+    from: options.from,
+    to: options.to,
+    functions: functions.map(({ billable: _billable, ...rest }) => rest),
+    totals: {
+      invocations: sum(functions.map((f) => f.metrics.invocations)),
+      errors: sum(functions.map((f) => f.metrics.errors)),
+      coldStarts: sum(functions.map((f) => f.metrics.coldStarts)),
+      // The free tier applies to the account's total, so the service is priced as a whole.
+      cost: estimateCost(functions.flatMap((f) => f.billable)),
+    },
+  };
+}
+
+async function readMetricEvents(
+  provider: CloudProvider,
+  fn: FunctionSpec,
+  options: CollectOptions,
+): Promise<{ events: LogEvent[]; truncated: boolean }> {
+  const group = provider.logGroupName(fn.name);
+  const events: LogEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    let page;
+    try {
+      page = await provider.filterLogs(
+        group,
+        { startTime: options.from, endTime: options.to, filterPattern: METRICS_FILTER, nextToken },
+        { signal: options.signal },
+      );
+    } catch (error) {
+      // A function that never ran has no log group: no invocations, not a failure.
+      if ((error as { notFound?: boolean }).notFound) return { events, truncated: false };
+      throw error;
+    }
+    events.push(...page.items);
+    nextToken = page.nextToken;
+    if (events.length >= MAX_EVENTS) return { events, truncated: Boolean(nextToken) };
+  } while (nextToken);
+  return { events, truncated: false };
+}
+
+function billable(events: LogEvent[], fn: FunctionSpec): BillableInvocation[] {
+  const result: BillableInvocation[] = [];
+  for (const event of events) {
+    const report = parseReportLine(event.message);
+    if (!report) continue;
+    result.push({
+      architecture: fn.architecture,
+      memorySizeMB: report.memorySizeMB,
+      durationMs: report.durationMs,
+      initDurationMs: report.initDurationMs,
+      ephemeralStorageMB: fn.ephemeralStorage,
+    });
+  }
+  return result;
+}
+
+function sum(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
