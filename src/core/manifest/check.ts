@@ -5,7 +5,13 @@ import { readFile } from 'node:fs/promises';
 import { splitHandler } from './handler-format';
 import { handlerStub, resolveHandler, runtimeFamily, type HandlerTarget } from './handlers';
 import { nodeFs, type ManifestFs } from './fs';
-import { parseDetails, parseManifest } from './parse';
+import { ProblemSink } from './problems';
+import {
+  parseDetails,
+  parseManifest,
+  type ManifestDocument,
+  type ManifestParseCache,
+} from './parse';
 import type { Manifest, Problem } from './types';
 
 export interface CheckOptions {
@@ -14,6 +20,10 @@ export interface CheckOptions {
   fs?: ManifestFs;
   signal?: AbortSignal;
   now?: Date;
+  /** Parse state kept between versions of the same manifest (see ParseOptions.cache). */
+  cache?: ManifestParseCache;
+  /** A parse of this very text with the same file and stage, to check without parsing again. */
+  parsed?: ManifestDocument;
 }
 
 const FILE_FAMILIES = new Set(['nodejs', 'python', 'ruby']);
@@ -27,10 +37,13 @@ export async function checkManifest(
   options: CheckOptions,
 ): Promise<{ manifest?: Manifest; problems: Problem[] }> {
   options.signal?.throwIfAborted();
-  const parsed = parseManifest(text, options);
+  const parsed = options.parsed ?? parseManifest(text, options);
   const info = parseDetails(parsed);
   if (!info) return { manifest: parsed.manifest, problems: parsed.problems };
-  const { sink, functions } = info;
+  // A sink of its own, so the parsed document's problems stay as they were.
+  const { functions } = info;
+  const sink = new ProblemSink(info.sink.positions);
+  for (const p of parsed.problems) sink.push(p);
   const fs = options.fs ?? nodeFs;
   const root = path.dirname(path.resolve(options.file));
   const lookups = new Map<string, Promise<HandlerTarget>>();

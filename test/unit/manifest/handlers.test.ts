@@ -8,6 +8,7 @@ import {
   checkManifest,
   handlerStub,
   listHandlerCandidates,
+  parseManifest,
   resolveHandler,
   type ManifestFs,
 } from '../../../src/core/manifest';
@@ -196,6 +197,17 @@ describe('handler resolution and file checks', () => {
     const again = await checkManifest(text, { file: path.join(root, 'flourish.yaml'), now: NOW });
     assert.deepEqual(again.problems, []);
     await rm(file);
+  });
+
+  it('checks an existing parse without changing it', async () => {
+    const text =
+      'service: s\nfunctions:\n  f: { handler: src/none.handler, runtime: nodejs22.x, memory: 1 }\n';
+    const file = path.join(root, 'flourish.yaml');
+    const parsed = parseManifest(text, { file, now: NOW });
+    assert.deepEqual(codes(parsed.problems), ['out-of-range']);
+    const { problems } = await checkManifest(text, { file, now: NOW, parsed });
+    assert.deepEqual(codes(problems), ['handler-missing-file', 'out-of-range']);
+    assert.deepEqual(codes(parsed.problems), ['out-of-range']);
   });
 
   it('is only a warning when a build step may produce the file', async () => {
