@@ -2,6 +2,8 @@
 // Lambda Runtime API: handler styles, context, environment, logs, reuse, concurrency, reaping.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import {
   ConcurrencyLimitError,
   type EnvironmentStoppedEvent,
@@ -113,6 +115,19 @@ describe('execution engine: Node.js runtime', function () {
     assert.equal(changed.coldStart, true);
     assert.notEqual((json(changed) as { pid: number }).pid, (json(first) as { pid: number }).pid);
     assert.deepEqual(engine.stats(), { environments: 2, busy: 0 });
+  });
+
+  it('attributes every line to its own request, across many warm invocations', async () => {
+    const engine = harness.make({ logSink: new RecordingSink() });
+    const dir = codeDir({
+      'index.js': `exports.handler = async (e) => { for (let i = 0; i < 3; i++) console.log('marker-' + e.i); return e.i; };`,
+    });
+    const cfg = config({ codeDir: dir });
+    for (let i = 0; i < 200; i++) {
+      const outcome = await engine.invoke(cfg, request({ i }));
+      const markers = outcome.log.match(/marker-\d+/g) ?? [];
+      assert.deepEqual(markers, [`marker-${i}`, `marker-${i}`, `marker-${i}`], outcome.log);
+    }
   });
 
   it('loads ESM handlers (.mjs, type:module) from nested paths and nested export paths', async () => {
@@ -399,6 +414,31 @@ const api = 'http://' + process.env.AWS_LAMBDA_RUNTIME_API + '/2018-06-01/runtim
     assert.match(outcome.log, /\ncustom runtime got "abc"\n/);
     const warm = await engine.invoke(cfg, request('x'));
     assert.equal(warm.coldStart, false);
+  });
+
+  it('reports a missing or non-executable bootstrap as Runtime.InvalidEntrypoint', async () => {
+    const engine = harness.make({ logSink: new RecordingSink() });
+    const missing = codeDir({ 'README.md': 'no bootstrap here' });
+    const req = request();
+    const outcome = await engine.invoke(
+      config({ codeDir: missing, runtime: 'provided.al2023' }),
+      req,
+    );
+    assert.equal(outcome.functionError, 'Unhandled');
+    assert.deepEqual(json(outcome), {
+      errorType: 'Runtime.InvalidEntrypoint',
+      errorMessage: `RequestId: ${req.requestId} Error: Couldn't find valid bootstrap(s): [${missing}/bootstrap]`,
+    });
+    const notExecutable = codeDir({ 'bootstrap.txt': '' });
+    writeFileSync(path.join(notExecutable, 'bootstrap'), '#!/bin/sh\n');
+    const denied = await engine.invoke(
+      config({ codeDir: notExecutable, runtime: 'provided' }),
+      request(),
+    );
+    assert.match(
+      (json(denied) as { errorMessage: string }).errorMessage,
+      /fork\/exec .*bootstrap: permission denied/,
+    );
   });
 });
 

@@ -12,6 +12,7 @@ import {
   encodeDocument,
   exitError,
   exitReason,
+  invalidEntrypointError,
   outOfMemoryError,
   responseTooLargeError,
   timeoutError,
@@ -91,6 +92,7 @@ export class ExecutionEnvironment {
   private settle: ((ending: Ending) => void) | undefined;
   private onDelivered: (() => void) | undefined;
   private stopReason: StopReason | undefined;
+  private spawnError: { command: string; error: NodeJS.ErrnoException } | undefined;
   private readonly exited: Promise<void>;
   private markExited: () => void = () => undefined;
   private hasExited = false;
@@ -170,7 +172,7 @@ export class ExecutionEnvironment {
     child.stderr!.on('data', (chunk: Buffer) => this.output.feed(chunk));
     this.closed = new Promise((resolve) => child.once('close', () => resolve()));
     child.once('error', (err) => {
-      this.output.platform(`Error: could not start the runtime ${command}: ${err.message}`);
+      this.spawnError = { command, error: err };
       this.onExit(127, null);
     });
     child.once('exit', (code, signal) => this.onExit(code, signal));
@@ -358,13 +360,15 @@ export class ExecutionEnvironment {
       }
       case 'exit':
       case 'init-error': {
-        const doc = exitError(
-          requestId,
-          exitReason(
-            result.kind === 'exit' ? result.code : null,
-            result.kind === 'exit' ? result.signal : null,
-          ),
-        );
+        const doc = this.spawnError
+          ? invalidEntrypointError(requestId, this.spawnError.command, this.spawnError.error)
+          : exitError(
+              requestId,
+              exitReason(
+                result.kind === 'exit' ? result.code : null,
+                result.kind === 'exit' ? result.signal : null,
+              ),
+            );
         platformError(doc, [doc.errorMessage, doc.errorType]);
         status = { status: 'error', errorType: doc.errorType };
         break;
@@ -512,6 +516,11 @@ function traceId(): string {
   const epoch = Math.floor(Date.now() / 1000)
     .toString(16)
     .padStart(8, '0');
-  const bytes = randomBytes(20).toString('hex');
-  return `Root=1-${epoch}-${bytes.slice(0, 24)};Parent=${bytes.slice(24, 40)};Sampled=0`;
+  // Unique without a random draw per call: a per-process prefix and a counter.
+  traceCounter = (traceCounter + 1) % 0x1000000000000;
+  const root = TRACE_PREFIX + traceCounter.toString(16).padStart(12, '0');
+  return `Root=1-${epoch}-${root};Parent=${root.slice(8)};Sampled=0`;
 }
+
+const TRACE_PREFIX = randomBytes(6).toString('hex');
+let traceCounter = 0;

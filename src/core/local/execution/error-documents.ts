@@ -51,6 +51,22 @@ export function exitError(requestId: string, reason: string): ErrorDocument {
   };
 }
 
+/** The runtime's program could not be started (a missing or non-executable bootstrap). */
+export function invalidEntrypointError(
+  requestId: string,
+  command: string,
+  error: NodeJS.ErrnoException,
+): ErrorDocument {
+  const reason =
+    error.code === 'ENOENT'
+      ? `Couldn't find valid bootstrap(s): [${command}]`
+      : `fork/exec ${command}: ${error.code === 'EACCES' ? 'permission denied' : error.message}`;
+  return {
+    errorType: 'Runtime.InvalidEntrypoint',
+    errorMessage: `RequestId: ${requestId} Error: ${reason}`,
+  };
+}
+
 export function responseTooLargeError(bytes: number): ErrorDocument {
   return {
     errorType: 'Function.ResponseSizeTooLarge',
