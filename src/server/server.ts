@@ -156,7 +156,7 @@ export function startServer(connection: Connection): Disposable {
     const doc = manifestOf(params.textDocument.uri);
     if (!doc) return null;
     return guard(`hover in ${doc.uri}`, token, log, () =>
-      hoverManifest(doc, cache.get(doc), doc.offsetAt(params.position)),
+      hoverManifest(cache.get(doc), doc.offsetAt(params.position)),
     );
   });
 

@@ -140,6 +140,16 @@ describe('server: completion', () => {
     assert.deepEqual(python, ['py/stats.handler']);
   });
 
+  it('offers a whole new function under functions, named after what is typed', async () => {
+    const items = await complete('service: shop\nfunctions:\n  orders|\n');
+    const item = items.find((i) => i.label === 'orders: new function');
+    assert.ok(item, JSON.stringify(labels(items)));
+    assert.match(
+      item.textEdit!.newText,
+      /^orders:\n {4}handler: src\/orders\.handler\n {4}runtime: nodejs\d+\.x\n$/,
+    );
+  });
+
   it('answers an empty list, not an error, where nothing fits', async () => {
     assert.deepEqual(await complete('functions:\n  a:\n    description: Some |\n'), []);
     assert.deepEqual(conn.errors, []);

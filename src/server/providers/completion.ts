@@ -11,6 +11,7 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   RUNTIMES,
+  currentRuntimes,
   describeKey,
   listHandlerCandidates,
   runtimeFamily,
@@ -49,7 +50,13 @@ export async function completeManifest(
     start: doc.positionAt(ctx.replaceStart),
     end: doc.positionAt(ctx.replaceEnd),
   };
-  if (ctx.kind === 'key') return keyItems(ctx, range);
+  if (ctx.kind === 'key') {
+    const items = keyItems(ctx, range);
+    if (isFunctionsMap(ctx.path) && !ctx.hasColon) {
+      items.push(newFunctionItem(ctx, range, options.today ?? today()));
+    }
+    return items;
+  }
   const key = ctx.path[ctx.path.length - 1];
   if (key === 'runtime' && isRuntimePath(ctx.path)) {
     return runtimeItems(range, options.today ?? today());
@@ -67,6 +74,33 @@ function isFunctionPath(path: KeyPath): boolean {
     (n === 2 && path[0] === 'functions') ||
     (n === 4 && path[0] === 'stages' && path[2] === 'functions')
   );
+}
+
+/** `functions`, `stages.<stage>.functions`: maps from function names. */
+function isFunctionsMap(path: KeyPath): boolean {
+  return (
+    (path.length === 1 && path[0] === 'functions') ||
+    (path.length === 3 && path[0] === 'stages' && path[2] === 'functions')
+  );
+}
+
+/** A whole new function, named after what is typed, on the newest Node.js runtime. */
+function newFunctionItem(ctx: CursorContext, range: Range, day: string): CompletionItem {
+  const name = /^[A-Za-z0-9_-]+$/.test(ctx.prefix) ? ctx.prefix : 'hello';
+  const runtime = currentRuntimes(day).find((r) => r.family === 'nodejs')?.id ?? 'nodejs22.x';
+  const indent = ' '.repeat(ctx.keyColumn + 2);
+  return {
+    label: ctx.prefix ? `${name}: new function` : 'new function',
+    filterText: ctx.prefix || 'new function',
+    kind: CompletionItemKind.Snippet,
+    detail: `${name} with a handler and ${runtime}`,
+    textEdit: {
+      range,
+      newText: `${name}:\n${indent}handler: src/${name}.handler\n${indent}runtime: ${runtime}\n`,
+    },
+    insertTextMode: InsertTextMode.asIs,
+    sortText: '2',
+  };
 }
 
 function isRuntimePath(path: KeyPath): boolean {

@@ -1,11 +1,9 @@
 // Hover: what a key means and its limits; on a runtime value, that runtime's support status.
 import { MarkupKind, type Hover } from 'vscode-languageserver/node';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { findRuntime, type ManifestDocument } from '../../core/manifest';
 import { keyDocumentation, runtimeDocumentation, today } from './describe';
 
 export function hoverManifest(
-  _doc: TextDocument,
   parsed: ManifestDocument,
   offset: number,
   day = today(),
