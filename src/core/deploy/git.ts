@@ -4,14 +4,16 @@ import { execFile } from 'node:child_process';
 
 export interface GitRevision {
   commit: string;
-  /** The working tree has changes that are not committed. */
+  /** Tracked files have changes that are not committed. */
   dirty: boolean;
 }
 
 export async function gitRevision(dir: string): Promise<GitRevision | undefined> {
   const head = await git(dir, ['rev-parse', '--verify', '--quiet', 'HEAD']);
   if (!head || !/^[0-9a-f]{40,64}$/.test(head.trim())) return undefined;
-  const status = await git(dir, ['status', '--porcelain', '--untracked-files=normal']);
+  // Untracked files do not count, as with `git describe --dirty`: the package cache and
+  // other generated files would otherwise mark every deploy dirty.
+  const status = await git(dir, ['status', '--porcelain', '--untracked-files=no']);
   return { commit: head.trim(), dirty: status === undefined || status.trim().length > 0 };
 }
 
