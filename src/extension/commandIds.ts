@@ -22,6 +22,7 @@ export const COMMAND_IDS = [
   'flourish.filterLogs',
   'flourish.toggleLogPause',
   'flourish.rollback',
+  'flourish.openDashboard',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

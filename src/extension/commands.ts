@@ -6,6 +6,7 @@ import { abortOn } from './cancellation';
 import type { CommandId } from './commandIds';
 import type { FlourishContext } from './context';
 import { createManifest } from './createManifest';
+import { DashboardPanel } from './dashboard/dashboardPanel';
 import { resolveFunction, resolveManifest } from './functionRef';
 import type { ExplorerNode } from './functionsTree';
 import { InvokePanel } from './invoke/invokePanel';
@@ -115,6 +116,22 @@ const COMMANDS: Record<CommandId, (ctx: FlourishContext) => Handler> = {
       typeof version === 'string' ? version : node?.kind === 'version' ? node.version : undefined;
     const resolved = await resolveFunction(ctx, arg);
     return resolved ? (await ctx.cloud()).rollback(resolved, to) : undefined;
+  },
+  'flourish.openDashboard': (ctx) => async (arg) => {
+    const node = arg as { kind?: string; entry?: unknown } | undefined;
+    const entry = await resolveManifest(
+      ctx,
+      node?.kind === 'function' ? { kind: 'manifest', entry: node.entry } : arg,
+    );
+    if (!entry) return undefined;
+    const cloud = await ctx.cloud();
+    const { manifest } = entry;
+    return DashboardPanel.show(
+      ctx.extension.extensionUri,
+      `${entry.uri.fsPath}#${manifest.stage}`,
+      `Dashboard: ${manifest.service} (${manifest.stage})`,
+      (from, to, signal) => cloud.metrics(entry, from, to, signal),
+    );
   },
 };
 

@@ -36,6 +36,17 @@ export interface FunctionMetrics {
   timeline: TimelineBucket[];
 }
 
+/** A service's metrics for a period: what the dashboard and `flourish metrics` show. */
+export interface ServiceMetrics {
+  service: string;
+  stage: string;
+  target: string;
+  from: number;
+  to: number;
+  functions: { key: string; name: string; metrics: FunctionMetrics; truncated: boolean }[];
+  totals: { invocations: number; errors: number; coldStarts: number; cost: CostBreakdown };
+}
+
 export interface RightSizingHint {
   kind: 'lower' | 'raise';
   suggestedMB: number;

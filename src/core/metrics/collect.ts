@@ -1,25 +1,15 @@
 // Reads a service's metrics from its functions' logs on any provider (local cloud or AWS):
 // the REPORT line of every invocation and the lines that mark a failure.
 import type { CloudProvider, LogEvent } from '../cloud/provider';
-import { estimateCost, type BillableInvocation, type CostBreakdown } from '../cost/costModel';
+import { estimateCost, type BillableInvocation } from '../cost/costModel';
 import { parseReportLine } from '../cost/report';
 import type { FunctionSpec, Manifest } from '../manifest/types';
-import { aggregateFunctionMetrics, type FunctionMetrics } from './aggregate';
+import { aggregateFunctionMetrics, type ServiceMetrics } from './aggregate';
 
 /** Only what the numbers need: REPORT lines and failures. */
 export const METRICS_FILTER = '?REPORT ?ERROR ?"Task timed out" ?"Runtime exited"';
 /** Past this many events per function, the period is cut short (and said so). */
 const MAX_EVENTS = 200_000;
-
-export interface ServiceMetrics {
-  service: string;
-  stage: string;
-  target: string;
-  from: number;
-  to: number;
-  functions: { key: string; name: string; metrics: FunctionMetrics; truncated: boolean }[];
-  totals: { invocations: number; errors: number; coldStarts: number; cost: CostBreakdown };
-}
 
 export interface CollectOptions {
   from: number;

@@ -3,11 +3,13 @@
 import * as vscode from 'vscode';
 import type { FlourishContext } from '../context';
 import type { ResolvedFunction } from '../functionRef';
+import { collectServiceMetrics } from '../../core/metrics';
 import { buildFunction, packageOne } from './buildCommands';
 import { deploy } from './deploy';
 import { invokeBackend } from './invokeBackend';
 import { LocalCloudService } from './localCloudService';
 import { LogTail } from './logTail';
+import { providerFor } from './providers';
 import { rollbackFunction } from './rollback';
 
 /** The extension context plus the long-lived cloud services. */
@@ -33,6 +35,17 @@ export function createCloudFeatures(base: FlourishContext) {
     package: (target: ResolvedFunction) => packageOne(ctx, target),
     invokeBackend: (target: ResolvedFunction) => invokeBackend(ctx, target),
     tailLogs: (target: ResolvedFunction) => ctx.logTail.start(ctx, target),
+    metrics: async (
+      entry: ResolvedFunction['entry'],
+      from: number,
+      to: number,
+      signal: AbortSignal,
+    ) =>
+      collectServiceMetrics(entry.manifest, await providerFor(ctx, entry.manifest, entry.uri), {
+        from,
+        to,
+        signal,
+      }),
     dispose: () => vscode.Disposable.from(ctx.localCloud, ctx.logTail).dispose(),
   };
 }
