@@ -184,11 +184,14 @@ function parse(text: string, options: ParseOptions): ManifestDocument {
     chosen,
   ]);
   const service = resolver.service();
+  let longest = chosen;
+  for (const s of stages) if (s.length > longest.length) longest = s;
   let resolvedChosen: ReturnType<Resolver['resolve']> | undefined;
   for (const stage of stages) {
     const r = resolver.resolve(stage, options.file);
     if (stage === chosen) resolvedChosen = r;
-    for (const fn of r.functions) checkResolved(fn, service, stage, ctx);
+    const role = { chosen: stage === chosen, longestName: stage === longest };
+    for (const fn of r.functions) checkResolved(fn, service, stage, ctx, role);
   }
   if (resolvedChosen) {
     checkRouteConflicts(resolvedChosen.functions, ctx);

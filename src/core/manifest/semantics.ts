@@ -266,12 +266,17 @@ export function checkStageReferences(resolver: Resolver, ctx: SemanticContext): 
   }
 }
 
-/** Checks on one function as resolved for one stage. */
+/**
+ * Checks on one function as resolved for one stage. Every declared stage is checked; to say
+ * each thing once, the runtime and handler are judged in the chosen stage and the name length
+ * in the stage with the longest name.
+ */
 export function checkResolved(
   fn: ResolvedFunction,
   service: string | undefined,
   stage: string,
   ctx: SemanticContext,
+  role: { chosen: boolean; longestName: boolean },
 ): void {
   const { spec, origins } = fn;
   const fnPath: Path = ['functions', spec.key];
@@ -283,7 +288,7 @@ export function checkResolved(
       fn.keyNode,
       fnPath,
     );
-  } else if (service !== undefined && spec.name.length > LIMITS.functionName) {
+  } else if (role.longestName && service !== undefined && spec.name.length > LIMITS.functionName) {
     ctx.sink.add(
       'name-too-long',
       'error',
@@ -292,18 +297,18 @@ export function checkResolved(
       fnPath,
     );
   }
-  if (!spec.runtime) {
+  if (role.chosen && !spec.runtime) {
     ctx.sink.add(
       'runtime-missing',
       'error',
-      `Function '${spec.key}' has no runtime in stage '${stage}': set functions.${spec.key}.runtime or defaults.runtime, e.g. nodejs22.x.`,
+      `Function '${spec.key}' has no runtime: set functions.${spec.key}.runtime or defaults.runtime, e.g. nodejs22.x.`,
       fn.keyNode,
       [...fnPath, 'runtime'],
     );
   }
   const info = findRuntime(spec.runtime);
   const handler = origins.handler;
-  if (info && handler && spec.handler) {
+  if (role.chosen && info && handler && spec.handler) {
     const err = handlerFormatError(spec.handler, info.family);
     if (err)
       ctx.sink.add(

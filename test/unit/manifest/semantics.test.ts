@@ -215,6 +215,14 @@ describe('manifest semantics', () => {
       assert.deepEqual(parse(fits).problems, []);
     });
 
+    it('says each thing once however many stages are declared', () => {
+      const key = 'f'.repeat(60);
+      const text = `service: shop\nstages: { prod: {}, production: {}, qa: {} }\nfunctions:\n  ${key}:\n    handler: src/a.handler\n`;
+      const problems = parse(text).problems;
+      assert.deepEqual(codes(problems), ['name-too-long', 'runtime-missing']);
+      assert.match(only(problems, 'name-too-long').message, /stage 'production'/);
+    });
+
     it('refuses characters Lambda does not allow in the function key', () => {
       const text = BASE.replace('hello:', 'hello.world:');
       expectProblem(text, parse(text).problems, 'name-invalid', 'hello.world', 4);
