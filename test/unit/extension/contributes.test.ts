@@ -82,6 +82,17 @@ describe('package.json contributes', () => {
     }
   });
 
+  it('links only to commands that exist from walkthroughs and welcome views', () => {
+    const text = JSON.stringify([
+      (pkg.contributes as unknown as Record<string, unknown>).walkthroughs,
+      (pkg.contributes as unknown as Record<string, unknown>).viewsWelcome,
+    ]);
+    const linked = [...text.matchAll(/command:(flourish\.[A-Za-z]+)/g)].map((m) => m[1]);
+    assert.ok(linked.length > 0);
+    for (const id of linked)
+      assert.ok((COMMAND_IDS as readonly string[]).includes(id), `unknown ${id}`);
+  });
+
   it('activates narrowly, never on startup', () => {
     assert.ok(!pkg.activationEvents.includes('*'));
     assert.ok(!pkg.activationEvents.includes('onStartupFinished'));
