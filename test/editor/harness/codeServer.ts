@@ -33,6 +33,9 @@ const SETTINGS = {
   'extensions.autoCheckUpdates': false,
   'extensions.autoUpdate': false,
   'update.mode': 'none',
+  // Keep the chat side panel out of the screenshots.
+  'chat.disableAIFeatures': true,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
   // Restricted Mode without the modal question, which would cover the workbench.
   'security.workspace.trust.startupPrompt': 'never',
 };

@@ -8,6 +8,12 @@ import { once } from 'node:events';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 
 const groups = new Set<number>();
+let shuttingDown = false;
+
+/** After this, nothing new is started: a signal is stopping the harness. */
+export function refuseNewProcesses(): void {
+  shuttingDown = true;
+}
 
 /** Remembers a process group the harness owns (a child spawned with `detached: true`). */
 export function trackGroup(pgid: number): void {
@@ -63,6 +69,7 @@ export function startGroup(
   args: string[],
   options: SpawnOptions & { logFile: string },
 ): ChildProcess {
+  if (shuttingDown) throw new Error(`not starting ${command}: the harness is shutting down`);
   const fd = openSync(options.logFile, 'a');
   try {
     const child = spawn(command, args, {

@@ -1,10 +1,11 @@
 // What every harness entry does around its work: stop every started process group on the way
 // out, including on Ctrl-C, SIGTERM and an overall timeout.
-import { killAllGroupsNow, stopAllGroups } from './processes';
+import { killAllGroupsNow, refuseNewProcesses, stopAllGroups } from './processes';
 
 export async function withCleanup<T>(work: () => Promise<T>): Promise<T> {
   const onSignal = (signal: NodeJS.Signals) => {
     console.error(`\n${signal}: stopping every process the harness started`);
+    refuseNewProcesses();
     void stopAllGroups().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   };
   process.on('SIGINT', onSignal);

@@ -28,9 +28,14 @@ function activityBarContainer(pkg: PackageJson): { id: string; title: string } {
   return container;
 }
 
+/** The activity bar entry titled exactly `title` (VS Code may append its keybinding in parentheses). */
 function activityBarItem(page: Page, title: string) {
+  const label = JSON.stringify(title);
+  const withKeybinding = JSON.stringify(`${title} (`);
   return page
-    .locator(`.part.activitybar .action-item .action-label[aria-label^="${title}"]`)
+    .locator(
+      `.part.activitybar .action-item .action-label:is([aria-label=${label}], [aria-label^=${withKeybinding}])`,
+    )
     .first();
 }
 
