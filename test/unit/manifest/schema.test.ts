@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import Ajv from 'ajv';
+import { parse as parseYaml } from 'yaml';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -10,12 +12,44 @@ import {
   schemaAt,
 } from '../../../src/core/manifest';
 import type { Schema } from '../../../src/core/manifest/schema';
-import { NOW } from './helpers';
+import { NOW, parse } from './helpers';
 
 describe('manifest schema and documentation', () => {
   it('is the file the extension ships', () => {
     const file = path.join(__dirname, '../../../src/core/manifest/flourish.schema.json');
     assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), manifestSchema);
+  });
+
+  it('is valid draft-07 JSON Schema that a standard validator agrees with', () => {
+    const ajv = new Ajv({ strict: true, allowUnionTypes: true, allErrors: true });
+    ajv.addKeyword('patternErrorMessage');
+    ajv.addKeyword('x-flourish-semantic');
+    const validate = ajv.compile(manifestSchema);
+    const fn =
+      'service: s\nfunctions:\n  f:\n    handler: src/a.handler\n    runtime: nodejs22.x\n';
+    const cases: [string, boolean][] = [
+      [fn, true],
+      [
+        fn +
+          '    memory: 10240\n    events:\n      - http: GET /a\n      - schedule: { expression: rate(1 day) }\n',
+        true,
+      ],
+      [fn + '    memory: 10241\n', false],
+      [fn + '    memroy: 1\n', false],
+      [fn + '    architecture: arm\n', false],
+      [fn + '    environment: [A]\n', false],
+      [fn + '    events:\n      - { http: GET /a, schedule: rate(1 day) }\n', false],
+      [fn + '    build: { cwd: x }\n', false],
+      ['service: 1s\nfunctions: {}\n', false],
+      ['functions: {}\n', false],
+    ];
+    for (const [text, valid] of cases) {
+      assert.equal(validate(parseYaml(text)), valid, `ajv on ${JSON.stringify(text)}`);
+      const structural = parse(text).problems.filter(
+        (p) => !p.code.startsWith('handler') && !p.code.startsWith('runtime'),
+      );
+      assert.equal(structural.length === 0, valid, `Flourish on ${JSON.stringify(text)}`);
+    }
   });
 
   it("repeats Lambda's limits exactly", () => {
