@@ -111,38 +111,47 @@ describe('local cloud: load', function () {
     );
     const rssBefore = (await ask<{ rss: number }>(child, { type: 'rss' }, 'rss')).rss;
 
-    let next = 0;
     let answered = 0;
     let throttled = 0;
     const wrong: string[] = [];
-    const started = process.hrtime.bigint();
-    const lane = async (): Promise<void> => {
-      while (next < TOTAL) {
-        const n = next++;
-        for (;;) {
-          try {
-            const out = await lambda.send(
-              new InvokeCommand({
-                FunctionName: 'load',
-                Payload: Buffer.from(JSON.stringify({ n })),
-              }),
-            );
-            const body = Buffer.from(out.Payload!).toString();
-            if (out.FunctionError || body !== JSON.stringify({ n }))
-              wrong.push(`${n}: ${out.FunctionError ?? ''} ${body}`);
-            answered++;
-            break;
-          } catch (error) {
-            // A throttle is an answer too; the caller retries, as the SDK's retry strategy would.
-            if ((error as Error).name !== 'TooManyRequestsException') throw error;
-            throttled++;
+    // Two equal rounds: memory that keeps growing in the second round would point to a leak.
+    const round = async (from: number, to: number): Promise<void> => {
+      let next = from;
+      const lane = async (): Promise<void> => {
+        while (next < to) {
+          const n = next++;
+          for (;;) {
+            try {
+              const out = await lambda.send(
+                new InvokeCommand({
+                  FunctionName: 'load',
+                  Payload: Buffer.from(JSON.stringify({ n })),
+                }),
+              );
+              const body = Buffer.from(out.Payload!).toString();
+              if (out.FunctionError || body !== JSON.stringify({ n })) {
+                wrong.push(`${n}: ${out.FunctionError ?? ''} ${body}`);
+              }
+              answered++;
+              break;
+            } catch (error) {
+              // A throttle is an answer too; the caller retries, as the SDK's retry strategy would.
+              if ((error as Error).name !== 'TooManyRequestsException') throw error;
+              throttled++;
+            }
           }
         }
-      }
+      };
+      await Promise.all(Array.from({ length: CONCURRENCY }, lane));
     };
-    await Promise.all(Array.from({ length: CONCURRENCY }, lane));
+    const rss = async (): Promise<number> =>
+      (await ask<{ rss: number }>(child, { type: 'rss' }, 'rss')).rss;
+    const started = process.hrtime.bigint();
+    await round(0, TOTAL / 2);
+    const rssMiddle = await rss();
+    await round(TOTAL / 2, TOTAL);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const rssAfter = (await ask<{ rss: number }>(child, { type: 'rss' }, 'rss')).rss;
+    const rssAfter = await rss();
 
     const expected = TOTAL + CONCURRENCY;
     const [starts, ends, reports] = [
@@ -153,7 +162,8 @@ describe('local cloud: load', function () {
     const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1);
     console.log(
       `      ${TOTAL} invocations in ${seconds.toFixed(1)} s (${(TOTAL / seconds).toFixed(0)}/s), ${throttled} throttled and retried; ` +
-        `server RSS ${mb(rssBefore)} MB before, ${mb(rssAfter)} MB after (x${(rssAfter / rssBefore).toFixed(2)}); ` +
+        `server RSS ${mb(rssBefore)} MB before, ${mb(rssMiddle)} MB halfway, ${mb(rssAfter)} MB after ` +
+        `(first half +${mb(rssMiddle - rssBefore)} MB, second half +${mb(rssAfter - rssMiddle)} MB); ` +
         `log lines START ${starts}, END ${ends}, REPORT ${reports}`,
     );
     assert.equal(answered, TOTAL);

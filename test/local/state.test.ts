@@ -17,7 +17,12 @@ import {
   PublishVersionCommand,
   waitUntilFunctionActiveV2,
 } from '@aws-sdk/client-lambda';
-import { readLocalCloudInfo, localCloudClientConfig } from '../../src/core/local';
+import {
+  localCloudClientConfig,
+  readLocalCloudInfo,
+  startLocalCloud,
+  tailLocalLogs,
+} from '../../src/core/local';
 import { nodeHandlerZip, ROLE, startFixture, type CloudFixture } from './cloud-support';
 
 describe('local cloud: state on disk', function () {
@@ -124,6 +129,32 @@ describe('local cloud: state on disk', function () {
     );
     const out = await f.lambda.send(new InvokeCommand({ FunctionName: 'interrupted' }));
     assert.equal(Buffer.from(out.Payload!).toString(), '"resumed"');
+  });
+
+  it('refuses to start a second cloud on the same state directory', async () => {
+    await assert.rejects(startLocalCloud({ stateDir: f.stateDir, port: 0 }), (error: Error) =>
+      error.message.startsWith(`A local cloud already runs on ${f.stateDir} (pid ${process.pid}`),
+    );
+  });
+
+  it('ends a live tail with an error when the cloud stops', async () => {
+    let onReady!: () => void;
+    const ready = new Promise<void>((resolve) => (onReady = resolve));
+    const tail = tailLocalLogs(localCloudClientConfig(f.cloud), {
+      logGroupName: '/aws/lambda/keep',
+      onReady,
+    });
+    const drained = (async () => {
+      for await (const _ of tail) {
+        // No events are written; the loop only ends when the stream does.
+      }
+    })();
+    await ready;
+    await f.restart();
+    await assert.rejects(
+      drained,
+      /ended the log tail of \/aws\/lambda\/keep; it has probably stopped/,
+    );
   });
 
   it('reports no running cloud once stopped', async () => {

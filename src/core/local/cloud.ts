@@ -8,7 +8,12 @@ import type { LogSink } from './execution/contract';
 import { ExecutionEngine } from './execution';
 import { CodeLinks } from './http/code-links';
 import type { Credentials } from './http/sigv4';
-import { loadOrCreateCredentials, removeEndpointFile, writeEndpointFile } from './info';
+import {
+  loadOrCreateCredentials,
+  readLocalCloudInfo,
+  removeEndpointFile,
+  writeEndpointFile,
+} from './info';
 import { referencedCode } from './lambda/functions';
 import { Invoker, type InvocationEngine } from './lambda/invoker';
 import { Lifecycle } from './lambda/lifecycle';
@@ -58,6 +63,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const clock = options.clock ?? Date.now;
   const onError = options.onError ?? ((error: unknown) => console.error('[local cloud]', error));
   const identity: Identity = { region: options.region ?? 'us-east-1', accountId: LOCAL_ACCOUNT_ID };
+  const running = await readLocalCloudInfo(stateDir);
+  if (running) {
+    throw new Error(
+      `A local cloud already runs on ${stateDir} (pid ${running.pid}, ${running.endpoint}); use it (readLocalCloudInfo), stop it first, or pick another state directory.`,
+    );
+  }
   const credentials = await loadOrCreateCredentials(stateDir);
 
   const store = new StateStore(stateDir);

@@ -43,6 +43,8 @@ export interface LogStoreOptions {
   clock: () => number;
   /** Newest events kept per stream; older ones are dropped. */
   maxEventsPerStream?: number;
+  /** Events kept across all groups; past it the streams that went quiet longest are removed. */
+  maxEventsTotal?: number;
   /** How long a change may wait before it is written. */
   flushDelayMs?: number;
   onError?: (error: Error) => void;
@@ -62,13 +64,17 @@ export class LogStore implements LogSink {
   private readonly queue = new WriteQueue();
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly maxEvents: number;
+  private readonly maxTotal: number;
   private readonly flushDelayMs: number;
+  private readonly removed = new Map<string, Set<string>>();
+  private total = 0;
 
   constructor(
     private readonly dir: string,
     private readonly options: LogStoreOptions,
   ) {
     this.maxEvents = options.maxEventsPerStream ?? 100_000;
+    this.maxTotal = options.maxEventsTotal ?? 250_000;
     this.flushDelayMs = options.flushDelayMs ?? 200;
   }
 
@@ -88,6 +94,7 @@ export class LogStore implements LogSink {
         };
         group.streams.set(stream.name, stream);
         group.creationTime = Math.min(group.creationTime, stream.creationTime);
+        this.total += stream.events.length;
       }
     }
   }
@@ -110,6 +117,7 @@ export class LogStore implements LogSink {
       };
       stream.events.push(event);
       stream.storedBytes += Buffer.byteLength(input.message);
+      this.total++;
       if (listeners) {
         for (const listener of listeners) {
           listener({
@@ -124,11 +132,36 @@ export class LogStore implements LogSink {
     }
     const excess = stream.events.length - this.maxEvents;
     if (excess > 0) {
-      for (const dropped of stream.events.splice(0, excess))
+      for (const dropped of stream.events.splice(0, excess)) {
         stream.storedBytes -= Buffer.byteLength(dropped.message);
+      }
       stream.trimmed += excess;
+      this.total -= excess;
     }
     this.markDirty(logGroupName, logStreamName);
+    if (this.total > this.maxTotal) this.evict(stream);
+  }
+
+  /** Removes whole streams, quietest first, until a tenth of the budget is free again. */
+  private evict(keep: LogStream): void {
+    const candidates: { group: LogGroup; stream: LogStream; last: number }[] = [];
+    for (const group of this.groups.values()) {
+      for (const stream of group.streams.values()) {
+        if (stream !== keep) {
+          candidates.push({ group, stream, last: stream.events.at(-1)?.timestamp ?? 0 });
+        }
+      }
+    }
+    candidates.sort((a, b) => a.last - b.last);
+    for (const { group, stream } of candidates) {
+      if (this.total <= this.maxTotal * 0.9) break;
+      group.streams.delete(stream.name);
+      this.total -= stream.events.length;
+      this.dirty.get(group.name)?.delete(stream.name);
+      let gone = this.removed.get(group.name);
+      if (!gone) this.removed.set(group.name, (gone = new Set()));
+      gone.add(stream.name);
+    }
   }
 
   subscribe(logGroupName: string, listener: TailListener): () => void {
@@ -147,7 +180,17 @@ export class LogStore implements LogSink {
     this.flushTimer = undefined;
     const batch = [...this.dirty.entries()];
     this.dirty.clear();
+    const removed = [...this.removed.entries()];
+    this.removed.clear();
     return this.queue.run(async () => {
+      for (const [groupName, streams] of removed) {
+        const groupDir = path.join(this.dir, encodeURIComponent(groupName));
+        for (const streamName of streams) {
+          await fs.rm(path.join(groupDir, `${encodeURIComponent(streamName)}.json`), {
+            force: true,
+          });
+        }
+      }
       for (const [groupName, streams] of batch) {
         const group = this.groups.get(groupName);
         if (!group) continue;

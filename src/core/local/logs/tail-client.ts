@@ -107,10 +107,18 @@ export async function* tailLocalLogs(
       }
     }
   } catch (error) {
-    if (!options.signal?.aborted) throw error;
+    if (!options.signal?.aborted) throw ended(config, options, error);
   } finally {
     request.destroy();
   }
+  if (!options.signal?.aborted) throw ended(config, options, undefined);
+}
+
+function ended(config: TailClientConfig, options: TailOptions, cause: unknown): Error {
+  return new Error(
+    `The local cloud at ${config.endpoint} ended the log tail of ${options.logGroupName}; it has probably stopped. Start it again and tail once more.`,
+    { cause },
+  );
 }
 
 function safeJson(text: string): Record<string, unknown> | undefined {

@@ -1,0 +1,83 @@
+// The log store's bounds and persistence: per-stream and total caps, and a reload that finds
+// exactly what was flushed.
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { LogStore } from '../../src/core/local/logs/log-store';
+
+describe('local cloud: log store', () => {
+  let dir: string;
+  let now = 1_000;
+  const clock = (): number => now;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'flourish-logs-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const lines = (from: number, count: number): { timestamp: number; message: string }[] =>
+    Array.from({ length: count }, (_, i) => ({ timestamp: from + i, message: `line ${from + i}` }));
+
+  it('keeps the newest events of a stream and numbers them from the start', () => {
+    const store = new LogStore(dir, { clock, maxEventsPerStream: 5, flushDelayMs: 60_000 });
+    store.write('/aws/lambda/a', 's1', lines(0, 8));
+    const stream = store.groups.get('/aws/lambda/a')!.streams.get('s1')!;
+    assert.deepEqual(
+      stream.events.map((e) => e.message),
+      ['line 3', 'line 4', 'line 5', 'line 6', 'line 7'],
+    );
+    assert.equal(stream.trimmed, 3);
+    assert.deepEqual(
+      stream.events.map((e) => e.seq),
+      [3, 4, 5, 6, 7],
+    );
+    return store.flush();
+  });
+
+  it('removes the quietest streams when the total budget is exceeded, on disk too', async () => {
+    const store = new LogStore(dir, { clock, maxEventsTotal: 100, flushDelayMs: 60_000 });
+    store.write('/aws/lambda/a', 'old', lines(0, 40));
+    store.write('/aws/lambda/b', 'middle', lines(100, 40));
+    await store.flush();
+    now += 1000;
+    store.write('/aws/lambda/a', 'new', lines(200, 40));
+    const streamsOf = (group: string): string[] => [...store.groups.get(group)!.streams.keys()];
+    assert.deepEqual(streamsOf('/aws/lambda/a'), ['new']);
+    assert.deepEqual(streamsOf('/aws/lambda/b'), ['middle']);
+    await store.flush();
+    assert.deepEqual(await readdir(path.join(dir, encodeURIComponent('/aws/lambda/a'))), [
+      'new.json',
+    ]);
+
+    const reloaded = new LogStore(dir, { clock, flushDelayMs: 60_000 });
+    await reloaded.load();
+    assert.deepEqual(
+      [...reloaded.groups.get('/aws/lambda/a')!.streams.values()].map((s) => [
+        s.name,
+        s.events.length,
+      ]),
+      [['new', 40]],
+    );
+    assert.equal(
+      reloaded.groups.get('/aws/lambda/b')!.streams.get('middle')!.events[0]!.message,
+      'line 100',
+    );
+  });
+
+  it("delivers each written event to the group's subscribers until they unsubscribe", async () => {
+    const store = new LogStore(dir, { clock, flushDelayMs: 60_000 });
+    const seen: string[] = [];
+    const unsubscribe = store.subscribe('/aws/lambda/a', (e) =>
+      seen.push(`${e.logStreamName}:${e.message}`),
+    );
+    store.write('/aws/lambda/a', 's', lines(0, 2));
+    store.write('/aws/lambda/other', 's', lines(5, 1));
+    unsubscribe();
+    store.write('/aws/lambda/a', 's', lines(9, 1));
+    assert.deepEqual(seen, ['s:line 0', 's:line 1']);
+    await store.flush();
+  });
+});
