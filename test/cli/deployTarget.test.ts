@@ -110,6 +110,34 @@ describe('deploy targets', function () {
       assert.equal(json(out.payload).name, 'Sol');
     });
 
+    it('sends live tail to the endpoint given, and says when a log group does not exist', async () => {
+      const provider = track(
+        await resolveTarget(await project.load(), {
+          target: 'aws',
+          profile: 'flourish-test',
+          endpoint: cloud.endpoint,
+        }),
+      );
+      const drain = async (groups: string[]) => {
+        for await (const _ of provider.tailLogs(groups)) break;
+      };
+      await assert.rejects(drain(['/aws/lambda/shop-dev-never']), (e: unknown) => {
+        assert.ok(e instanceof CloudError, String(e));
+        assert.equal(e.code, 'ResourceNotFoundException');
+        assert.match(e.message, /invoke the function once, then tail again/);
+        return true;
+      });
+      // The local cloud does not speak StartLiveTail (HTTP/2 event streams), but the request
+      // reaches it rather than a `stream-` host, and its answer keeps status and request id.
+      await assert.rejects(drain(['/aws/lambda/shop-dev-greet']), (e: unknown) => {
+        assert.ok(e instanceof CloudError, String(e));
+        assert.equal(e.operation, 'StartLiveTail');
+        assert.equal(e.httpStatus, 400);
+        assert.ok(e.requestId);
+        return true;
+      });
+    });
+
     it('keeps the name, status and request id when the credentials are refused', async () => {
       const provider = track(
         await resolveTarget(await project.load(), {

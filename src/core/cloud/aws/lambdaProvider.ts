@@ -99,7 +99,8 @@ export class AwsLambdaProvider implements CloudProvider {
         : `AWS ${options.region}${options.profile ? ` (profile ${options.profile})` : ''}${options.endpoint ? ` at ${options.endpoint}` : ''}`);
     const config = {
       region: options.region,
-      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      // A custom endpoint (LocalStack, the local cloud) has no `stream-` host for live tail.
+      ...(options.endpoint ? { endpoint: options.endpoint, disableHostPrefix: true } : {}),
       ...(options.credentials ? { credentials: options.credentials } : {}),
     };
     this.lambda = new LambdaClient(config);
