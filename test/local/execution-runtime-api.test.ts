@@ -179,6 +179,25 @@ describe('execution engine: Runtime API server', function () {
     assert.equal(late.status, 403);
   });
 
+  it('refuses requests from a browser or for another host with 403', async () => {
+    server.dispatch(event('guarded'));
+    const rebound = await call(address, 'GET', '/invocation/next', undefined, {
+      host: 'attacker.example:80',
+    });
+    assert.equal(rebound.status, 403);
+    const page = await call(address, 'GET', '/invocation/next', undefined, {
+      origin: 'https://example.com',
+    });
+    assert.equal(page.status, 403);
+    const fetched = await call(address, 'GET', '/invocation/next', undefined, {
+      'sec-fetch-site': 'cross-site',
+    });
+    assert.equal(fetched.status, 403);
+    assert.equal(server.delivered, false, 'the event is still waiting for the runtime');
+    const runtime = await call(address, 'GET', '/invocation/next');
+    assert.equal(runtime.headers['lambda-runtime-aws-request-id'], 'guarded');
+  });
+
   it('answers unknown paths with 404', async () => {
     assert.equal((await call(address, 'GET', '/invocation/x/response')).status, 404);
   });

@@ -40,8 +40,8 @@ import { WorkerOutput, type RequestLog } from './worker-output';
 
 /** Lambda's limit on the init phase of an on-demand environment. */
 const INIT_LIMIT_MS = 10_000;
-/** How often a busy environment's memory is read. */
-const MEMORY_SAMPLE_MS = 20;
+/** How often a busy environment's memory is read (each read is a few /proc files). */
+const MEMORY_SAMPLE_MS = 50;
 /** Between invocations, memory is read at most this often. */
 const MEMORY_CHECK_MS = 250;
 /** How long to wait for a killed worker's output pipes to close before reporting anyway. */

@@ -40,6 +40,7 @@ export class RuntimeApiServer {
   private pending: RuntimeEvent | undefined;
   private current: string | undefined;
   private deliveredCurrent = false;
+  private address = '';
 
   constructor(private readonly listener: RuntimeApiListener) {
     this.server = http.createServer({ keepAliveTimeout: 0, noDelay: true }, (req, res) =>
@@ -60,7 +61,8 @@ export class RuntimeApiServer {
       });
     });
     const { port } = this.server.address() as AddressInfo;
-    return `127.0.0.1:${port}`;
+    this.address = `127.0.0.1:${port}`;
+    return this.address;
   }
 
   /** Gives the runtime its next event, now if it is waiting on /next, else when it asks. */
@@ -103,6 +105,9 @@ export class RuntimeApiServer {
   }
 
   private route(req: http.IncomingMessage, res: http.ServerResponse): void {
+    if (!fromRuntime(req, this.address)) {
+      return reply(res, 403, 'Forbidden', 'The Runtime API serves the function runtime only');
+    }
     const url = req.url ?? '';
     if (!url.startsWith(PREFIX)) return reply(res, 404, 'NotFound', `Unknown path ${url}`);
     const rest = url.slice(PREFIX.length);
@@ -182,6 +187,18 @@ export class RuntimeApiServer {
       );
     });
   }
+}
+
+/**
+ * A runtime addresses the API by the address it was given and is no browser: a request with
+ * another Host (DNS rebinding) or with browser fetch metadata (a web page) is refused.
+ */
+function fromRuntime(req: http.IncomingMessage, address: string): boolean {
+  const host = req.headers.host;
+  if (host !== undefined && host !== address && host !== address.replace('127.0.0.1', 'localhost'))
+    return false;
+  // Browsers send Sec-Fetch-Site to loopback; Node's fetch sends only Sec-Fetch-Mode.
+  return req.headers.origin === undefined && req.headers['sec-fetch-site'] === undefined;
 }
 
 function sendEvent(res: http.ServerResponse, event: RuntimeEvent): void {
