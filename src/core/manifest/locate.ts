@@ -9,6 +9,7 @@ import {
   type Node,
   type Pair,
 } from 'yaml';
+import { branches, schemaAt } from './schema';
 import type { Range } from './types';
 import { AliasBudget, Positions, deref, entriesOf } from './yaml-nodes';
 
@@ -57,8 +58,42 @@ export class Locator {
   pathAt(offset: number): { path: KeyPath; part: Part } | undefined {
     if (offset < 0 || offset > this.text.length) return undefined;
     const inNode = this.descend(this.doc.contents as Node | null, offset, []);
-    if (inNode) return inNode;
-    return this.fromIndentation(offset);
+    if (inNode) return this.asKeyWhereObjectExpected(inNode);
+    const fromIndent = this.fromIndentation(offset);
+    return fromIndent && this.asKeyWhereObjectExpected(fromIndent);
+  }
+
+  /**
+   * A list item being typed (`- ht`, or `- ` alone) where the schema wants a map there is the
+   * start of a key, e.g. ['functions', 'f', 'events', 0, 'ht'], so completion offers keys.
+   */
+  private asKeyWhereObjectExpected(hit: { path: KeyPath; part: Part }): {
+    path: KeyPath;
+    part: Part;
+  } {
+    if (hit.part !== 'value' || typeof hit.path[hit.path.length - 1] !== 'number') return hit;
+    const schema = schemaAt(hit.path);
+    if (!schema) return hit;
+    const alts = branches(schema);
+    if (!alts.every((a) => a.type === 'object')) return hit;
+    const node = this.nodeAt(hit.path);
+    if (node && !isScalar(node)) return hit;
+    const text = isScalar(node) && typeof node.value === 'string' ? node.value : '';
+    return { path: [...hit.path, text], part: 'key' };
+  }
+
+  private nodeAt(path: KeyPath): Node | null {
+    let node: Node | null = this.doc.contents as Node | null;
+    for (const seg of path) {
+      node = deref(node, this.aliases);
+      if (typeof seg === 'number')
+        node = isSeq(node) ? ((node.items[seg] as Node | null) ?? null) : null;
+      else
+        node = isMap(node)
+          ? (entriesOf(node, this.aliases).find((x) => x.key === seg)?.written ?? null)
+          : null;
+    }
+    return node;
   }
 
   private descend(

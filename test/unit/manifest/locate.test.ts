@@ -99,6 +99,30 @@ describe('manifest locations', () => {
     });
   });
 
+  it('treats a list item being typed where a map is expected as a key', () => {
+    const at = (text: string) => parse(text).pathAt(text.length);
+    const events = 'service: s\nfunctions:\n  f:\n    events:\n      - ';
+    assert.deepEqual(at(events + 'ht'), {
+      path: ['functions', 'f', 'events', 0, 'ht'],
+      part: 'key',
+    });
+    assert.deepEqual(at(events), { path: ['functions', 'f', 'events', 0, ''], part: 'key' });
+    assert.deepEqual(at(events + 'http: { meth'), {
+      path: ['functions', 'f', 'events', 0, 'http', 'meth'],
+      part: 'key',
+    });
+    // A list of strings stays a value.
+    const globs = 'service: s\nfunctions:\n  f:\n    package:\n      include:\n        - src';
+    assert.deepEqual(at(globs), {
+      path: ['functions', 'f', 'package', 'include', 0],
+      part: 'value',
+    });
+    assert.deepEqual(at('service: s\nfunctions:\n  f:\n    runtime: nod'), {
+      path: ['functions', 'f', 'runtime'],
+      part: 'value',
+    });
+  });
+
   it('answers undefined outside the text', () => {
     assert.equal(doc.pathAt(-1), undefined);
     assert.equal(doc.pathAt(TEXT.length + 1), undefined);
