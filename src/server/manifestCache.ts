@@ -1,21 +1,32 @@
-// One parse per document version, shared by hover, completion, definition and the outline.
+// One parse per document version, shared by validation, hover, completion, definition and the
+// outline. Each open manifest keeps the core's incremental parse state, so a keystroke re-parses
+// only the function it touched. Parses made through one state share nodes, so only the latest
+// parse of a document is kept (and valid).
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { ManifestDocument } from '../core/manifest';
+import { ManifestParseCache, type ManifestDocument } from '../core/manifest';
+
+interface Entry {
+  doc: TextDocument;
+  version: number;
+  parsed: ManifestDocument;
+  state: ManifestParseCache;
+}
 
 export class ManifestCache {
-  private readonly entries = new Map<
-    string,
-    { doc: TextDocument; version: number; parsed: ManifestDocument }
-  >();
+  private readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly parse: (doc: TextDocument) => ManifestDocument) {}
+  constructor(
+    private readonly parse: (doc: TextDocument, state: ManifestParseCache) => ManifestDocument,
+  ) {}
 
   get(doc: TextDocument): ManifestDocument {
     const hit = this.entries.get(doc.uri);
     // A reopened document is a new object that may restart at the same version number.
-    if (hit && hit.doc === doc && hit.version === doc.version) return hit.parsed;
-    const parsed = this.parse(doc);
-    this.entries.set(doc.uri, { doc, version: doc.version, parsed });
+    const same = hit?.doc === doc;
+    if (hit && same && hit.version === doc.version) return hit.parsed;
+    const state = hit && same ? hit.state : new ManifestParseCache();
+    const parsed = this.parse(doc, state);
+    this.entries.set(doc.uri, { doc, version: doc.version, parsed, state });
     return parsed;
   }
 

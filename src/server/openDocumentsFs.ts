@@ -2,8 +2,7 @@
 // from its unsaved buffer, everything else from disk. Disk answers are remembered while the
 // client watches the workspace for us (a file event clears them), so typing in a manifest with
 // a thousand handlers does not reread a thousand files on every keystroke.
-import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { nodeFs, type ManifestFs } from '../core/manifest';
@@ -17,11 +16,22 @@ export class OpenDocumentsFs implements ManifestFs {
   private readonly files = new Map<string, Promise<string | undefined>>();
   private readonly dirs = new Map<string, Promise<DirEntry[]>>();
   private caching = false;
+  /** Open file: documents by path: a check reads thousands of paths, few of them open. */
+  private readonly open = new Map<string, string>();
 
   constructor(
     private readonly documents: TextDocuments<TextDocument>,
     private readonly disk: ManifestFs = nodeFs,
-  ) {}
+  ) {
+    documents.onDidOpen(({ document }) => {
+      const file = pathOf(document.uri);
+      if (file) this.open.set(file, document.uri);
+    });
+    documents.onDidClose(({ document }) => {
+      const file = pathOf(document.uri);
+      if (file && this.open.get(file) === document.uri) this.open.delete(file);
+    });
+  }
 
   /** Remember disk answers from now on; only safe once file events are guaranteed to arrive. */
   enableCaching(): void {
@@ -35,7 +45,8 @@ export class OpenDocumentsFs implements ManifestFs {
   }
 
   readFile(absPath: string): Promise<string | undefined> {
-    const open = this.documents.get(pathToFileURL(path.resolve(absPath)).href);
+    const uri = this.open.get(absPath);
+    const open = uri === undefined ? undefined : this.documents.get(uri);
     if (open) return Promise.resolve(open.getText());
     return this.remembered(this.files, absPath, () => this.disk.readFile(absPath));
   }
@@ -53,5 +64,13 @@ export class OpenDocumentsFs implements ManifestFs {
       cache.set(key, answer);
     }
     return answer;
+  }
+}
+
+function pathOf(uri: string): string | undefined {
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+  } catch {
+    return undefined; // a file: URI naming another host
   }
 }

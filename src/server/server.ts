@@ -46,8 +46,8 @@ export function startServer(connection: Connection): Disposable {
   let scheduler: DiagnosticsScheduler | undefined;
   /** The diagnostics last sent per manifest, to restore fixes a client dropped from `data`. */
   const published = new Map<string, Diagnostic[]>();
-  const cache = new ManifestCache((doc) => {
-    const parseOptions: ParseOptions = { file: locationOf(doc).file };
+  const cache = new ManifestCache((doc, state) => {
+    const parseOptions: ParseOptions = { file: locationOf(doc).file, cache: state };
     if (options.stage) parseOptions.stage = options.stage;
     return parseManifest(doc.getText(), parseOptions);
   });
@@ -66,6 +66,7 @@ export function startServer(connection: Connection): Disposable {
     const diagnostics = await validateManifest(doc, {
       ...locationOf(doc),
       stage: options.stage,
+      parse: () => cache.get(doc),
       fs,
       signal,
       log,

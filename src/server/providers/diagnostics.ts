@@ -2,7 +2,7 @@
 // message, severity mapped, and the problem's fixes kept in `data` for the code action provider.
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { checkManifest } from '../../core/manifest';
+import { checkManifest, type ManifestDocument } from '../../core/manifest';
 import type { Problem, QuickFix, Severity } from '../../core/manifest/types';
 
 export const DIAGNOSTIC_SOURCE = 'flourish';
@@ -12,6 +12,8 @@ type CheckOptions = Parameters<typeof checkManifest>[1];
 export interface ValidateOptions {
   file: string;
   stage: string | undefined;
+  /** The parse of this document's text (for the same file and stage), made on demand. */
+  parse?: () => ManifestDocument;
   fs?: CheckOptions['fs'];
   signal: AbortSignal;
   log: { error(message: string): void };
@@ -53,6 +55,7 @@ export async function validateManifest(
   if (options.stage) checkOptions.stage = options.stage;
   if (options.fs) checkOptions.fs = options.fs;
   try {
+    if (options.parse) checkOptions.parsed = options.parse();
     const { problems } = await checkManifest(doc.getText(), checkOptions);
     return problems.map(toDiagnostic);
   } catch (error) {
