@@ -91,14 +91,7 @@ export async function verifySignature(
   // The body is already consumed; its hash stands in for it, exactly as the client computed it.
   if (declaredHash === undefined) headers['x-amz-content-sha256'] = request.bodySha256;
 
-  const signer = new SignatureV4({
-    credentials,
-    region: region!,
-    service: service!,
-    sha256: NodeSha256,
-    uriEscapePath: true,
-    applyChecksum: false,
-  });
+  const signer = signerFor(credentials, region!, service!);
   const signed = await signer.sign(
     {
       method: request.method,
@@ -123,6 +116,30 @@ export async function verifySignature(
       'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
     );
   }
+}
+
+// One signer per key, region and service, so its signing-key cache spares four HMACs a request.
+const signers = new WeakMap<Credentials, Map<string, SignatureV4>>();
+
+function signerFor(credentials: Credentials, region: string, service: string): SignatureV4 {
+  let byScope = signers.get(credentials);
+  if (!byScope) signers.set(credentials, (byScope = new Map()));
+  const key = `${region}/${service}`;
+  let signer = byScope.get(key);
+  if (!signer) {
+    signer = new SignatureV4({
+      credentials,
+      region,
+      service,
+      sha256: NodeSha256,
+      uriEscapePath: true,
+      applyChecksum: false,
+    });
+    // Regions come from callers; keep the cache small whatever they send.
+    if (byScope.size > 32) byScope.clear();
+    byScope.set(key, signer);
+  }
+  return signer;
 }
 
 function checkFreshness(amzDate: string, signingDate: Date, now: number): void {
