@@ -1,6 +1,7 @@
 // Deploy against a local cloud through the real AWS SDK: first deploy, a no-op deploy, a code
 // change, a configuration-only change, and drift made outside Flourish.
 import * as assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import {
   GetAliasCommand,
   GetFunctionConfigurationCommand,
@@ -304,5 +305,25 @@ describe('deploy to the local cloud', function () {
     assert.deepEqual(versions[0].aliases, ['dev']);
     assert.notEqual(versions[1].configFingerprint, versions[0].configFingerprint);
     assert.equal(versions[1].contentHash, versions[0].contentHash);
+  });
+
+  it('applies a tag-only change with tag calls alone, publishing nothing', async () => {
+    const text = (await readFile(project.manifestFile, 'utf8')).replace(
+      '    description: Greets by name.\n',
+      '    description: Greets by name.\n    tags:\n      team: web\n',
+    );
+    await project.write('flourish.yaml', text);
+    const tagged = await plan();
+    const greet = fn(tagged, 'greet');
+    assert.equal(greet.action, 'update-tags');
+    assert.deepEqual(greet.tagChanges, [{ field: 'tags.team', from: undefined, to: 'web' }]);
+
+    env.calls.length = 0;
+    const result = await applyDeploy(tagged, env.provider);
+    assert.equal(result.ok, true);
+    assert.deepEqual(writeCalls(env.calls), ['TagResource']);
+    assert.equal(result.functions[0].version, '3');
+    assert.equal((await env.provider.getFunction('shop-dev-greet'))?.tags.team, 'web');
+    assert.equal(fn(await plan(), 'greet').action, 'unchanged');
   });
 });
