@@ -100,12 +100,12 @@ export async function checkManifest(
     const names = target.exports.map((e) => e.name).filter((n) => n !== 'default');
     const known =
       names.length > 0
-        ? ` It ${family(spec.runtime)}s ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''}.`
+        ? ` It ${verb(spec.runtime)}s ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''}.`
         : '';
     sink.add(
       'handler-missing-export',
       target.reexportsAll ? 'warning' : 'error',
-      `${rel} does not ${family(spec.runtime)} '${target.exportName}', which handler '${spec.handler}' of '${spec.key}' names.${known}${target.reexportsAll ? ' It re-exports other modules, which were not followed.' : ''}`,
+      `${rel} does not ${verb(spec.runtime)} '${target.exportName}', which handler '${spec.handler}' of '${spec.key}' names.${known}${target.reexportsAll ? ' It re-exports other modules, which were not followed.' : ''}`,
       origin.node,
       origin.path,
     );
@@ -114,7 +114,8 @@ export async function checkManifest(
   return { manifest: parsed.manifest, problems: sink.problems };
 }
 
-function family(runtime: string): string {
+/** Node.js modules export a handler; Python and Ruby files define one. */
+function verb(runtime: string): string {
   return runtimeFamily(runtime) === 'nodejs' ? 'export' : 'define';
 }
 

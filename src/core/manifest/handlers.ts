@@ -113,13 +113,13 @@ const MAX_FILE_BYTES = 1_000_000;
  */
 export async function listHandlerCandidates(
   root: string,
-  runtimeFamily: RuntimeInfo['family'],
+  family: RuntimeInfo['family'],
   fs: ManifestFs = nodeFs,
   signal?: AbortSignal,
   include: string[] = [],
 ): Promise<{ handler: string; file: string }[]> {
-  const scan = scanner(runtimeFamily);
-  const exts = EXTENSIONS[runtimeFamily];
+  const scan = scanner(family);
+  const exts = EXTENSIONS[family];
   if (!scan || !exts) return [];
   const allowed = new Set(include.map((p) => path.resolve(root, p)));
   const out: { handler: string; file: string }[] = [];
@@ -146,10 +146,9 @@ export async function listHandlerCandidates(
       const rel = path.relative(root, abs).split(path.sep).join('/');
       const module = rel.slice(0, rel.length - ext.length);
       for (const x of scan(text).exports) {
-        if (x.name === 'default' || (runtimeFamily === 'python' && x.name.startsWith('_')))
-          continue;
+        if (x.name === 'default' || (family === 'python' && x.name.startsWith('_'))) continue;
         const handler = `${module}.${x.name}`;
-        if (!handlerFormatError(handler, runtimeFamily)) out.push({ handler, file: abs });
+        if (!handlerFormatError(handler, family)) out.push({ handler, file: abs });
       }
     }
   }

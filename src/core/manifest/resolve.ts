@@ -95,7 +95,7 @@ export class Resolver {
   resolve(stage: string, file: string): Resolution {
     const stageMap = this.mapAt(this.declaredStages().find((e) => e.key === stage));
     const stagePath: Path = ['stages', stage];
-    const provider = this.provider(stageMap, stagePath);
+    const provider = this.provider(stageMap);
     const defaultLayers: Layer[] = [];
     const defaults = this.mapAt(this.top.get('defaults'));
     if (defaults) defaultLayers.push({ map: defaults, path: ['defaults'] });
@@ -146,13 +146,12 @@ export class Resolver {
     };
   }
 
-  private provider(stageMap: YAMLMap | undefined, stagePath: Path): ProviderConfig {
+  private provider(stageMap: YAMLMap | undefined): ProviderConfig {
     const layers: YAMLMap[] = [];
     const base = this.mapAt(this.top.get('provider'));
     if (base) layers.push(base);
     const over = stageMap ? this.mapAt(findEntry(stageMap, 'provider', this.aliases)) : undefined;
     if (over) layers.push(over);
-    void stagePath;
     const pick = (key: string): string | undefined => {
       let v: string | undefined;
       for (const m of layers) v = stringOf(findEntry(m, key, this.aliases)?.value ?? null) ?? v;
