@@ -8,7 +8,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CompressPool, type SmallFileJob, type SmallFileResult } from './compressPool';
 import { assertSafeEntryName } from './paths';
-import { ensureZipFormat, preparedSource, ZIP_FORMAT_NAME } from './zipEngine';
+import { ensureZipFormat, ZIP_FORMAT_NAME, type PreparedEntryData } from './zipEngine';
 
 export interface ZipInput {
   /** Entry name: relative, forward slashes. */
@@ -136,25 +136,32 @@ export async function writeDeterministicZip(
     options.workers ?? (smallBytes >= WORKERS_MIN_BYTES ? Math.min(4, availableParallelism()) : 0);
   const pool = new CompressPool(workers, level);
 
-  // Each file's prepared data (undefined for big files, which are streamed), requested in
-  // batches ahead of the writer and consumed in order.
-  const ahead: Promise<SmallFileResult | undefined>[] = [];
+  // Files are prepared in batches ahead of the writer and consumed in order: a batch of small
+  // files compressed together, or a single big file (no results: it is streamed).
+  const batches: {
+    count: number;
+    bytes: number;
+    results: Promise<SmallFileResult[]> | undefined;
+  }[] = [];
+  let batchHead = 0;
   let next = 0;
+  let aheadFiles = 0;
   let aheadBytes = 0;
   const fill = () => {
-    while (next < files.length && ahead.length < AHEAD_FILES && aheadBytes < AHEAD_BYTES) {
+    while (next < files.length && aheadFiles < AHEAD_FILES && aheadBytes < AHEAD_BYTES) {
       if (files[next]!.size > WHOLE_FILE_MAX) {
-        ahead.push(Promise.resolve(undefined));
+        batches.push({ count: 1, bytes: 0, results: undefined });
         next++;
+        aheadFiles++;
         continue;
       }
       const jobs: SmallFileJob[] = [];
-      let batchBytes = 0;
+      let bytes = 0;
       while (
         next < files.length &&
         files[next]!.size <= WHOLE_FILE_MAX &&
         jobs.length < BATCH_FILES &&
-        batchBytes < BATCH_BYTES
+        bytes < BATCH_BYTES
       ) {
         const file = files[next++]!;
         jobs.push({
@@ -163,45 +170,54 @@ export async function writeDeterministicZip(
           knownHash: options.knownHashes?.get(file.absPath),
           deflate: !isStored(file),
         });
-        batchBytes += file.size;
+        bytes += file.size;
       }
-      const batch = pool.run(jobs);
-      batch.catch(() => undefined); // awaited in order below
-      jobs.forEach((_, i) => ahead.push(batch.then((results) => results[i])));
-      aheadBytes += batchBytes;
+      const results = pool.run(jobs);
+      results.catch(() => undefined); // awaited in order below
+      batches.push({ count: jobs.length, bytes, results });
+      aheadFiles += jobs.length;
+      aheadBytes += bytes;
     }
   };
 
   try {
-    for (const file of files) {
+    let index = 0;
+    while (index < files.length) {
       fill();
-      const ready = await ahead.shift()!;
-      if (file.size <= WHOLE_FILE_MAX) aheadBytes -= file.size;
-      if (signal?.aborted) throw signal.reason;
-      if (archiveError) throw archiveError;
-      const entry = { name: file.path, date: ZIP_EPOCH, mode: zipMode(file.path, file.mode) };
-      const appended = new Promise<void>((resolve) => entryWritten.push(resolve));
-      if (ready) {
-        fileHashes.set(file.absPath, ready.sha256Hex);
-        if (ready.hashed) hashedBytes += ready.size;
-        archive.append(
-          preparedSource(ready.data, {
-            method: ready.method,
-            crc32: ready.crc32,
-            size: ready.size,
-          }),
-          entry,
-        );
-      } else {
-        archive.append(
-          streamHashed(file, options.knownHashes, fileHashes, (n) => (hashedBytes += n)),
-          { ...entry, store: isStored(file) },
-        );
+      const batch = batches[batchHead]!;
+      batches[batchHead++] = undefined!; // let the results go once written
+      const results = batch.results ? await batch.results : undefined;
+      aheadFiles -= batch.count;
+      aheadBytes -= batch.bytes;
+      for (let i = 0; i < batch.count; i++) {
+        const file = files[index++]!;
+        if (signal?.aborted) throw signal.reason;
+        if (archiveError) throw archiveError;
+        const name = file.path;
+        const mode = zipMode(name, file.mode);
+        const appended = new Promise<void>((resolve) => entryWritten.push(resolve));
+        const ready = results?.[i];
+        if (ready) {
+          fileHashes.set(file.absPath, ready.sha256Hex);
+          if (ready.hashed) hashedBytes += ready.size;
+          const data: PreparedEntryData = {
+            name,
+            date: ZIP_EPOCH,
+            mode,
+            prepared: { method: ready.method, crc32: ready.crc32, size: ready.size },
+          };
+          archive.append(ready.data, data);
+        } else {
+          archive.append(
+            streamHashed(file, options.knownHashes, fileHashes, (n) => (hashedBytes += n)),
+            { name, date: ZIP_EPOCH, mode, store: isStored(file) },
+          );
+        }
+        doneBytes += file.size;
+        // Keep the archiver's queue short: what is queued there is held in memory.
+        if (entryWritten.length > 64) await appended;
       }
-      doneBytes += file.size;
       options.onProgress?.(doneBytes, totalBytes);
-      // Keep the archiver's queue short: what is queued there is held in memory.
-      if (entryWritten.length > 16) await appended;
     }
     const aborted = signal ? abortPromise(signal) : undefined;
     await Promise.race([
@@ -216,7 +232,7 @@ export async function writeDeterministicZip(
     archive.abort();
     archive.destroy();
     await written.catch(() => undefined);
-    await Promise.allSettled(ahead);
+    await Promise.allSettled(batches.slice(batchHead).map((b) => b?.results));
     await unlink(tmpPath).catch(() => undefined);
     throw err;
   } finally {
