@@ -339,7 +339,8 @@ describe('local cloud: Lambda errors', function () {
         ),
         {
           ...tooLarge,
-          message: 'Request must be smaller than 1048576 bytes for the InvokeFunction operation',
+          message:
+            /^\d+ byte payload is too large for the Event invocation type \(limit 1048576 bytes\)$/,
         },
       );
     });

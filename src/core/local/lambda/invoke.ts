@@ -45,7 +45,13 @@ function admit(
 ): { resolved: Resolved; payload: Buffer } {
   const limit = type === 'Event' ? MAX_ASYNC_PAYLOAD : MAX_SYNC_PAYLOAD;
   if (request.body.truncated || request.body.size > limit) {
-    throw entityTooLarge(limit, 'InvokeFunction');
+    // Lambda words the two limits differently.
+    if (type !== 'Event') throw entityTooLarge(limit, 'InvokeFunction');
+    throw new ApiError(
+      'RequestEntityTooLargeException',
+      413,
+      `${request.body.size} byte payload is too large for the Event invocation type (limit ${limit} bytes)`,
+    );
   }
   const resolved = resolveQualified(
     services.store.state,
