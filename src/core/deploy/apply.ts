@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isAbortError } from '../cloud/errors';
 import { LATEST, type CloudProvider, type FunctionVersion } from '../cloud/provider';
+import { formatBytes } from './bytes';
 import { configurationFingerprint } from './configuration';
 import type { PlanAction } from './decide';
 import { DeployError } from './errors';
@@ -225,10 +226,4 @@ async function readPackage(plan: FunctionPlan): Promise<Uint8Array> {
     );
   }
   return zip;
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / (1024 * 1024)).toFixed(1)} MB`;
 }

@@ -1,6 +1,6 @@
 // A deploy plan as plain text, one line per function and one per difference: what the CLI
 // prints before applying and what the extension shows in its confirmation.
-import { formatBytes } from './apply';
+import { formatBytes } from './bytes';
 import type { FieldDifference } from './configuration';
 import type { PlanAction } from './decide';
 import type { DeployPlan, FunctionPlan } from './plan';

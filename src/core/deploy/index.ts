@@ -31,7 +31,6 @@ export {
 } from './plan';
 export {
   applyDeploy,
-  formatBytes,
   type ApplyOptions,
   type DeployEvent,
   type DeployResult,
@@ -40,6 +39,7 @@ export {
   type OutcomeStatus,
 } from './apply';
 export { formatDifference, formatPlan } from './format';
+export { formatBytes } from './bytes';
 export {
   formatVersionDescription,
   parseVersionDescription,
