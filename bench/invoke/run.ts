@@ -5,10 +5,12 @@
 //   npm run bench:invoke                 all peers (install them: bench/invoke/install-peers.sh)
 //   npm run bench:invoke -- --quick      shorter budgets
 //   npm run bench:invoke -- --only=flourish,echo
+import os from 'node:os';
 import { latencies, percentile, throughput } from './measure';
 import type { Peer } from './peer';
 import { EchoPeer } from './peers/echo';
 import { FlourishPeer } from './peers/flourish';
+import { FlourishEnginePeer } from './peers/flourish-engine';
 import { LambdaLocalPeer } from './peers/lambda-local';
 import { SandboxPeer } from './peers/sandbox';
 import { ServerlessOfflinePeer } from './peers/serverless-offline';
@@ -41,6 +43,7 @@ const budget = {
 
 const keys: Record<string, () => Peer> = {
   flourish: () => new FlourishPeer(),
+  'flourish-engine': () => new FlourishEnginePeer(),
   'lambda-local': () => new LambdaLocalPeer(),
   sandbox: () => new SandboxPeer(),
   'serverless-offline': () => new ServerlessOfflinePeer(),
@@ -133,12 +136,13 @@ function table(results: Result[]): void {
 }
 
 function ratios(results: Result[]): void {
-  const flourish = results.find((r) => r.peer.startsWith('Flourish') && !r.skipped);
+  const flourish = results.find((r) => r.peer.startsWith('Flourish local cloud') && !r.skipped);
   if (!flourish) return;
   console.log('\nRatios (how many times faster Flourish is; > 1 means Flourish wins):');
-  for (const peer of results.filter(
-    (r) => r !== flourish && !r.skipped && !r.peer.startsWith('bare'),
-  )) {
+  const peers = results.filter(
+    (r) => !r.skipped && !r.peer.startsWith('Flourish') && !r.peer.startsWith('bare'),
+  );
+  for (const peer of peers) {
     const parts = [
       `warm p50 ${x(peer.warmP50! / flourish.warmP50!)}`,
       `warm p99 ${x(peer.warmP99! / flourish.warmP99!)}`,
@@ -155,6 +159,12 @@ function ratios(results: Result[]): void {
     console.log(
       `Flourish throughput / bare echo: ${CONCURRENCY.map((c) => `c=${c} ${x(flourish.rps[c]! / echo.rps[c]!)}`).join(', ')}`,
     );
+    const engine = results.find((r) => r.peer.startsWith('Flourish engine') && !r.skipped);
+    if (engine) {
+      console.log(
+        `Flourish engine alone warm p50 / bare echo warm p50 = ${x(engine.warmP50! / echo.warmP50!)}`,
+      );
+    }
   }
   for (const r of results)
     if (r.notes.length) console.log(`  note ${r.peer}: ${r.notes.join('; ')}`);
@@ -163,9 +173,12 @@ function ratios(results: Result[]): void {
 async function main(): Promise<void> {
   const selected = Object.entries(keys).filter(([key]) => !only || only.includes(key));
   const results: Result[] = [];
+  const loadBefore = os.loadavg()[0]!;
   for (const [, make] of selected) results.push(await measure(make()));
   console.log(
-    `\nInvoke benchmark (node ${process.version}, ${(await import('node:os')).cpus().length} CPUs, ${quick ? 'quick' : 'full'} budgets)\n`,
+    `\nInvoke benchmark (node ${process.version}, ${os.cpus().length} CPUs, ${quick ? 'quick' : 'full'} budgets, ` +
+      `load average ${loadBefore.toFixed(1)} before and ${os.loadavg()[0]!.toFixed(1)} after: ` +
+      'other work on the machine skews every number)\n',
   );
   table(results);
   ratios(results);
