@@ -47,6 +47,8 @@ export interface ManifestDocument {
 /** Larger manifests are refused rather than risk stalling an editor (5 MB parses for seconds). */
 export const MAX_MANIFEST_CHARS = 2_000_000;
 
+const MAX_SYNTAX_ERRORS = 50;
+
 /** What checkManifest needs from a parse, kept off the public object. */
 export interface ParseDetails {
   functions: ResolvedFunction[];
@@ -120,9 +122,9 @@ function parse(text: string, options: ParseOptions): ManifestDocument {
     );
     return result;
   }
-  let syntaxErrors = 0;
-  for (const e of document.errors) {
-    syntaxErrors++;
+  const syntaxErrors = document.errors.length;
+  // A binary file can yield thousands of errors; the first ones say enough.
+  for (const e of document.errors.slice(0, MAX_SYNTAX_ERRORS)) {
     const [start, end] = e.pos;
     if (e.code === 'DUPLICATE_KEY') {
       // The parser marks one character; cover the whole key.
@@ -134,12 +136,22 @@ function parse(text: string, options: ParseOptions): ManifestDocument {
         'error',
         `Duplicate key${key ? ` '${key.slice(0, 60)}'` : ''}: each key may appear once in a map. Remove or rename one of them.`,
         range,
-        [],
+        locator.pathAt(start)?.path ?? [],
       );
     } else {
       const range = positions.range(start, end);
       sink.add('yaml-syntax', 'error', `YAML syntax error: ${e.message}`, range, []);
     }
+  }
+  if (syntaxErrors > MAX_SYNTAX_ERRORS) {
+    const last = document.errors[MAX_SYNTAX_ERRORS - 1].pos;
+    sink.add(
+      'yaml-syntax',
+      'error',
+      `${syntaxErrors - MAX_SYNTAX_ERRORS} more YAML syntax errors follow; fix the ones above first. Is this file really YAML?`,
+      positions.range(last[0], last[1]),
+      [],
+    );
   }
   for (const w of document.warnings) {
     sink.add('yaml-warning', 'warning', w.message, positions.range(w.pos[0], w.pos[1]), []);

@@ -165,6 +165,15 @@ describe('manifest structure', () => {
     assert.equal(doc.manifest, undefined);
   });
 
+  it('caps the syntax errors of a file that is not YAML at all', () => {
+    let binary = '';
+    for (let i = 0; i < 4000; i++)
+      binary += String.fromCharCode((i * 7919) % 256) + (i % 40 === 0 ? '\n: [{' : '');
+    const problems = parse(binary).problems.filter((p) => p.code === 'yaml-syntax');
+    assert.equal(problems.length, 51);
+    assert.match(problems[50].message, /^\d+ more YAML syntax errors follow/);
+  });
+
   it('reports an empty manifest and a manifest that is not a map', () => {
     assert.deepEqual(codes(parse('').problems), ['manifest-empty']);
     assert.deepEqual(codes(parse('# only a comment\n').problems), ['manifest-empty']);
