@@ -256,6 +256,11 @@ describe('local cloud: Lambda API', function () {
     assert.deepEqual(await invokeText('life:live'), { body: 'four', version: '3' });
     const got = await f.lambda.send(new GetAliasCommand({ FunctionName: 'life', Name: 'live' }));
     assert.equal(got.RevisionId, moved.RevisionId);
+    const viaAlias = await f.lambda.send(
+      new GetFunctionConfigurationCommand({ FunctionName: 'life', Qualifier: 'live' }),
+    );
+    assert.equal(viaAlias.FunctionArn, 'arn:aws:lambda:us-east-1:000000000000:function:life:live');
+    assert.equal(viaAlias.Version, '3');
 
     const weighted = await f.lambda.send(
       new UpdateAliasCommand({

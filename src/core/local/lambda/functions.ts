@@ -172,7 +172,7 @@ export const getFunction: LambdaHandler = async (services, request) => {
     queryString(request, 'Qualifier'),
   );
   const { fn, record } = resolved;
-  const qualified = resolved.qualifier !== undefined;
+  const qualified = resolved.qualifier ?? false;
   return {
     status: 200,
     json: {
@@ -196,7 +196,7 @@ export const getFunctionConfiguration: LambdaHandler = async (services, request)
       services.identity,
       resolved.fn,
       resolved.record,
-      resolved.qualifier !== undefined,
+      resolved.qualifier ?? false,
     ),
   };
 };

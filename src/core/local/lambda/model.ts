@@ -103,14 +103,18 @@ export function logGroupName(functionName: string): string {
   return `/aws/lambda/${functionName}`;
 }
 
-/** FunctionConfiguration as the SDK's model declares it. */
+/**
+ * FunctionConfiguration as the SDK's model declares it. `qualifiedArn`: false for the bare
+ * ARN, true for the version's ARN, or the qualifier the caller named (an alias keeps its name).
+ */
 export function renderConfiguration(
   identity: Identity,
   fn: FunctionRecord,
   record: VersionRecord,
-  qualifiedArn: boolean,
+  qualifiedArn: boolean | string,
 ): Record<string, unknown> {
-  const qualifier = qualifiedArn ? record.version : undefined;
+  const qualifier =
+    typeof qualifiedArn === 'string' ? qualifiedArn : qualifiedArn ? record.version : undefined;
   return omitUndefined({
     FunctionName: fn.name,
     FunctionArn: functionArn(identity, fn.name, qualifier),
