@@ -179,6 +179,9 @@ async function main(): Promise<void> {
   console.log(
     `  unchanged / cold, as processes      : ${((wall('warm') / wall('cold')) * 100).toFixed(1)}%  (Node start-up included)`,
   );
+  console.log('CPU time (user + system, all threads), a steadier view on a busy machine:');
+  console.log(`  Flourish cold / serverless package : ${ratio(cpu('cold'), cpu('sls'))}`);
+  console.log(`  Flourish cold / zip -r              : ${ratio(cpu('cold'), cpu('zip'))}`);
   console.log(`  zip size Flourish / zip -r          : ${ratio(flourishZipBytes, zipBytes)}`);
   const digest = createHash('sha256')
     .update(await readFile(path.join(cacheDir, 'packages', 'api', 'function.zip')))

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { FunctionSpec, Manifest } from '../manifest/types';
 import { writeFileAtomic } from './atomicWrite';
@@ -112,6 +112,7 @@ export async function packageFunction(
   const cacheDir = path.resolve(root, options.cacheDir ?? path.join('.flourish', 'cache'));
   const workDir = packageWorkDir(manifest, fn, cacheDir);
   await mkdir(workDir, { recursive: true });
+  await removeAbandonedTemporaries(workDir);
   signal?.throwIfAborted();
 
   let base = root;
@@ -266,6 +267,27 @@ function packageKey(
   for (const f of files)
     h.update(`${zipMode(f.path, f.mode)} ${hashes.get(f.absPath)} ${f.path}\n`);
   return h.digest('hex');
+}
+
+/**
+ * Deletes temporary files left by a process that was killed while writing (an abort in-process
+ * cleans up after itself). Those of live processes, this one included, are left alone.
+ */
+async function removeAbandonedTemporaries(dir: string): Promise<void> {
+  for (const name of await readdir(dir)) {
+    const match = /\.(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name);
+    if (match && !isAlive(Number(match[1])))
+      await unlink(path.join(dir, name)).catch(() => undefined);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Identifies the chosen files by name and stat stamp only, without reading them. */

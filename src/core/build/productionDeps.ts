@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { toPosix } from './paths';
 
@@ -41,6 +41,7 @@ export function productionDependencies(base: string): ProductionDeps | undefined
   if (!rootPkg) return undefined;
   const packages = new Set<string>();
   const missing: ProductionDeps['missing'] = [];
+  const resolver = new Resolver(base);
   const queue: { dir: string; pkg: PackageJson; label: string }[] = [
     { dir: base, pkg: rootPkg, label: 'package.json' },
   ];
@@ -52,7 +53,7 @@ export function productionDependencies(base: string): ProductionDeps | undefined
       ...Object.keys(pkg.peerDependencies ?? {}).map((n): [string, boolean] => [n, false]),
     ];
     for (const [name, required] of wanted) {
-      const found = resolvePackage(base, dir, name);
+      const found = resolver.resolve(dir, name);
       if (!found) {
         if (required) missing.push({ name, requiredBy: label });
         continue;
@@ -66,19 +67,38 @@ export function productionDependencies(base: string): ProductionDeps | undefined
   return { packages, missing };
 }
 
-/** Looks for `node_modules/<name>` from `from` upwards, never above `base`. */
-function resolvePackage(
-  base: string,
-  from: string,
-  name: string,
-): { dir: string; pkg: PackageJson } | undefined {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    if (path.basename(dir) !== 'node_modules') {
-      const candidate = path.join(dir, 'node_modules', name);
-      const pkg = readPackageJson(candidate);
-      if (pkg) return { dir: candidate, pkg };
+/** Resolves package names as Node does, never above `base`, remembering what it has seen. */
+class Resolver {
+  /** Folders and whether they have a node_modules folder: most packages have none. */
+  private readonly hasModules = new Map<string, boolean>();
+  private readonly packages = new Map<string, PackageJson | undefined>();
+
+  constructor(private readonly base: string) {}
+
+  /** Looks for `node_modules/<name>` from `from` upwards. */
+  resolve(from: string, name: string): { dir: string; pkg: PackageJson } | undefined {
+    for (let dir = from; ; dir = path.dirname(dir)) {
+      if (path.basename(dir) !== 'node_modules' && this.modulesIn(dir)) {
+        const candidate = path.join(dir, 'node_modules', name);
+        let pkg = this.packages.get(candidate);
+        if (!this.packages.has(candidate)) {
+          pkg = readPackageJson(candidate);
+          this.packages.set(candidate, pkg);
+        }
+        if (pkg) return { dir: candidate, pkg };
+      }
+      if (dir === this.base || path.dirname(dir) === dir) return undefined;
     }
-    if (dir === base || path.dirname(dir) === dir) return undefined;
+  }
+
+  private modulesIn(dir: string): boolean {
+    let has = this.hasModules.get(dir);
+    if (has === undefined) {
+      has =
+        statSync(path.join(dir, 'node_modules'), { throwIfNoEntry: false })?.isDirectory() ?? false;
+      this.hasModules.set(dir, has);
+    }
+    return has;
   }
 }
 

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { chmod, cp, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -210,6 +210,20 @@ describe('deterministic zip', () => {
       left.filter((f) => f.endsWith('.zip') || f.endsWith('.tmp')),
       [],
     );
+  });
+
+  it('clears temporary files of a packaging process that was killed', async () => {
+    const fn = makeFunction();
+    const cacheDir = path.join(work!, 'cache');
+    const workDir = path.join(cacheDir, 'packages', fn.key);
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    await writeTree(workDir, {
+      [`function.zip.${dead}.0badc0de.tmp`]: 'half a zip',
+      [`function.zip.${process.pid}.1badc0de.tmp`]: 'being written by this process',
+    });
+    await packageFunction(makeManifest(root, [fn]), fn, { cacheDir });
+    const left = (await readdir(workDir)).filter((f) => f.endsWith('.tmp'));
+    assert.deepEqual(left, [`function.zip.${process.pid}.1badc0de.tmp`]);
   });
 
   it('writes large files through without holding them whole', async () => {
