@@ -4,12 +4,12 @@
 // times `Extension.activate()` (loading the bundle and running `activate()`) in a workspace
 // where nothing else has activated it. Each run is a fresh editor, so every figure is a cold
 // activation. Targets: activation under 50 ms, .vsix under 2 MB.
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { bundleTests } from '../../test/editor/harness/bundle';
 import { snapshotExtension } from '../../test/editor/harness/extension';
-import { prepareToolchain } from '../../test/editor/harness/install';
+import { prepareToolchain, type Toolchain } from '../../test/editor/harness/install';
 import { cacheDir, logsDir, repoRoot } from '../../test/editor/harness/paths';
 import { runLogged } from '../../test/editor/harness/processes';
 import { runScenario } from '../../test/editor/harness/runScenario';
@@ -39,6 +39,8 @@ async function packageVsix(vsix: string): Promise<void> {
       'package',
       '--no-dependencies',
       '--allow-missing-repository',
+      // The bench measures size only; README links need no published repository URL here.
+      '--no-rewrite-relative-links',
       '--out',
       vsix,
     ],
@@ -59,6 +61,40 @@ function distSizes(): { file: string; bytes: number }[] {
   };
   walk(dist);
   return files.sort((a, b) => b.bytes - a.bytes);
+}
+
+/**
+ * Installs the .vsix with code-server's own installer into a scratch folder, then moves the
+ * unpacked extension next to the test runner. (Installing straight into the editor's folder
+ * would write an extensions.json that lists Flourish only, and the editor would then treat the
+ * runner as removed.)
+ */
+async function installVsix(
+  toolchain: Toolchain,
+  vsix: string,
+  extensionsDir: string,
+  runDir: string,
+): Promise<void> {
+  const scratch = `${extensionsDir}-install`;
+  await runLogged(
+    toolchain.node,
+    [toolchain.codeServerEntry, '--extensions-dir', scratch, '--install-extension', vsix],
+    {
+      logFile: path.join(logsDir, 'bench-install-extension.log'),
+      what: 'installing the .vsix into code-server',
+      env: {
+        ...process.env,
+        XDG_CONFIG_HOME: path.join(runDir, 'xdg-config'),
+        XDG_DATA_HOME: path.join(runDir, 'xdg-data'),
+      },
+    },
+  );
+  const installed = readdirSync(scratch).filter((name) => name.startsWith('flourish.flourish-'));
+  if (installed.length !== 1)
+    throw new Error(`code-server installed ${installed.join(', ') || 'nothing'} from ${vsix}`);
+  cpSync(path.join(scratch, installed[0]), path.join(extensionsDir, installed[0]), {
+    recursive: true,
+  });
 }
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -92,26 +128,7 @@ async function main(): Promise<number> {
           timeoutMs: 180_000,
           env: process.env as Record<string, string>,
           log,
-          installExtension: (extensionsDir) =>
-            runLogged(
-              toolchain.node,
-              [
-                toolchain.codeServerEntry,
-                '--extensions-dir',
-                extensionsDir,
-                '--install-extension',
-                vsix,
-              ],
-              {
-                logFile: path.join(logsDir, 'bench-install-extension.log'),
-                what: 'installing the .vsix into code-server',
-                env: {
-                  ...process.env,
-                  XDG_CONFIG_HOME: path.join(runDir, 'xdg-config'),
-                  XDG_DATA_HOME: path.join(runDir, 'xdg-data'),
-                },
-              },
-            ),
+          installExtension: (extensionsDir) => installVsix(toolchain, vsix, extensionsDir, runDir),
         },
       );
       const failure =
