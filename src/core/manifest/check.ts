@@ -3,6 +3,8 @@
 import * as path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { splitHandler } from './handler-format';
+import type { RuntimeFamily } from './runtimes';
+import { closest } from './similar';
 import { handlerStub, resolveHandler, runtimeFamily, type HandlerTarget } from './handlers';
 import { nodeFs, type ManifestFs } from './fs';
 import { ProblemSink } from './problems';
@@ -102,16 +104,38 @@ export async function checkManifest(
       names.length > 0
         ? ` It ${verb(spec.runtime)}s ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''}.`
         : '';
+    // A near miss (`hanlder`) is most likely a typo in the manifest: offer the real name.
+    const guess = closest(target.exportName, names);
+    const range = sink.rangeOf(origin.node);
+    const fixed = guess && renameExport(spec.handler, runtimeFamily(spec.runtime)!, guess);
     sink.add(
       'handler-missing-export',
       target.reexportsAll ? 'warning' : 'error',
       `${rel} does not ${verb(spec.runtime)} '${target.exportName}', which handler '${spec.handler}' of '${spec.key}' names.${known}${target.reexportsAll ? ' It re-exports other modules, which were not followed.' : ''}`,
-      origin.node,
+      range,
       origin.path,
+      fixed
+        ? [
+            {
+              title: `Change the handler to '${fixed}'`,
+              edits: [{ range, newText: fixed }],
+              preferred: true,
+            },
+          ]
+        : undefined,
     );
   });
   options.signal?.throwIfAborted();
   return { manifest: parsed.manifest, problems: sink.problems };
+}
+
+/** The handler with its function name replaced: `src/a.hanlder` -> `src/a.handler`. */
+function renameExport(handler: string, family: RuntimeFamily, name: string): string {
+  if (family === 'python') return `${handler.slice(0, handler.lastIndexOf('.') + 1)}${name}`;
+  // Node.js and Ruby: the name follows the first dot of the last path segment.
+  const start = handler.indexOf('.', handler.lastIndexOf('/') + 1) + 1;
+  const end = /^[\w$]*/.exec(handler.slice(start))![0].length + start;
+  return handler.slice(0, start) + name + handler.slice(end);
 }
 
 /** Node.js modules export a handler; Python and Ruby files define one. */
