@@ -223,4 +223,23 @@ describe('execution engine: faults', function () {
     assert.equal(json(await engine.invoke(cfg, request({ fault: 'tmp-folder' }))), 'wrote');
     assert.equal(await stopped, 'ephemeral-storage');
   });
+
+  it('Python: a hang times out and an exit is Runtime.ExitError; the next call works', async () => {
+    const py = config({
+      codeDir: codeDir({
+        'app.py':
+          'import os, sys, time\n\ndef handler(event, context):\n    if event.get("fault") == "hang":\n        time.sleep(600)\n    if event.get("fault") == "exit":\n        sys.exit(2)\n    return {"ok": os.getpid()}\n',
+      }),
+      handler: 'app.handler',
+      runtime: 'python3.12',
+      timeoutSec: 1,
+    });
+    const hung = await engine.invoke(py, request({ fault: 'hang' }));
+    assert.equal(errorDoc(hung).errorType, 'Sandbox.Timedout');
+    const exited = await engine.invoke(py, request({ fault: 'exit' }));
+    assert.equal(errorDoc(exited).errorType, 'Runtime.ExitError');
+    assert.match(errorDoc(exited).errorMessage, /exit status 2$/);
+    const ok = await engine.invoke(py, request({}));
+    assert.equal(ok.functionError, undefined, ok.payload.toString());
+  });
 });

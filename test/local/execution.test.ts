@@ -175,6 +175,17 @@ describe('execution engine: Node.js runtime', function () {
     assert.deepEqual(json(waited), { ok: true });
     assert.match(waited.log, /INFO\tafter callback\nEND/);
 
+    const partial = codeDir({
+      'index.js':
+        "exports.handler = async () => { process.stdout.write('no newline'); return 1; };",
+    });
+    const partialOutcome = await engine.invoke(config({ codeDir: partial }), request());
+    assert.match(
+      partialOutcome.log,
+      /\nno newline\nEND /,
+      'a line left open is closed into its own request',
+    );
+
     const failed = await engine.invoke(cfg, request({ wait: true, fail: true }));
     assert.equal(failed.functionError, 'Unhandled');
     const doc = json(failed) as { errorType: string; errorMessage: string; stackTrace: string[] };
@@ -511,6 +522,16 @@ describe('execution engine: environments', function () {
     assert.equal(outcome.functionError, undefined);
     await retired;
     assert.equal(isAlive(json(outcome) as number), false);
+    assert.deepEqual(engine.stats(), { environments: 0, busy: 0 });
+  });
+
+  it('shutdown during a cold start stops everything and the invocation gets an error outcome', async () => {
+    const engine = harness.make({ logSink: new RecordingSink() });
+    const cfg = config({ codeDir: codeDir({ 'index.js': 'exports.handler = async () => 1;' }) });
+    const running = engine.invoke(cfg, request());
+    await engine.shutdown();
+    const outcome = await running;
+    assert.equal(outcome.functionError, 'Unhandled');
     assert.deepEqual(engine.stats(), { environments: 0, busy: 0 });
   });
 

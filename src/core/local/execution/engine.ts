@@ -138,6 +138,8 @@ export class ExecutionEngine extends EventEmitter<ExecutionEngineEvents> {
   }
 
   private acquire(config: ExecutionConfig, family: RuntimeFamily): ExecutionEnvironment {
+    if (this.closed)
+      throw new Error(`Cannot invoke ${config.functionName}: the execution engine is shut down.`);
     const warm = this.idle.get(config.environmentKey)?.pop();
     if (warm) {
       clearTimeout(this.idleTimers.get(warm));

@@ -145,13 +145,18 @@ export class ExecutionEnvironment {
   async start(executables: Executables): Promise<void> {
     const runtimeApi = await this.api.listen();
     await mkdir(this.tmpDir, { recursive: true });
+    if (this.stopped) {
+      // Stopped while starting: onExit cleaned up what existed then; undo what came since.
+      await this.api.close();
+      await rm(this.tmpDir, { recursive: true, force: true });
+      return;
+    }
     // /tmp is walked only when it changed, so an unused /tmp costs nothing per invocation.
     this.storageWatcher = watch(this.tmpDir, () => {
       this.storageDirty = true;
       if (!this.busy) this.checkStorageSoon();
     });
     this.storageWatcher.on('error', () => (this.storageDirty = true));
-    if (this.stopped) return; // stopped while starting: onExit has cleaned up already
     const { command, args, runtimeDir } = launchSpec(this.options.family, this.config, executables);
     const env = lambdaEnvironment(this.config, this.options.family, {
       runtimeApi,
@@ -392,6 +397,7 @@ export class ExecutionEnvironment {
       ),
       ...(initDurationMs !== undefined ? { initDurationMs } : {}),
     };
+    this.output.flush(); // a last line without a newline belongs to this request
     this.output.platform(endLine(requestId), log);
     this.output.platform(reportLine(requestId, { ...report, status }), log);
     this.output.begin();

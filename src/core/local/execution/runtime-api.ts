@@ -100,6 +100,7 @@ export class RuntimeApiServer {
   async close(): Promise<void> {
     this.parked?.destroy();
     this.parked = undefined;
+    if (!this.server.listening) return;
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
