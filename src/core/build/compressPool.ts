@@ -94,6 +94,7 @@ export class CompressPool {
   >();
   private nextId = 0;
   private failure: unknown;
+  private closing = false;
 
   constructor(
     workers: number,
@@ -103,6 +104,15 @@ export class CompressPool {
       const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { level } });
       worker.on('message', (msg: { id: number; results: WireResult[] }) => this.settle(msg));
       worker.on('error', (err) => this.fail(err));
+      worker.on('exit', (code) => {
+        if (!this.closing) {
+          this.fail(
+            new Error(
+              `A compression worker stopped unexpectedly (exit code ${code}); package again.`,
+            ),
+          );
+        }
+      });
       this.workers.push(worker);
       this.load.push(0);
     }
@@ -137,6 +147,7 @@ export class CompressPool {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
     this.workers.length = 0;
     this.fail(new Error('The compression pool was closed before its work finished.'));

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { execFile, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmod, cp, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import { chmod, cp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -156,6 +156,22 @@ describe('deterministic zip', () => {
       entries.find((e) => e.name === 'gen/m7.js')!.content,
       Buffer.from(many['gen/m7.js']!),
     );
+  });
+
+  it('fails naming a file that vanished after it was chosen, leaving no zip', async () => {
+    const selection = await selectFiles(root, { include: [], exclude: [] }, { projectRoot: root });
+    await rm(path.join(root, 'src/lib/util.js'));
+    for (const workers of [0, 1]) {
+      const zipPath = path.join(work!, `gone-${workers}.zip`);
+      await assert.rejects(
+        writeDeterministicZip(selection.files, zipPath, { workers }),
+        (err: unknown) => /Could not read .*util\.js.*ENOENT/s.test((err as Error).message),
+      );
+      assert.deepEqual(
+        (await readdir(work!)).filter((f) => f.startsWith('gone')),
+        [],
+      );
+    }
   });
 
   it('refuses absolute and ".." entry names', async () => {
