@@ -232,6 +232,7 @@ export const updateFunctionCode: LambdaHandler = async (services, request) => {
     return { status: 200, json: renderConfiguration(services.identity, fn, preview, false) };
   }
   services.lifecycle.assertIdle(fn);
+  services.lifecycle.keepServing(fn);
   Object.assign(fn.latest, {
     codeSha256Hex: code.sha256Hex,
     codeSha256: code.codeSha256,
@@ -272,6 +273,7 @@ export const updateFunctionConfiguration: LambdaHandler = async (services, reque
         ? latest.ephemeralStorage
         : v.checkEphemeral((input.EphemeralStorage as { Size?: unknown }).Size),
   };
+  services.lifecycle.keepServing(fn);
   Object.assign(latest, next);
   services.lifecycle.markUpdating(fn);
   await services.store.save();
@@ -323,6 +325,7 @@ export function referencedCode(state: CloudState): Set<string> {
   const used = new Set<string>();
   for (const fn of Object.values(state.functions)) {
     used.add(fn.latest.codeSha256Hex);
+    if (fn.serving) used.add(fn.serving.codeSha256Hex);
     for (const version of Object.values(fn.versions)) used.add(version.codeSha256Hex);
   }
   return used;

@@ -84,13 +84,13 @@ async function target(
   services: LambdaServices,
   resolved: Resolved,
 ): Promise<{ fn: FunctionRecord; record: VersionRecord }> {
-  // An update that is still settling runs once its package is unpacked.
-  await services.lifecycle.settled(resolved.fn.name);
-  const record = services.invoker.route(
-    resolved.fn,
-    resolved.record,
-    resolved.alias?.additionalVersionWeights,
-  );
+  const { fn } = resolved;
+  // While $LATEST is being updated (or after its update failed) it runs its settled form.
+  const changing =
+    fn.latest.lastUpdateStatus === 'InProgress' || fn.latest.lastUpdateStatus === 'Failed';
+  const primary =
+    resolved.record === fn.latest && changing && fn.serving ? fn.serving : resolved.record;
+  const record = services.invoker.route(fn, primary, resolved.alias?.additionalVersionWeights);
   return { fn: resolved.fn, record };
 }
 

@@ -19,7 +19,6 @@ export interface LifecycleOptions {
 }
 
 export class Lifecycle {
-  private readonly pending = new Map<string, Promise<void>>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
 
@@ -39,6 +38,15 @@ export class Lifecycle {
         `The operation cannot be performed at this time. An update is in progress for resource: ${functionArn(this.identity, fn.name)}`,
       );
     }
+  }
+
+  /**
+   * Before $LATEST changes: keeps the settled $LATEST serving invocations until the change
+   * settles. After a failed update the last good one is already kept, and stays.
+   */
+  keepServing(fn: FunctionRecord): void {
+    if (fn.latest.lastUpdateStatus === 'Failed' && fn.serving) return;
+    fn.serving = structuredClone(fn.latest);
   }
 
   markCreating(fn: FunctionRecord): void {
@@ -67,21 +75,12 @@ export class Lifecycle {
     const name = fn.name;
     const creating = fn.latest.state === 'Pending';
     const sha = fn.latest.codeSha256Hex;
-    const work = Promise.all([this.code.unpack(sha).then(() => undefined), this.delay()])
+    void Promise.all([this.code.unpack(sha).then(() => undefined), this.delay()])
       .then(
         () => this.finish(name, sha, creating, undefined),
         (error: unknown) => this.finish(name, sha, creating, error),
       )
       .catch((error: unknown) => this.options.onError?.(error));
-    const tracked = work.finally(() => {
-      if (this.pending.get(name) === tracked) this.pending.delete(name);
-    });
-    this.pending.set(name, tracked);
-  }
-
-  /** Resolves when the function's current change has settled (at once when none is running). */
-  settled(name: string): Promise<void> {
-    return this.pending.get(name) ?? Promise.resolve();
   }
 
   /** After a restart, picks up changes that were in progress when the cloud stopped. */
@@ -138,6 +137,7 @@ export class Lifecycle {
         Object.assign(latest, { stateReason: reason, stateReasonCode: 'InvalidZipFileException' });
     } else {
       latest.lastUpdateStatus = reason ? 'Failed' : 'Successful';
+      if (!reason) delete fn.serving;
     }
     delete latest.lastUpdateStatusReason;
     delete latest.lastUpdateStatusReasonCode;

@@ -49,6 +49,11 @@ export interface FunctionRecord {
   tags: Record<string, string>;
   /** Versions are never reused, even after one is deleted. */
   nextVersion: number;
+  /**
+   * What unqualified invocations run while an update of $LATEST is in progress or after it
+   * failed: the last settled $LATEST, as on Lambda.
+   */
+  serving?: VersionRecord;
 }
 
 export interface CloudState {
