@@ -22,6 +22,7 @@ import {
   WorkspaceFoldersRequest,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver/node';
+import { changeBetween } from './edits';
 
 export interface ServerSpec {
   name: string;
@@ -37,6 +38,7 @@ export class LspProcess {
   readonly stderr: string[] = [];
   private waiting: ((p: PublishDiagnosticsParams) => void) | undefined;
   private version = 0;
+  private readonly texts = new Map<string, string>();
 
   private constructor(
     readonly spec: ServerSpec,
@@ -95,6 +97,7 @@ export class LspProcess {
   /** Opens the document and resolves with its first diagnostics. */
   open(uri: string, text: string, languageId: string): Promise<PublishDiagnosticsParams> {
     this.version = 1;
+    this.texts.set(uri, text);
     return this.next(uri, () =>
       this.connection.sendNotification(DidOpenTextDocumentNotification.type, {
         textDocument: { uri, languageId, version: this.version, text },
@@ -110,13 +113,18 @@ export class LspProcess {
     return { ms, diagnostics: result.diagnostics.length };
   }
 
-  /** Replaces the document's text and resolves with the diagnostics that answer it. */
+  /**
+   * Changes the document to `text`, sent as an editor does while typing (the edited range
+   * only), and resolves with the diagnostics that answer it.
+   */
   changeAndWait(uri: string, text: string): Promise<PublishDiagnosticsParams> {
     this.version++;
+    const change = changeBetween(this.texts.get(uri) ?? '', text);
+    this.texts.set(uri, text);
     return this.next(uri, () =>
       this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
         textDocument: { uri, version: this.version },
-        contentChanges: [{ text }],
+        contentChanges: [change],
       }),
     );
   }

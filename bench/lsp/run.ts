@@ -165,7 +165,8 @@ function report(
   );
   console.log('Full validation latency over LSP (stdio, child processes), milliseconds');
   console.log(
-    `Measured from sending textDocument/didChange (whole text) to receiving its ` +
+    `Measured from sending textDocument/didChange (the edited range, as an editor sends while ` +
+      `typing; both servers sync incrementally) to receiving its ` +
       `textDocument/publishDiagnostics; ${ITERATIONS} iterations per size after ${WARMUP} warm-up.`,
   );
   console.log(
