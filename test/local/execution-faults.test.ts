@@ -122,6 +122,19 @@ describe('execution engine: faults', function () {
     assert.notEqual(await nextCallWorks(), pid);
   });
 
+  it('a worker that exits right after its init gives Runtime.ExitError, not a timeout', async () => {
+    const quitter = config({
+      codeDir: codeDir({
+        'index.js': 'setImmediate(() => process.exit(5));\nexports.handler = async () => 1;',
+      }),
+      timeoutSec: 30,
+    });
+    const outcome = await engine.invoke(quitter, request());
+    assert.equal(outcome.functionError, 'Unhandled');
+    assert.equal(errorDoc(outcome).errorType, 'Runtime.ExitError');
+    await nextCallWorks();
+  });
+
   it('a hang times out with Sandbox.Timedout, and the whole process group is killed', async () => {
     const req = request({ fault: 'hang' });
     const outcome = await engine.invoke(cfg, req);

@@ -96,6 +96,7 @@ export class ExecutionEnvironment {
   private readonly exited: Promise<void>;
   private markExited: () => void = () => undefined;
   private hasExited = false;
+  private exitStatus: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   private closed: Promise<void> = Promise.resolve();
   private cold = true;
   private peakRssBytes = 0;
@@ -219,6 +220,8 @@ export class ExecutionEnvironment {
     this.onDelivered = started;
     const timeoutMs = this.config.timeoutSec * 1000;
     const ending = new Promise<Ending>((resolve) => (this.settle = resolve));
+    // The worker may have died while this invocation waited (e.g. during the memory sample).
+    if (this.exitStatus) this.settle!({ kind: 'exit', ...this.exitStatus });
     const timer = setTimeout(() => this.kill('timeout'), timeoutMs);
     const sampler = setInterval(() => void this.sampleMemory(), MEMORY_SAMPLE_MS);
     this.api.dispatch({
@@ -273,6 +276,7 @@ export class ExecutionEnvironment {
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
     if (this.hasExited) return;
     this.hasExited = true;
+    this.exitStatus = { code, signal };
     if (this.stopReason === undefined) this.stopReason = 'exit';
     // The group may outlive its leader (a handler's own children): take it down too.
     try {
