@@ -1,6 +1,15 @@
 // parseManifest: text in, document + problems + resolved manifest out. Synchronous, never
 // throws, bounded for any input; everything that needs no file system happens here.
-import { LineCounter, isMap, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
+import {
+  LineCounter,
+  isMap,
+  isScalar,
+  parseDocument,
+  type Document,
+  type Node,
+  type YAMLMap,
+} from 'yaml';
+import { reportDuplicateKeys } from './duplicates';
 import { ManifestParseCache, parseIncremental } from './incremental';
 import { Locator, type KeyPath, type Part } from './locate';
 import { ProblemSink } from './problems';
@@ -85,9 +94,10 @@ export function parseManifest(text: string, options: ParseOptions): ManifestDocu
 
 function parse(text: string, options: ParseOptions): ManifestDocument {
   const tooLarge = text.length > MAX_MANIFEST_CHARS;
+  // Duplicate keys are found by reportDuplicateKeys, in linear time.
   const yamlOptions = {
     prettyErrors: false,
-    uniqueKeys: true,
+    uniqueKeys: false,
     merge: true,
     keepSourceTokens: false,
   };
@@ -126,22 +136,8 @@ function parse(text: string, options: ParseOptions): ManifestDocument {
   // A binary file can yield thousands of errors; the first ones say enough.
   for (const e of document.errors.slice(0, MAX_SYNTAX_ERRORS)) {
     const [start, end] = e.pos;
-    if (e.code === 'DUPLICATE_KEY') {
-      // The parser marks one character; cover the whole key.
-      const key =
-        /^("[^"\n]*"|'[^'\n]*'|[^\n:]*?)\s*:/.exec(text.slice(start, start + 300))?.[1] ?? '';
-      const range = positions.range(start, start + Math.max(key.length, end - start));
-      sink.add(
-        'duplicate-key',
-        'error',
-        `Duplicate key${key ? ` '${key.slice(0, 60)}'` : ''}: each key may appear once in a map. Remove or rename one of them.`,
-        range,
-        locator.pathAt(start)?.path ?? [],
-      );
-    } else {
-      const range = positions.range(start, end);
-      sink.add('yaml-syntax', 'error', `YAML syntax error: ${e.message}`, range, []);
-    }
+    const range = positions.range(start, end);
+    sink.add('yaml-syntax', 'error', `YAML syntax error: ${e.message}`, range, []);
   }
   if (syntaxErrors > MAX_SYNTAX_ERRORS) {
     const last = document.errors[MAX_SYNTAX_ERRORS - 1].pos;
@@ -181,6 +177,10 @@ function parse(text: string, options: ParseOptions): ManifestDocument {
   }
 
   // Functions are checked one by one below, so unchanged ones can come from the cache.
+  const functionsMap = (root as YAMLMap).items.find(
+    (p) => isScalar(p.key) && p.key.value === 'functions',
+  )?.value;
+  reportDuplicateKeys(root, [], sink, (functionsMap as Node | undefined) ?? undefined);
   validateNode(root, rootWithoutFunctions(), [], null, { sink, aliases });
   const resolver = new Resolver(document, root as YAMLMap, aliases, options.cache?.resolved);
   const ctx: SemanticContext = { sink, aliases, today: isoDay(options.now ?? new Date()) };
@@ -208,7 +208,9 @@ function parse(text: string, options: ParseOptions): ManifestDocument {
   if (resolvedChosen) {
     checkRouteConflicts(resolvedChosen.functions, ctx);
     details.set(result, { functions: resolvedChosen.functions, sink });
-    if (syntaxErrors === 0 && service !== undefined) result.manifest = resolvedChosen.manifest;
+    const duplicates = sink.problems.some((p) => p.code === 'duplicate-key');
+    if (syntaxErrors === 0 && !duplicates && service !== undefined)
+      result.manifest = resolvedChosen.manifest;
   }
   return result;
 }
@@ -232,6 +234,7 @@ function checkFunction(
   const schema = rootSchema().definitions!.function;
   const run = (sink: ProblemSink) => {
     const sub: SemanticContext = { ...ctx, sink };
+    reportDuplicateKeys(e.value, ['functions', e.key], sink);
     validateNode(e.value, schema, ['functions', e.key], e.keyNode, { sink, aliases: ctx.aliases });
     if (isMap(e.value)) checkSettings(e.value, ['functions', e.key], sub);
   };

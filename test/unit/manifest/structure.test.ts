@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { BASE, codes, expectProblem, parse, yaml } from './helpers';
+import { BASE, codes, expectProblem, parse, textAt, yaml } from './helpers';
 
 describe('manifest structure', () => {
   it('accepts a complete, valid manifest without problems', () => {
@@ -156,6 +156,20 @@ describe('manifest structure', () => {
     const text = BASE + '    handler: src/other.handler\n';
     const p = expectProblem(text, parse(text).problems, 'duplicate-key', 'handler', 6);
     assert.match(p.message, /Duplicate key 'handler'/);
+  });
+
+  it('finds duplicate keys at every level, telling 1 from "1"', () => {
+    const text =
+      'service: s\nfunctions:\n  a: { handler: a.b, runtime: nodejs22.x, tags: { 1: x, "1": y } }\n  a: { handler: a.c, runtime: nodejs22.x, environment: { AB: x, AB: y } }\n';
+    const problems = parse(text).problems;
+    assert.deepEqual(
+      problems.map((p) => [p.code, p.path.join('.'), textAt(text, p.range)]),
+      [
+        ['duplicate-key', 'functions.a', 'a'],
+        ['duplicate-key', 'functions.a.environment.AB', 'AB'],
+      ],
+    );
+    assert.equal(parse(text).manifest, undefined);
   });
 
   it('reports YAML syntax errors with their position and keeps going', () => {
