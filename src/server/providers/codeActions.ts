@@ -12,7 +12,7 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { QuickFix } from '../../core/manifest/types';
+import type { QuickFix } from '../../core/manifest';
 import { DIAGNOSTIC_SOURCE, type DiagnosticData } from './diagnostics';
 
 export interface CodeActionOptions {

@@ -11,6 +11,7 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   RUNTIMES,
+  branches,
   currentRuntimes,
   describeKey,
   listHandlerCandidates,
@@ -21,8 +22,6 @@ import {
   type RuntimeFamily,
   type Schema,
 } from '../../core/manifest';
-// `branches` (a value's oneOf/anyOf alternatives, $refs followed) is not re-exported yet.
-import { branches } from '../../core/manifest/schema';
 import { cursorContext, type CursorContext, type KeyPath } from '../cursorContext';
 import { keyDocumentation, runtimeDocumentation, today } from './describe';
 

@@ -3,7 +3,7 @@
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { checkManifest, type ManifestDocument } from '../../core/manifest';
-import type { Problem, QuickFix, Severity } from '../../core/manifest/types';
+import type { Problem, QuickFix, Severity } from '../../core/manifest';
 
 export const DIAGNOSTIC_SOURCE = 'flourish';
 
