@@ -324,3 +324,39 @@ describe('local cloud: concurrency', function () {
     assert.equal(reports.events!.length, 3 + 5);
   });
 });
+
+describe('local cloud: asynchronous retries', function () {
+  this.timeout(60_000);
+  let f: CloudFixture;
+
+  before(async () => {
+    // Lambda waits about one and two minutes; the same schedule, without the wait.
+    f = await startFixture({ asyncRetryDelaysMs: [0, 0] });
+    await deploy(
+      f.lambda,
+      'flaky',
+      nodeHandlerZip('export const handler = async () => { throw new Error("always"); };'),
+    );
+  });
+  after(async () => {
+    await f.close();
+  });
+
+  it('retries a failed Event invocation twice with the same request id, then gives up', async () => {
+    const reports = (seen: string[]): string[] => seen.filter((m) => m.startsWith('REPORT'));
+    const watch = watchLogs(f.cloud, '/aws/lambda/flaky', (seen) => reports(seen).length >= 3);
+    await watch.ready;
+    const out = await f.lambda.send(
+      new InvokeCommand({ FunctionName: 'flaky', InvocationType: 'Event' }),
+    );
+    assert.equal(out.StatusCode, 202);
+    const seen = await watch.finished;
+    await f.cloud.drainAsync();
+    const ids = new Set(reports(seen).map((m) => /RequestId: (\S+)/.exec(m)![1]));
+    assert.equal(ids.size, 1, 'every attempt carries the same request id');
+    const all = await f.logs.send(
+      new FilterLogEventsCommand({ logGroupName: '/aws/lambda/flaky', filterPattern: 'REPORT' }),
+    );
+    assert.equal(all.events!.length, 3);
+  });
+});

@@ -285,6 +285,29 @@ describe('local cloud: Lambda errors', function () {
     );
   });
 
+  it('InvalidRequestContentException (400) for a client context that is not Base64 JSON', async () => {
+    await expectAwsError(
+      f.lambda.send(
+        new InvokeCommand({
+          FunctionName: 'err',
+          ClientContext: Buffer.from('not json').toString('base64'),
+        }),
+      ),
+      {
+        name: 'InvalidRequestContentException',
+        status: 400,
+        message: /^Client context must be a valid Base64-encoded JSON object/,
+      },
+    );
+    const ok = await f.lambda.send(
+      new InvokeCommand({
+        FunctionName: 'err',
+        ClientContext: Buffer.from('{"custom":{"a":1}}').toString('base64'),
+      }),
+    );
+    assert.equal(ok.StatusCode, 200);
+  });
+
   describe('PreconditionFailedException (412)', () => {
     const failed = {
       name: 'PreconditionFailedException',

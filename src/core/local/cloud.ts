@@ -34,6 +34,8 @@ export interface LocalCloudOptions {
   idleTimeoutMs?: number;
   nodeExecutable?: string;
   pythonExecutable?: string;
+  /** Delays before each retry of a failed Event invocation (default Lambda's: 1 and 2 min). */
+  asyncRetryDelaysMs?: number[];
   /** Least time a create or update stays Pending/InProgress (default 0: until unpacked). */
   minTransitionMs?: number;
   /** Milliseconds since the epoch; timestamps, signature freshness and link expiry use it. */
@@ -88,7 +90,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       nodeExecutable: options.nodeExecutable,
       pythonExecutable: options.pythonExecutable,
     });
-  const invoker = new Invoker(identity, engine, code, maxConcurrency);
+  const invoker = new Invoker(identity, engine, code, maxConcurrency, options.asyncRetryDelaysMs);
   const lifecycle = new Lifecycle(identity, store, code, clock, {
     minTransitionMs: options.minTransitionMs ?? 0,
     // Environments of the old code are not reused (their key changed): stop them promptly and

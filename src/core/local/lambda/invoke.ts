@@ -77,7 +77,25 @@ function admit(
       `Could not parse request body into json: Could not parse payload into json: ${(error as Error).message}`,
     );
   }
+  checkClientContext(headerValue(request, 'x-amz-client-context'));
   return { resolved, payload };
+}
+
+const MAX_CLIENT_CONTEXT = 3583;
+
+function checkClientContext(value: string | undefined): void {
+  if (value === undefined) return;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(value, 'base64').toString('utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  if (value.length > MAX_CLIENT_CONTEXT || typeof parsed !== 'object' || parsed === null) {
+    throw invalidRequestContent(
+      `Client context must be a valid Base64-encoded JSON object of at most ${MAX_CLIENT_CONTEXT} bytes.`,
+    );
+  }
 }
 
 async function target(

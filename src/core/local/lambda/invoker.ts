@@ -29,7 +29,12 @@ export interface InvocationEngine {
 interface QueuedEvent {
   config: ExecutionConfig;
   request: InvocationRequest;
+  /** Runs so far that ended in a function error. */
+  failures: number;
 }
+
+/** Lambda retries a failed asynchronous invocation twice, about one then two minutes later. */
+export const LAMBDA_ASYNC_RETRY_DELAYS_MS = [60_000, 120_000];
 
 export class Invoker {
   private readonly queue: QueuedEvent[] = [];
@@ -38,12 +43,14 @@ export class Invoker {
   private running = 0;
   private asyncRunning = 0;
   private readonly drained = new Set<() => void>();
+  private readonly retries = new Set<NodeJS.Timeout>();
 
   constructor(
     private readonly identity: Identity,
     private readonly engine: InvocationEngine,
     private readonly code: CodeStore,
     private readonly asyncConcurrency: number,
+    private readonly retryDelaysMs: number[] = LAMBDA_ASYNC_RETRY_DELAYS_MS,
   ) {
     this.slots.setMaxListeners(0);
   }
@@ -110,15 +117,26 @@ export class Invoker {
         clientContext,
         signal: this.stopping.signal,
       },
+      failures: 0,
     });
     this.pump();
     return requestId;
   }
 
-  /** Resolves when no asynchronous invocation is queued or running. */
+  /** Resolves when no asynchronous invocation is queued, running or waiting to be retried. */
   whenDrained(): Promise<void> {
-    if (this.queue.length === 0 && this.asyncRunning === 0) return Promise.resolve();
+    if (this.idle()) return Promise.resolve();
     return new Promise((resolve) => this.drained.add(resolve));
+  }
+
+  private idle(): boolean {
+    return this.queue.length === 0 && this.asyncRunning === 0 && this.retries.size === 0;
+  }
+
+  private settleDrained(): void {
+    if (!this.idle()) return;
+    for (const resolve of this.drained) resolve();
+    this.drained.clear();
   }
 
   retire(functionName: string): Promise<void> {
@@ -128,6 +146,8 @@ export class Invoker {
   async stop(): Promise<void> {
     this.stopping.abort();
     this.queue.length = 0;
+    for (const timer of this.retries) clearTimeout(timer);
+    this.retries.clear();
     this.slots.emit('free');
     await this.engine.shutdown();
   }
@@ -139,10 +159,7 @@ export class Invoker {
       void this.runEvent(next).finally(() => {
         this.asyncRunning--;
         this.pump();
-        if (this.queue.length === 0 && this.asyncRunning === 0) {
-          for (const resolve of this.drained) resolve();
-          this.drained.clear();
-        }
+        this.settleDrained();
       });
     }
   }
@@ -150,13 +167,25 @@ export class Invoker {
   private async runEvent(event: QueuedEvent): Promise<void> {
     while (!this.stopping.signal.aborted) {
       try {
-        await this.invoke(event.config, event.request);
+        const outcome = await this.invoke(event.config, event.request);
+        if (outcome.functionError) this.retryLater(event);
         return;
       } catch (error) {
         if (!(error instanceof ConcurrencyLimitError)) return;
         await this.nextFreeSlot();
       }
     }
+  }
+
+  private retryLater(event: QueuedEvent): void {
+    const delay = this.retryDelaysMs[event.failures];
+    if (delay === undefined || this.stopping.signal.aborted) return;
+    const timer = setTimeout(() => {
+      this.retries.delete(timer);
+      this.queue.push({ ...event, failures: event.failures + 1 });
+      this.pump();
+    }, delay);
+    this.retries.add(timer);
   }
 
   private nextFreeSlot(): Promise<void> {
