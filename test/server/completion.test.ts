@@ -150,6 +150,11 @@ describe('server: completion', () => {
     );
   });
 
+  it('offers the declared stages as the default stage', async () => {
+    const items = await complete('service: shop\nstage: |\nstages:\n  prod: {}\n  qa: {}\n');
+    assert.deepEqual(labels(items), ['prod', 'qa']);
+  });
+
   it('answers an empty list, not an error, where nothing fits', async () => {
     assert.deepEqual(await complete('functions:\n  a:\n    description: Some |\n'), []);
     assert.deepEqual(conn.errors, []);

@@ -9,6 +9,7 @@ import {
   type Range,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { isMap, isScalar } from 'yaml';
 import {
   RUNTIMES,
   branches,
@@ -60,6 +61,7 @@ export async function completeManifest(
   if (key === 'runtime' && isRuntimePath(ctx.path)) {
     return runtimeItems(range, options.today ?? today());
   }
+  if (ctx.path.length === 1 && key === 'stage') return stageItems(options.parsed, range);
   if (key === 'handler' && isFunctionPath(ctx.path.slice(0, -1))) {
     return handlerItems(ctx.path.slice(0, -1), range, options);
   }
@@ -164,6 +166,21 @@ function runtimeItems(range: Range, today: string): CompletionItem[] {
     if (retired) item.tags = [CompletionItemTag.Deprecated];
     return item;
   });
+}
+
+/** The default stage can be any name; the ones declared under `stages:` are offered. */
+function stageItems(parsed: ManifestDocument, range: Range): CompletionItem[] {
+  const stages = parsed.document.get('stages');
+  if (!isMap(stages)) return [];
+  return stages.items
+    .map((pair) => (isScalar(pair.key) ? String(pair.key.value) : ''))
+    .filter((name) => name !== '' && !name.startsWith('x-'))
+    .map((name) => ({
+      label: name,
+      kind: CompletionItemKind.Value,
+      detail: 'declared under stages',
+      textEdit: { range, newText: name },
+    }));
 }
 
 function valueItems(path: KeyPath, range: Range): CompletionItem[] {
