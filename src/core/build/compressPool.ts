@@ -52,34 +52,53 @@ const { createHash } = require('node:crypto');
 const { crc32, deflateRawSync } = require('node:zlib');
 const level = workerData.level;
 parentPort.on('message', ({ id, jobs }) => {
-  const results = [];
-  for (const job of jobs) {
+  // One buffer for the whole batch, handed over without a copy: thousands of small buffers
+  // crossing threads would cost more than compressing them.
+  const pieces = [];
+  const meta = new Uint32Array(jobs.length * 4);
+  const hashes = [];
+  let total = 0;
+  for (let i = 0; i < jobs.length; i++) {
+    const job = jobs[i];
+    let raw;
     try {
-      const raw = readFileSync(job.absPath);
-      const reuse = job.knownHash !== undefined && raw.length === job.size;
-      const sha256Hex = reuse ? job.knownHash : createHash('sha256').update(raw).digest('hex');
-      const crc = crc32(raw);
-      let data = raw;
-      let method = 0;
-      if (job.deflate && raw.length > 0) {
-        const deflated = deflateRawSync(raw, { level });
-        if (deflated.length < raw.length) {
-          data = deflated;
-          method = 8;
-        }
-      }
-      results.push({ data, method, crc32: crc, size: raw.length, sha256Hex, hashed: !reuse });
+      raw = readFileSync(job.absPath);
     } catch (err) {
-      results.push({ error: { message: err.message, code: err.code, path: job.absPath } });
+      parentPort.postMessage({ id, error: { message: err.message, code: err.code, path: job.absPath } });
+      return;
     }
+    const reuse = job.knownHash !== undefined && raw.length === job.size;
+    hashes.push(reuse ? job.knownHash : createHash('sha256').update(raw).digest('hex'));
+    let data = raw;
+    let method = 0;
+    if (job.deflate && raw.length > 0) {
+      const deflated = deflateRawSync(raw, { level });
+      if (deflated.length < raw.length) {
+        data = deflated;
+        method = 8;
+      }
+    }
+    meta[i * 4] = method | (reuse ? 0 : 0x100);
+    meta[i * 4 + 1] = crc32(raw);
+    meta[i * 4 + 2] = raw.length;
+    meta[i * 4 + 3] = data.length;
+    pieces.push(data);
+    total += data.length;
   }
-  parentPort.postMessage({ id, results });
+  const packed = new Uint8Array(new ArrayBuffer(total));
+  let at = 0;
+  for (const piece of pieces) {
+    packed.set(piece, at);
+    at += piece.length;
+  }
+  parentPort.postMessage({ id, packed, meta, hashes }, [packed.buffer, meta.buffer]);
 });
 `;
 
-type WireResult =
-  | (Omit<SmallFileResult, 'data'> & { data: Uint8Array })
-  | { error: { message: string; code?: string; path: string } };
+/** A batch's results from a worker: all entry data in one buffer, four numbers per file. */
+type WireBatch =
+  | { id: number; packed: Uint8Array; meta: Uint32Array; hashes: string[]; error?: undefined }
+  | { id: number; error: { message: string; code?: string; path: string } };
 
 /**
  * Runs batches of SmallFileJobs on worker threads (or inline when `workers` is 0). Batches
@@ -102,7 +121,7 @@ export class CompressPool {
   ) {
     for (let i = 0; i < workers; i++) {
       const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { level } });
-      worker.on('message', (msg: { id: number; results: WireResult[] }) => this.settle(msg));
+      worker.on('message', (msg: WireBatch) => this.settle(msg));
       worker.on('error', (err) => this.fail(err));
       worker.on('exit', (code) => {
         if (!this.closing) {
@@ -153,17 +172,29 @@ export class CompressPool {
     this.fail(new Error('The compression pool was closed before its work finished.'));
   }
 
-  private settle({ id, results }: { id: number; results: WireResult[] }) {
-    const waiter = this.waiting.get(id);
+  private settle(batch: WireBatch) {
+    const waiter = this.waiting.get(batch.id);
     if (!waiter) return;
-    this.waiting.delete(id);
+    this.waiting.delete(batch.id);
     this.load[waiter.worker]!--;
+    if (batch.error) {
+      return waiter.reject(readError(batch.error.path, batch.error.message, batch.error.code));
+    }
+    const { packed, meta, hashes } = batch;
+    const whole = Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength);
     const out: SmallFileResult[] = [];
-    for (const r of results) {
-      if ('error' in r) {
-        return waiter.reject(readError(r.error.path, r.error.message, r.error.code));
-      }
-      out.push({ ...r, data: Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength) });
+    let at = 0;
+    for (let i = 0; i < hashes.length; i++) {
+      const length = meta[i * 4 + 3]!;
+      out.push({
+        data: whole.subarray(at, at + length),
+        method: (meta[i * 4]! & 0xff) as 0 | 8,
+        hashed: (meta[i * 4]! & 0x100) !== 0,
+        crc32: meta[i * 4 + 1]!,
+        size: meta[i * 4 + 2]!,
+        sha256Hex: hashes[i]!,
+      });
+      at += length;
     }
     waiter.resolve(out);
   }

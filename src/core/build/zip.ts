@@ -69,8 +69,9 @@ const AHEAD_FILES = 1024;
 const AHEAD_BYTES = 16 << 20;
 /** Below this much small-file data, starting workers costs more than it saves. */
 const WORKERS_MIN_BYTES = 4 << 20;
-/** Output is gathered into chunks of this size before it is written to disk. */
-const WRITE_CHUNK = 1 << 20;
+/** Entries handed to the archiver and not yet written: wait above HIGH until down to LOW. */
+const QUEUE_HIGH = 64;
+const QUEUE_LOW = 16;
 
 /** 0755 when any execute bit is set (and always for a custom runtime's `bootstrap`), else 0644. */
 export function zipMode(entryName: string, mode: number): number {
@@ -113,17 +114,29 @@ export async function writeDeterministicZip(
         done(null, chunk);
       },
     }),
-    coalesce(WRITE_CHUNK),
     createWriteStream(tmpPath),
   );
   written.catch(() => undefined); // awaited below; failures surface there
 
+  // The archiver takes entries in order; `entry` fires as each one is written. A failure
+  // also wakes the loop, which then throws it.
+  let queued = 0;
+  let onDrained: (() => void) | undefined;
+  const wake = () => {
+    onDrained?.();
+    onDrained = undefined;
+  };
   let archiveError: unknown;
-  archive.on('error', (err) => (archiveError = err));
-  archive.on('warning', (err) => (archiveError = err));
-  // The archiver takes entries in order; `entry` fires as each one is written.
-  const entryWritten: (() => void)[] = [];
-  archive.on('entry', () => entryWritten.shift()?.());
+  const failed = (err: unknown) => {
+    archiveError ??= err;
+    wake();
+  };
+  archive.on('error', failed);
+  archive.on('warning', failed);
+  archive.on('entry', () => {
+    if (--queued <= QUEUE_LOW) wake();
+  });
+  signal?.addEventListener('abort', wake, { once: true });
 
   const fileHashes = new Map<string, string>();
   let hashedBytes = 0;
@@ -195,7 +208,7 @@ export async function writeDeterministicZip(
         if (archiveError) throw archiveError;
         const name = file.path;
         const mode = zipMode(name, file.mode);
-        const appended = new Promise<void>((resolve) => entryWritten.push(resolve));
+        queued++;
         const ready = results?.[i];
         if (ready) {
           fileHashes.set(file.absPath, ready.sha256Hex);
@@ -215,7 +228,7 @@ export async function writeDeterministicZip(
         }
         doneBytes += file.size;
         // Keep the archiver's queue short: what is queued there is held in memory.
-        if (entryWritten.length > 64) await appended;
+        if (queued > QUEUE_HIGH) await new Promise<void>((resolve) => (onDrained = resolve));
       }
       options.onProgress?.(doneBytes, totalBytes);
     }
@@ -236,6 +249,7 @@ export async function writeDeterministicZip(
     await unlink(tmpPath).catch(() => undefined);
     throw err;
   } finally {
+    signal?.removeEventListener('abort', wake);
     await pool.close();
   }
   const digest = zipHash.digest();
@@ -275,27 +289,6 @@ function streamHashed(
   source.once('error', (err) => through.destroy(err));
   source.pipe(through);
   return through;
-}
-
-/** Gathers small chunks into bigger ones so the file gets few large writes. */
-function coalesce(size: number): Transform {
-  let parts: Buffer[] = [];
-  let held = 0;
-  return new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      parts.push(chunk);
-      held += chunk.length;
-      if (held >= size) {
-        const out = Buffer.concat(parts, held);
-        parts = [];
-        held = 0;
-        done(null, out);
-      } else done();
-    },
-    flush(done) {
-      done(null, held ? Buffer.concat(parts, held) : undefined);
-    },
-  });
 }
 
 function abortPromise(signal: AbortSignal): { promise: Promise<never>; dispose: () => void } {

@@ -27,8 +27,8 @@ const SIG_CFH = 0x02014b50;
 /** compress-commons' "version made by" (4.5), with the platform in the high byte. */
 const VERSION_MADE_BY = 45;
 const ZIP32_MAX = 0xffffffff;
-/** Header chunks are gathered into blocks of about this size before they go downstream. */
-const HOLD_BYTES = 64 << 10;
+/** Chunks are gathered into blocks of about this size before they go downstream (and to disk). */
+const HOLD_BYTES = 512 << 10;
 /** "Version needed to extract" for deflate (2.0). */
 const VERSION_DEFLATE = 20;
 const VERSION_STORED = 10;
