@@ -51,6 +51,10 @@ describe('an interrupted deploy', function () {
   const alias = async () =>
     (await env.lambda.send(new GetAliasCommand({ FunctionName: 'shop-dev-greet', Name: 'dev' })))
       .FunctionVersion;
+  // Let the update the deploy left running settle before invoking: the local cloud retires
+  // every environment of the function when an update of $LATEST settles, and an invocation
+  // of the alias that races with that can land on a worker being stopped.
+  const settle = () => env.provider.waitUntilReady('shop-dev-greet');
   const served = async () =>
     json((await invokeFunction(await project.load(), env.provider, 'greet', '{}')).payload);
 
@@ -86,6 +90,7 @@ describe('an interrupted deploy', function () {
       new GetFunctionCommand({ FunctionName: 'shop-dev-greet' }),
     );
     assert.equal(latest.Configuration?.CodeSha256, planned.functions[0].package.codeSha256);
+    await settle();
     assert.equal(await alias(), '1');
     assert.deepEqual(await served(), { marker: 'one', greeting: 'Hello', memory: '256' });
 
@@ -109,6 +114,7 @@ describe('an interrupted deploy', function () {
     await project.apply({ ...INITIAL, marker: 'two', memory: 1024 });
     const { result } = await applyUntil(await plan(), 'update-configuration');
     assert.equal(result.functions[0].status, 'cancelled');
+    await settle();
     assert.equal(await alias(), '2');
     assert.deepEqual(await served(), { marker: 'two', greeting: 'Hello', memory: '512' });
 
@@ -152,6 +158,24 @@ describe('an interrupted deploy', function () {
     assert.match(result.functions[0].error!.message, /changed after the plan was made/);
     assert.equal(await alias(), '5');
     assert.equal((await served()).marker, 'five');
+  });
+
+  it('a plan cancelled while packaging changes nothing and says it was cancelled', async () => {
+    await project.apply({ ...INITIAL, marker: 'cancelled-plan', memory: 1024 });
+    const controller = new AbortController();
+    env.calls.length = 0;
+    await assert.rejects(
+      planDeploy(await project.load(), env.provider, {
+        cacheDir: project.cacheDir,
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.phase === 'package') controller.abort();
+        },
+      }),
+      (e: unknown) => (e as Error).name === 'AbortError',
+    );
+    assert.deepEqual(writeCalls(env.calls), []);
+    assert.equal(await alias(), '5');
   });
 
   it('stops with the cloud error when the function changed between plan and apply', async () => {
