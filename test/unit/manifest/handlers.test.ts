@@ -250,6 +250,27 @@ describe('handler resolution and file checks', () => {
     );
   });
 
+  it('checks Ruby handlers for a method', async () => {
+    await writeFile(
+      path.join(root, 'function.rb'),
+      "require 'json'\n\ndef handler(event:, context:)\n  { statusCode: 200 }\nend\n",
+    );
+    const ok = 'service: s\nfunctions:\n  f: { handler: function.handler, runtime: ruby3.4 }\n';
+    assert.deepEqual(
+      (await checkManifest(ok, { file: path.join(root, 'flourish.yaml'), now: NOW })).problems,
+      [],
+    );
+    const bad = ok.replace('function.handler', 'function.process');
+    const { problems } = await checkManifest(bad, {
+      file: path.join(root, 'flourish.yaml'),
+      now: NOW,
+    });
+    assert.match(
+      only(problems, 'handler-missing-export').message,
+      /function\.rb does not define 'process'/,
+    );
+  });
+
   it('reads files through the given file system and reads each handler once', async () => {
     const reads: string[] = [];
     const fs: ManifestFs = {

@@ -47,6 +47,8 @@ function same(
 ): void {
   assert.deepEqual(a.problems, b.problems, `${context}: problems`);
   assert.deepEqual(a.manifest, b.manifest, `${context}: manifest`);
+  assert.deepEqual(a.document.toJS(), b.document.toJS(), `${context}: document`);
+  assert.deepEqual(a.lineCounter.lineStarts, b.lineCounter.lineStarts, `${context}: lines`);
   for (let k = 0; k < 5; k++) {
     const offset = Math.floor(rnd() * text.length);
     assert.deepEqual(a.pathAt(offset), b.pathAt(offset), `${context}: pathAt(${offset})`);
