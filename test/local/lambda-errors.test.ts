@@ -1,6 +1,7 @@
 // Every error the local cloud gives, as the unmodified SDK sees it: the same exception class,
 // HTTP status and message as against Lambda, and a request id.
 import {
+  CodeStorageExceededException,
   CreateAliasCommand,
   CreateFunctionCommand,
   DeleteFunctionCommand,
@@ -433,5 +434,47 @@ describe('local cloud: changes in progress', function () {
     const config = await f.lambda.send(new GetFunctionCommand({ FunctionName: 'slow' }));
     assert.equal(config.Configuration!.State, 'Pending');
     assert.equal(config.Configuration!.Timeout, 3);
+  });
+});
+
+describe('local cloud: code storage limit', function () {
+  this.timeout(60_000);
+  let f: CloudFixture;
+  const padded = (text: string): Uint8Array =>
+    makeZip([
+      { name: 'index.mjs', data: `export const handler = async () => 1; // ${text.repeat(600)}` },
+    ]);
+
+  before(async () => {
+    f = await startFixture({ codeStorageLimitBytes: 1500 });
+  });
+  after(async () => {
+    await f.close();
+  });
+
+  it('refuses a package past the limit with CodeStorageExceededException, and frees space on delete', async () => {
+    await f.lambda.send(
+      new CreateFunctionCommand({ ...base('first'), Code: { ZipFile: padded('a') } }),
+    );
+    await waitUntilFunctionActiveV2(
+      { client: f.lambda, maxWaitTime: 30, minDelay: 1 },
+      { FunctionName: 'first' },
+    );
+    await expectAwsError(
+      f.lambda.send(
+        new CreateFunctionCommand({ ...base('second'), Code: { ZipFile: padded('b') } }),
+      ),
+      {
+        name: 'CodeStorageExceededException',
+        status: 400,
+        type: CodeStorageExceededException,
+        message: /^Code storage limit exceeded/,
+      },
+    );
+    await f.lambda.send(new DeleteFunctionCommand({ FunctionName: 'first' }));
+    const created = await f.lambda.send(
+      new CreateFunctionCommand({ ...base('second'), Code: { ZipFile: padded('b') } }),
+    );
+    assert.equal(created.FunctionName, 'second');
   });
 });

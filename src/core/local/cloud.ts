@@ -34,6 +34,8 @@ export interface LocalCloudOptions {
   idleTimeoutMs?: number;
   nodeExecutable?: string;
   pythonExecutable?: string;
+  /** Bytes of deployment packages kept at once (default Lambda's 75 GB). */
+  codeStorageLimitBytes?: number;
   /** Delays before each retry of a failed Event invocation (default Lambda's: 1 and 2 min). */
   asyncRetryDelaysMs?: number[];
   /** Least time a create or update stays Pending/InProgress (default 0: until unpacked). */
@@ -75,7 +77,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
   const store = new StateStore(stateDir);
   await store.load();
-  const code = new CodeStore(path.join(stateDir, 'code'));
+  const code = new CodeStore(path.join(stateDir, 'code'), options.codeStorageLimitBytes);
   await code.init();
   const logs = new LogStore(path.join(stateDir, 'logs'), { clock, onError: (e) => onError(e) });
   await logs.load();

@@ -9,6 +9,7 @@ import {
   ApiError,
 } from '../http/errors';
 import {
+  CodeStorageFullError,
   CodeTooLargeError,
   InvalidZipError,
   MAX_ZIPPED_BYTES,
@@ -58,6 +59,16 @@ async function storeZip(services: LambdaServices, base64: unknown): Promise<Stor
       if (zip.length > MAX_ZIPPED_BYTES) throw entityTooLarge(MAX_ZIPPED_BYTES, 'CreateFunction');
       throw new ApiError(
         'InvalidParameterValueException',
+        400,
+        error.message,
+        {},
+        {},
+        { cause: error },
+      );
+    }
+    if (error instanceof CodeStorageFullError) {
+      throw new ApiError(
+        'CodeStorageExceededException',
         400,
         error.message,
         {},
@@ -138,6 +149,7 @@ export const createFunction: LambdaHandler = async (services, request) => {
   let published: VersionRecord | undefined;
   if (input.Publish === true) published = publishVersion(services, fn, {});
   await services.store.save();
+  services.code.adopted(code.sha256Hex);
   services.lifecycle.schedule(fn);
   const shown = published ?? fn.latest;
   return {
@@ -243,6 +255,7 @@ export const updateFunctionCode: LambdaHandler = async (services, request) => {
   let published: VersionRecord | undefined;
   if (input.Publish === true) published = publishVersion(services, fn, {});
   await services.store.save();
+  services.code.adopted(code.sha256Hex);
   services.lifecycle.schedule(fn);
   const shown = published ?? fn.latest;
   return {

@@ -17,8 +17,12 @@ export interface StoredCode {
   size: number;
 }
 
+/** Lambda's default code storage per account and region: 75 GB. */
+export const DEFAULT_CODE_STORAGE_BYTES = 75 * 1024 * 1024 * 1024;
+
 export class CodeTooLargeError extends Error {}
 export class InvalidZipError extends Error {}
+export class CodeStorageFullError extends Error {}
 
 /** A package just stored may not be referenced yet; collection spares it this long. */
 const FRESH_MS = 5 * 60 * 1000;
@@ -28,10 +32,19 @@ export class CodeStore {
   private readonly unpacked = new Set<string>();
   private readonly fresh = new Map<string, number>();
 
-  constructor(private readonly dir: string) {}
+  private storedBytes = 0;
+
+  constructor(
+    private readonly dir: string,
+    private readonly limitBytes = DEFAULT_CODE_STORAGE_BYTES,
+  ) {}
 
   async init(): Promise<void> {
     await fs.mkdir(this.dir, { recursive: true });
+    for (const name of await fs.readdir(this.dir)) {
+      if (/^[0-9a-f]{64}\.zip$/.test(name))
+        this.storedBytes += (await fs.stat(path.join(this.dir, name))).size;
+    }
   }
 
   /** Checks the package as Lambda does and stores it; unpacking happens later. */
@@ -64,8 +77,21 @@ export class CodeStore {
     };
     this.fresh.set(code.sha256Hex, Date.now());
     const file = this.zipPath(code.sha256Hex);
-    if (!(await exists(file))) await writeFileAtomic(file, zip);
+    if (!(await exists(file))) {
+      if (this.storedBytes + zip.length > this.limitBytes) {
+        throw new CodeStorageFullError(
+          `Code storage limit exceeded: ${this.storedBytes} of ${this.limitBytes} bytes are used. Delete unused functions or versions to make room.`,
+        );
+      }
+      await writeFileAtomic(file, zip);
+      this.storedBytes += zip.length;
+    }
     return code;
+  }
+
+  /** The caller now references the package in saved state; collection may judge it normally. */
+  adopted(sha256Hex: string): void {
+    this.fresh.delete(sha256Hex);
   }
 
   zipPath(sha256Hex: string): string {
@@ -115,6 +141,8 @@ export class CodeStore {
       const key = name.replace(/\.zip$/, '');
       if (/^[0-9a-f]{64}(\.zip)?$/.test(name) && !referenced.has(key) && !this.fresh.has(key)) {
         this.unpacked.delete(key);
+        if (name.endsWith('.zip'))
+          this.storedBytes -= (await fs.stat(path.join(this.dir, name))).size;
         await fs.rm(path.join(this.dir, name), { recursive: true, force: true });
       }
     }
