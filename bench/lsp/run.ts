@@ -85,18 +85,24 @@ async function main(): Promise<void> {
       const text = manifestText(size);
       const fOpen = await validatedOpen(flourish, uri, text, 'flourish-yaml', size);
       const yOpen = await validatedOpen(yamlLs, uri, text, 'yaml', size);
-      const samples = { flourish: [] as number[], yaml: [] as number[] };
-      for (let i = 0; i < WARMUP + ITERATIONS; i++) {
-        const edited = manifestText(size, i + 1);
-        // Alternate which server goes first, so neither always meets a cold cache or a busy CPU.
-        const order = i % 2 === 0 ? [flourish, yamlLs] : [yamlLs, flourish];
-        for (const server of order) {
-          const { ms } = await server.change(uri, edited);
-          if (i >= WARMUP) (server === flourish ? samples.flourish : samples.yaml).push(ms);
+      const samples = new Map<LspProcess, number[]>([
+        [flourish, []],
+        [yamlLs, []],
+      ]);
+      // One server's whole series, then the other's: interleaved edits let a server still busy
+      // after publishing (collecting garbage) slow the other's measurement. Who goes first
+      // alternates by size.
+      const order = SIZES.indexOf(size) % 2 === 0 ? [flourish, yamlLs] : [yamlLs, flourish];
+      for (const server of order) {
+        for (let i = 0; i < WARMUP + ITERATIONS; i++) {
+          const { ms } = await server.change(uri, manifestText(size, i + 1));
+          if (i >= WARMUP) samples.get(server)!.push(ms);
         }
       }
-      const f = { median: median(samples.flourish), p95: percentile(samples.flourish, 95) };
-      const y = { median: median(samples.yaml), p95: percentile(samples.yaml, 95) };
+      const fSamples = samples.get(flourish)!;
+      const ySamples = samples.get(yamlLs)!;
+      const f = { median: median(fSamples), p95: percentile(fSamples, 95) };
+      const y = { median: median(ySamples), p95: percentile(ySamples, 95) };
       rows.push([
         String(size),
         fmt(f.median),
