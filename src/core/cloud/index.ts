@@ -4,5 +4,5 @@ export * from './provider';
 export { CloudError, isAbortError, type CloudErrorDetails } from './errors';
 export { AwsLambdaProvider, type AwsProviderOptions, type TailSource } from './aws/lambdaProvider';
 export { toCloudError, type ErrorContext } from './aws/errors';
-export { resolveTarget, LOCAL_DEFAULT_ROLE, type TargetOptions } from './target';
+export { resolveTarget, resolveProvider, LOCAL_DEFAULT_ROLE, type TargetOptions } from './target';
 export { mergeAsync } from './mergeTails';

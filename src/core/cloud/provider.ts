@@ -160,6 +160,10 @@ export interface CloudProvider {
   /** Role for functions that name none (the local cloud accepts any well-formed ARN). */
   readonly defaultRole?: string;
 
+  /** One page of the account's functions (`$LATEST` of each), in the platform's order. */
+  listFunctions(
+    options?: CallOptions & { marker?: string; maxItems?: number },
+  ): Promise<Page<FunctionVersion>>;
   /** `$LATEST` with tags, or undefined when the function does not exist. */
   getFunction(name: string, options?: CallOptions): Promise<DeployedFunction | undefined>;
   /** One version's configuration (a version number, `$LATEST` or an alias). */

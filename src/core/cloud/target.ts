@@ -39,13 +39,25 @@ export async function resolveTarget(
   options: TargetOptions = {},
 ): Promise<CloudProvider> {
   const kind = options.target ?? manifest.provider.name;
-  if (kind === 'local') return localProvider(options);
-  const profile = options.profile ?? manifest.provider.profile;
-  const region = options.region ?? manifest.provider.region;
+  return resolveProvider({
+    ...options,
+    target: kind,
+    profile: options.profile ?? manifest.provider.profile,
+    region: options.region ?? manifest.provider.region,
+    endpoint: options.endpoint ?? (kind === 'aws' ? manifest.provider.endpoint : undefined),
+  });
+}
+
+/** A provider without a manifest (the explorer's view of a whole account or local cloud). */
+export async function resolveProvider(
+  options: TargetOptions & { target: TargetKind; region?: string },
+): Promise<CloudProvider> {
+  if (options.target === 'local') return localProvider(options);
+  const profile = options.profile;
   return new AwsLambdaProvider({
     kind: 'aws',
-    region,
-    endpoint: options.endpoint ?? manifest.provider.endpoint,
+    region: options.region ?? 'us-east-1',
+    endpoint: options.endpoint,
     profile,
     // The SDK's own chain: environment, SSO, shared files, process, web identity, IMDS/ECS.
     credentials: fromNodeProviderChain(profile ? { profile } : {}),

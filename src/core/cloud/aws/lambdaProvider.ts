@@ -14,6 +14,7 @@ import {
   InvokeCommand,
   LambdaClient,
   ListAliasesCommand,
+  ListFunctionsCommand,
   ListVersionsByFunctionCommand,
   PublishVersionCommand,
   TagResourceCommand,
@@ -161,6 +162,19 @@ export class AwsLambdaProvider implements CloudProvider {
       ),
     );
     return toFunctionVersion(out);
+  }
+
+  async listFunctions(options: CallOptions & { marker?: string; maxItems?: number } = {}) {
+    const out = await this.call('ListFunctions', this.label, () =>
+      this.lambda.send(
+        new ListFunctionsCommand({
+          Marker: options.marker,
+          MaxItems: options.maxItems ?? PAGE_SIZE,
+        }),
+        { abortSignal: options.signal },
+      ),
+    );
+    return { items: (out.Functions ?? []).map(toFunctionVersion), nextToken: out.NextMarker };
   }
 
   async listVersions(name: string, options: CallOptions = {}) {
