@@ -548,6 +548,21 @@ describe('execution engine: environments', function () {
     await assert.rejects(engine.invoke(cfg, request()), /execution engine is shut down/);
   });
 
+  it('says in the log why an environment could not start', async () => {
+    // A /tmp root under a file cannot be made.
+    const file = path.join(codeDir({ 'not-a-folder': '' }), 'not-a-folder');
+    const engine = harness.make({ logSink: new RecordingSink(), tmpRoot: path.join(file, 'tmp') });
+    const outcome = await engine.invoke(
+      config({ codeDir: codeDir({ 'index.js': '' }) }),
+      request(),
+    );
+    assert.equal(outcome.functionError, 'Unhandled');
+    assert.match(
+      outcome.log,
+      /\[flourish\] Could not start an execution environment for test-fn: /,
+    );
+  });
+
   it('answers an unsupported runtime with an error outcome', async () => {
     const engine = harness.make({ logSink: new RecordingSink() });
     const outcome = await engine.invoke(

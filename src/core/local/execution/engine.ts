@@ -68,7 +68,8 @@ export class ExecutionEngine extends EventEmitter<ExecutionEngineEvents> {
   private readonly idle = new Map<string, ExecutionEnvironment[]>();
   private readonly idleTimers = new Map<ExecutionEnvironment, NodeJS.Timeout>();
   private readonly retireAfterInvocation = new Set<ExecutionEnvironment>();
-  private executables: Promise<Executables> | undefined;
+  private pythonExecutable: Promise<string> | undefined;
+  private runtimesDir: string | undefined;
   private closed = false;
 
   constructor(private readonly options: ExecutionEngineOptions) {
@@ -166,13 +167,13 @@ export class ExecutionEngine extends EventEmitter<ExecutionEngineEvents> {
 
   private async startEnvironment(env: ExecutionEnvironment): Promise<void> {
     try {
-      await env.start(await this.resolveExecutables());
+      await env.start(await this.resolveExecutables(env.family));
       this.emit('environmentStarted', describe(env));
     } catch (err) {
-      // The invocation waiting on this environment sees it exit and reports Runtime.ExitError.
-      console.error(
-        `Flourish could not start an execution environment for ${env.config.functionName}:`,
-        err,
+      // The invocation waiting on this environment sees it exit and reports Runtime.ExitError;
+      // the reason goes into its log, where the user looks.
+      env.note(
+        `[flourish] Could not start an execution environment for ${env.config.functionName}: ${err instanceof Error ? err.message : String(err)}`,
       );
       await env.stop('exit');
     }
@@ -220,13 +221,18 @@ export class ExecutionEngine extends EventEmitter<ExecutionEngineEvents> {
     this.emit('environmentStopped', { ...describe(env), reason });
   }
 
-  private resolveExecutables(): Promise<Executables> {
-    this.executables ??= (async () => ({
+  /** Only a Python function waits for Python to be located (once per engine). */
+  private async resolveExecutables(family: RuntimeFamily): Promise<Executables> {
+    this.runtimesDir ??= this.options.runtimesDir ?? findRuntimesDir();
+    const python =
+      family === 'python'
+        ? await (this.pythonExecutable ??= realPython(this.options.pythonExecutable ?? 'python3'))
+        : (this.options.pythonExecutable ?? 'python3');
+    return {
       node: this.options.nodeExecutable ?? defaultNode(),
-      python: await realPython(this.options.pythonExecutable ?? 'python3'),
-      runtimesDir: this.options.runtimesDir ?? findRuntimesDir(),
-    }))();
-    return this.executables;
+      python,
+      runtimesDir: this.runtimesDir,
+    };
   }
 }
 

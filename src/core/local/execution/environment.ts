@@ -134,6 +134,10 @@ export class ExecutionEnvironment {
     });
   }
 
+  get family(): RuntimeFamily {
+    return this.options.family;
+  }
+
   get pid(): number | undefined {
     return this.child?.pid;
   }
@@ -291,6 +295,11 @@ export class ExecutionEnvironment {
     void rm(this.tmpDir, { recursive: true, force: true });
     this.options.onStopped(this, this.stopReason);
     this.markExited();
+  }
+
+  /** Writes a line of the platform's own to the log being written (and to the stream). */
+  note(message: string): void {
+    this.output.platform(message);
   }
 
   /** Resolves once the worker is gone. */
