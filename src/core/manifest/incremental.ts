@@ -38,7 +38,7 @@ interface Piece {
  */
 export class ManifestParseCache {
   /** Below this size a full parse is fast enough and the cut is not worth it. */
-  minChars = 20_000;
+  minChars = 4_000;
   /** How the last parse went: pieces reused, or the whole text (too small, or unsafe to cut). */
   lastParse: 'incremental' | 'full' = 'full';
   pieces = new Map<string, Piece>();
