@@ -10,6 +10,8 @@ export interface CliContext {
   /** Aborted on Ctrl-C: long work stops and leaves no half-done state. */
   signal: AbortSignal;
   env: NodeJS.ProcessEnv;
+  /** Cleanups run when the command ends, whatever the outcome (SDK clients and sockets). */
+  cleanups: (() => void)[];
 }
 
 export interface Command {

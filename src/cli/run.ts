@@ -41,6 +41,7 @@ export async function runCli(argv: string[], options: RunOptions = {}): Promise<
     cwd: options.cwd ?? process.cwd(),
     env: options.env ?? process.env,
     signal: options.signal ?? new AbortController().signal,
+    cleanups: [],
   };
   try {
     const { positionals, values } = parseArgs({
@@ -56,6 +57,8 @@ export async function runCli(argv: string[], options: RunOptions = {}): Promise<
     return await command.run(ctx, positionals, values);
   } catch (error) {
     return report(output, command, error, ctx.signal);
+  } finally {
+    for (const cleanup of ctx.cleanups.splice(0)) cleanup();
   }
 }
 

@@ -20,13 +20,13 @@ export function targetKind(values: OptionValues): TargetKind | undefined {
   throw new UsageError(`--target must be "local" or "aws", not "${target}".`);
 }
 
-export function providerFor(
+export async function providerFor(
   ctx: CliContext,
   manifest: Manifest,
   values: OptionValues,
 ): Promise<CloudProvider> {
   const stateDir = stateDirOf(ctx, values);
-  return resolveTarget(manifest, {
+  const provider = await resolveTarget(manifest, {
     target: targetKind(values),
     profile: stringOption(values, 'profile') ?? ctx.env.AWS_PROFILE,
     region: stringOption(values, 'region'),
@@ -34,4 +34,6 @@ export function providerFor(
     localStateDir: stateDir,
     ensureLocalCloud: () => ensureCliLocalCloud(ctx, stateDir),
   });
+  ctx.cleanups.push(() => provider.dispose());
+  return provider;
 }
