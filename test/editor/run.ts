@@ -21,7 +21,7 @@ import { runScenario } from './harness/runScenario';
 import { deadline, withCleanup } from './harness/session';
 import type { RunResults } from './shared/protocol';
 
-const SCENARIO_TIMEOUT_MS = Number(process.env.FLOURISH_EDITOR_SCENARIO_TIMEOUT_MS ?? 240_000);
+const SCENARIO_TIMEOUT_MS = Number(process.env.FLOURISH_EDITOR_SCENARIO_TIMEOUT_MS ?? 360_000);
 const OVERALL_TIMEOUT_MS = Number(process.env.FLOURISH_EDITOR_TIMEOUT_MS ?? 40 * 60_000);
 
 function log(line: string): void {

@@ -17,7 +17,7 @@ export const scenarios: Scenario[] = [
     name: 'with-manifest',
     workspace: 'example',
     trusted: true,
-    suites: ['activation', 'commands', 'language'],
+    suites: ['activation', 'commands', 'language', 'local-cloud'],
     uiChecks: true,
   },
   {

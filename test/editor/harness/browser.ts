@@ -13,6 +13,18 @@ export interface Locator {
   waitFor(options: { state: 'visible' | 'attached'; timeout: number }): Promise<void>;
   click(options?: { timeout: number }): Promise<void>;
   allInnerTexts(): Promise<string[]>;
+  innerText(options?: { timeout: number }): Promise<string>;
+  count(): Promise<number>;
+  evaluate<R, A>(fn: (element: PageElement, arg: A) => R, arg: A): Promise<R>;
+}
+/** What the harness touches of a DOM element inside `evaluate` (no DOM typings here). */
+export interface PageElement {
+  value?: string;
+  dispatchEvent(event: Event): boolean;
+}
+/** A frame: the page itself, or a webview's nested iframe. */
+export interface Frame {
+  locator(selector: string): Locator;
 }
 export interface Page {
   goto(
@@ -22,6 +34,7 @@ export interface Page {
   setViewportSize(size: { width: number; height: number }): Promise<void>;
   screenshot(options: { path: string }): Promise<unknown>;
   locator(selector: string): Locator;
+  frames(): Frame[];
   isClosed(): boolean;
 }
 interface BrowserContext {

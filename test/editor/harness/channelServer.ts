@@ -6,6 +6,8 @@ import { requestFileId } from '../shared/channel';
 import { writeFileAtomic } from '../shared/files';
 import type { HarnessRequest, HarnessResponse } from '../shared/protocol';
 import type { Page } from './browser';
+import { trackProcess } from './processes';
+import { runRequestedCheck, type UiContext } from './uiChecks';
 import { saveScreenshot } from './screenshots';
 
 /** Toasts and modal dialogs: where a refusal can be shown to the user. */
@@ -22,6 +24,7 @@ export class ChannelServer {
     private readonly dir: string,
     private readonly page: () => Page | undefined,
     private readonly scenario: string,
+    private readonly uiContext: () => Omit<UiContext, 'page' | 'scenario'>,
   ) {
     this.watcher = watch(dir, () => this.scan());
     this.poll = setInterval(() => this.scan(), 250);
@@ -51,8 +54,28 @@ export class ChannelServer {
   private async answer(request: HarnessRequest): Promise<HarnessResponse> {
     const page = this.page();
     if (!page || page.isClosed()) return { ok: false, error: 'the workbench page is not open' };
+    if (request.kind === 'adoptProcess') {
+      trackProcess(request.pid);
+      return { ok: true };
+    }
+    if (request.kind === 'uiCheck') {
+      const context = { ...this.uiContext(), page, scenario: this.scenario };
+      const { text, screenshot } = await runRequestedCheck(context, request.name, request.input);
+      return { ok: true, text, screenshot };
+    }
     if (request.kind === 'screenshot') {
       return { ok: true, screenshot: await saveScreenshot(page, this.scenario, request.name) };
+    }
+    if (request.kind === 'noNotifications') {
+      const deadline = Date.now() + request.timeoutMs;
+      let texts = await page.locator(NOTIFICATION_TEXT).allInnerTexts();
+      while (texts.length > 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        texts = await page.locator(NOTIFICATION_TEXT).allInnerTexts();
+      }
+      return texts.length === 0
+        ? { ok: true, notifications: [] }
+        : { ok: false, error: `notifications still shown: ${texts.join(' | ')}` };
     }
     const pattern = new RegExp(request.pattern, request.flags);
     const deadline = Date.now() + request.timeoutMs;

@@ -20,6 +20,27 @@ export function trackGroup(pgid: number): void {
   groups.add(pgid);
 }
 
+/**
+ * Remembers a process someone else started for the harness to stop at the end: its group if it
+ * leads one (a detached child), else the process alone.
+ */
+export function trackProcess(pid: number): void {
+  adopted.add(pid);
+}
+
+const adopted = new Set<number>();
+
+/** Stops every adopted process that is still running. */
+export async function stopAdopted(): Promise<void> {
+  await Promise.all(
+    [...adopted].map(async (pid) => {
+      adopted.delete(pid);
+      if (groupAlive(pid)) await stopGroup(pid);
+      else signalProcess(pid, 'SIGTERM');
+    }),
+  );
+}
+
 /** Stops one process group: SIGTERM, then SIGKILL if it is still there after `graceMs`. */
 export async function stopGroup(pgid: number, graceMs = 5000): Promise<void> {
   if (!signalGroup(pgid, 'SIGTERM')) {
@@ -36,11 +57,16 @@ export async function stopGroup(pgid: number, graceMs = 5000): Promise<void> {
 
 /** Stops every process group still remembered. */
 export async function stopAllGroups(): Promise<void> {
+  await stopAdopted();
   await Promise.all([...groups].map((pgid) => stopGroup(pgid)));
 }
 
 /** The synchronous last resort for process exit: SIGKILL to every remembered group. */
 export function killAllGroupsNow(): void {
+  for (const pid of adopted) {
+    if (!signalGroup(pid, 'SIGKILL')) signalProcess(pid, 'SIGKILL');
+  }
+  adopted.clear();
   for (const pgid of groups) signalGroup(pgid, 'SIGKILL');
   groups.clear();
 }
@@ -51,6 +77,14 @@ function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+function signalProcess(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
   }
 }
 

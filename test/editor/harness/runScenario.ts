@@ -12,7 +12,7 @@ import { ChannelServer } from './channelServer';
 import { startCodeServer, type CodeServer } from './codeServer';
 import { placeExtension, readPackageJson } from './extension';
 import type { Toolchain } from './install';
-import { tail } from './processes';
+import { stopAdopted, tail } from './processes';
 import { saveScreenshot } from './screenshots';
 import { runUiChecks } from './uiChecks';
 import { copyWorkspace } from './workspace';
@@ -89,7 +89,15 @@ export async function runScenario(
       server.url,
     );
     const page = workbench.page;
-    channel = new ChannelServer(channelDir, () => page, scenario.name);
+    channel = new ChannelServer(
+      channelDir,
+      () => page,
+      scenario.name,
+      () => ({
+        pkg: readPackageJson(context.extension),
+        workspace,
+      }),
+    );
     context.log(`${scenario.name}: workbench open at ${server.url}; waiting for the suites`);
     await waitForFile(
       config.resultsFile,
@@ -134,6 +142,7 @@ export async function runScenario(
     channel?.close();
     await workbench?.stop();
     await server?.stop();
+    await stopAdopted();
   }
 }
 

@@ -4,11 +4,11 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import type { TestResult } from '../shared/protocol';
-import type { Page } from './browser';
+import type { Frame, Page } from './browser';
 import type { PackageJson } from './extension';
 import { saveScreenshot } from './screenshots';
 
-interface UiContext {
+export interface UiContext {
   page: Page;
   scenario: string;
   pkg: PackageJson;
@@ -72,6 +72,62 @@ const checks: UiCheck[] = [
     },
   },
 ];
+
+/** The webview frame that holds `selector` (webview content sits in nested iframes). */
+async function webviewFrame(page: Page, selector: string, timeoutMs: number): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  // Frames come and go as panels load; there is no event to await for "a frame has X".
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (
+        (await frame
+          .locator(selector)
+          .count()
+          .catch(() => 0)) > 0
+      )
+        return frame;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`no webview frame shows ${selector} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Checks a suite asks for in the middle of its flow, by name; `input` is theirs to define. */
+const requested: Record<string, (context: UiContext, input?: string) => Promise<string>> = {
+  /** The invoke panel is open: type `input` as the payload, press Invoke, return the response. */
+  async 'the invoke panel shows the result of an invocation'({ page }, input) {
+    const frame = await webviewFrame(page, '#invoke', TIMEOUT);
+    if (input !== undefined) {
+      await frame.locator('#payload').evaluate((element, payload) => {
+        element.value = payload;
+        element.dispatchEvent(new Event('input', { bubbles: true }));
+      }, input);
+    }
+    await frame.locator('#invoke').click({ timeout: TIMEOUT });
+    await frame.locator('#result').waitFor({ state: 'visible', timeout: 60_000 });
+    const response = await frame.locator('#response').innerText({ timeout: TIMEOUT });
+    if (!response.trim()) throw new Error('the invoke panel shows a result with an empty response');
+    return response;
+  },
+};
+
+export async function runRequestedCheck(
+  context: UiContext,
+  name: string,
+  input?: string,
+): Promise<{ text: string; screenshot: string }> {
+  const check = requested[name];
+  if (!check)
+    throw new Error(`no UI check named "${name}"; known: ${Object.keys(requested).join(', ')}`);
+  try {
+    const text = await check(context, input);
+    return { text, screenshot: await saveScreenshot(context.page, context.scenario, name) };
+  } catch (error) {
+    await saveScreenshot(context.page, context.scenario, `failed ${name}`).catch(() => undefined);
+    throw error;
+  }
+}
 
 export async function runUiChecks(context: UiContext): Promise<TestResult[]> {
   const results: TestResult[] = [];

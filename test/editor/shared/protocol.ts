@@ -54,7 +54,17 @@ export interface RunResults {
 /** Requests the runner can send to the harness. */
 export type HarnessRequest =
   | { kind: 'screenshot'; name: string }
-  | { kind: 'notifications'; pattern: string; flags: string; timeoutMs: number };
+  | { kind: 'notifications'; pattern: string; flags: string; timeoutMs: number }
+  /** Resolves once no notification is on screen (after `notifications.clearAll`). */
+  | { kind: 'noNotifications'; timeoutMs: number }
+  /** Runs a named browser check now (see harness/uiChecks.ts), with `input` for it. */
+  | { kind: 'uiCheck'; name: string; input?: string }
+  /**
+   * A process the extension started in a session of its own (the local cloud), which stopping
+   * the editor's process group would miss: the harness stops it at the end if it is still there.
+   */
+  | { kind: 'adoptProcess'; pid: number };
 
 export type HarnessResponse =
-  { ok: true; screenshot?: string; notifications?: string[] } | { ok: false; error: string };
+  | { ok: true; screenshot?: string; notifications?: string[]; text?: string }
+  | { ok: false; error: string };

@@ -16,10 +16,12 @@ import {
 import { breakMemory } from './manifests';
 
 /**
- * Commands that build, ship or run the project's code: flourish.build*, deploy*, invoke*,
- * startLocalCloud... (not restartLanguageServer or stopLocalCloud, which run nothing).
+ * Commands that build, ship or run the project's code: flourish.build, package, deploy*,
+ * invoke (the default target runs the handler on this machine), rollback, startLocalCloud. Not
+ * restartLanguageServer, stopLocalCloud or the log commands, which run nothing from the
+ * workspace.
  */
-const GUARDED = /^flourish\.(build|deploy|rollback|invoke|package|publish|run|start)/i;
+const GUARDED = /^flourish\.(build|package|deploy|invoke|rollback|startLocal)/i;
 /** What a refusal must talk about. */
 const EXPLANATION = /trust|restricted/i;
 
@@ -55,13 +57,21 @@ describe('Restricted Mode', () => {
     const guarded = declaredCommands().filter((c) => GUARDED.test(c.command));
     assert.ok(guarded.length > 0, 'package.json declares no build, deploy or local-cloud command');
     for (const { command } of guarded) {
-      await vscode.commands.executeCommand('notifications.clearAll');
+      await clearNotifications();
       const refusal = await refusalOf(command);
       assert.ok(refusal.explained, `${command} in Restricted Mode: ${refusal.text}`);
     }
     await screenshot('a command refused in Restricted Mode');
   });
 });
+
+/** Clears notifications and, with a harness, waits until none is on screen, so an earlier
+ * command's message cannot pass for the next one's. */
+async function clearNotifications(): Promise<void> {
+  await vscode.commands.executeCommand('notifications.clearAll');
+  const response = await harness()?.request({ kind: 'noNotifications', timeoutMs: 5_000 }, 10_000);
+  if (response && !response.ok) throw new Error(`could not clear notifications: ${response.error}`);
+}
 
 interface Refusal {
   explained: boolean;

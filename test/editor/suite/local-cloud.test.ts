@@ -1,0 +1,147 @@
+// The end-to-end path through the editor's commands against the local cloud: start it, deploy a
+// function, invoke it with a payload in the invoke panel, follow its logs, deploy a change as a
+// new version and roll back. Commands return what they did, which is what these tests read.
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { parse } from 'yaml';
+import { harness, workspaceManifest } from './helpers';
+
+interface FunctionRef {
+  manifestFile: string;
+  functionKey: string;
+}
+interface DeploySummary {
+  ok: boolean;
+  cancelled: boolean;
+  functions: { key: string; status: string; version?: string }[];
+}
+interface RollbackResult {
+  functionName: string;
+  alias: string;
+  from: string;
+  to: string;
+}
+
+const INVOKE_CHECK = 'the invoke panel shows the result of an invocation';
+
+describe('deploy, invoke, logs and rollback on the local cloud', function () {
+  this.timeout(120_000);
+  let ref: FunctionRef;
+  let handlerSource: vscode.Uri;
+  const versions: string[] = [];
+
+  before(async () => {
+    const manifest = await workspaceManifest();
+    const text = (await vscode.workspace.openTextDocument(manifest)).getText();
+    const functions = (
+      parse(text) as { functions?: Record<string, { handler?: string; runtime?: string }> }
+    ).functions;
+    // A Node.js function: the machine has Node; Python may not be installed everywhere.
+    const [key, spec] =
+      Object.entries(functions ?? {}).find(([, fn]) => fn.runtime?.startsWith('nodejs')) ?? [];
+    assert.ok(key && spec?.handler, 'the example manifest has no Node.js function to deploy');
+    ref = { manifestFile: manifest.fsPath, functionKey: key };
+    const modulePath = spec.handler.slice(0, spec.handler.lastIndexOf('.'));
+    const dir = path.dirname(manifest.fsPath);
+    const [source] = await vscode.workspace.findFiles(
+      new vscode.RelativePattern(dir, `${modulePath}.{js,mjs,cjs}`),
+      undefined,
+      1,
+    );
+    assert.ok(source, `no source file for handler ${spec.handler}`);
+    handlerSource = source;
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('flourish.stopLocalCloud');
+  });
+
+  it('starts the local cloud on loopback', async () => {
+    const info = await vscode.commands.executeCommand<{ endpoint: string; pid: number }>(
+      'flourish.startLocalCloud',
+    );
+    assert.match(info.endpoint, /^http:\/\/(127\.0\.0\.1|localhost|\[::1\]):\d+/);
+    // It runs in a session of its own; the harness stops it too if this suite cannot.
+    const adopted = await harness()?.request({ kind: 'adoptProcess', pid: info.pid }, 10_000);
+    if (adopted && !adopted.ok) throw new Error(adopted.error);
+  });
+
+  it('deploys a function and reports its version', async () => {
+    versions.push(await deploy(ref));
+  });
+
+  it('invokes it with a payload in the invoke panel', async function () {
+    const channel = harness();
+    if (!channel) this.skip(); // reading the webview needs the browser harness
+    await vscode.commands.executeCommand('flourish.invoke', ref);
+    const response = await channel.request(
+      { kind: 'uiCheck', name: INVOKE_CHECK, input: JSON.stringify({ name: 'Editor tests' }) },
+      90_000,
+    );
+    if (!response.ok) throw new Error(response.error);
+    assert.match(
+      response.text ?? '',
+      /Editor tests/,
+      `the response does not echo the payload: ${response.text}`,
+    );
+  });
+
+  it('follows its logs', async () => {
+    // tailLogs answers with the log streams it now follows, e.g. "greet (dev, local)".
+    const tail = await vscode.commands.executeCommand<{ following: unknown }>(
+      'flourish.tailLogs',
+      ref,
+    );
+    const following = Array.isArray(tail?.following) ? (tail.following as unknown[]) : [];
+    assert.ok(
+      following.some((stream) => typeof stream === 'string' && stream.startsWith(ref.functionKey)),
+      `tailLogs does not follow ${ref.functionKey}: ${JSON.stringify(tail)}`,
+    );
+    await vscode.commands.executeCommand('flourish.stopTail');
+  });
+
+  it('deploys a change as a new version', async () => {
+    const edit = new vscode.WorkspaceEdit();
+    const document = await vscode.workspace.openTextDocument(handlerSource);
+    edit.insert(
+      handlerSource,
+      new vscode.Position(document.lineCount, 0),
+      '\n// changed by the editor tests\n',
+    );
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.ok(await document.save(), `could not save ${handlerSource.fsPath}`);
+    const version = await deploy(ref);
+    assert.notEqual(version, versions[0], 'a changed handler deployed as the same version');
+    versions.push(version);
+  });
+
+  it('rolls back to the previous version', async () => {
+    assert.equal(versions.length, 2, 'needs the two deploys above');
+    const result = await vscode.commands.executeCommand<RollbackResult | undefined>(
+      'flourish.rollback',
+      ref,
+      versions[0],
+    );
+    assert.ok(result, 'rollback returned nothing');
+    assert.equal(result.to, versions[0]);
+    assert.equal(result.from, versions[1]);
+  });
+});
+
+async function deploy(ref: FunctionRef): Promise<string> {
+  const summary = await vscode.commands.executeCommand<DeploySummary | undefined>(
+    'flourish.deployFunction',
+    ref,
+  );
+  assert.ok(
+    summary?.ok,
+    `deploy of ${ref.functionKey} did not succeed: ${JSON.stringify(summary)}`,
+  );
+  const deployed = summary.functions.find((fn) => fn.key === ref.functionKey);
+  assert.ok(
+    deployed?.version,
+    `deploy reported no version for ${ref.functionKey}: ${JSON.stringify(summary)}`,
+  );
+  return deployed.version;
+}
