@@ -1,7 +1,7 @@
 // The log store's bounds and persistence: per-stream and total caps, and a reload that finds
 // exactly what was flushed.
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { LogStore } from '../../src/core/local/logs/log-store';
@@ -49,7 +49,7 @@ describe('local cloud: log store', () => {
     assert.deepEqual(streamsOf('/aws/lambda/b'), ['middle']);
     await store.flush();
     assert.deepEqual(await readdir(path.join(dir, encodeURIComponent('/aws/lambda/a'))), [
-      'new.json',
+      'new.ndjson',
     ]);
 
     const reloaded = new LogStore(dir, { clock, flushDelayMs: 60_000 });
@@ -64,6 +64,37 @@ describe('local cloud: log store', () => {
     assert.equal(
       reloaded.groups.get('/aws/lambda/b')!.streams.get('middle')!.events[0]!.message,
       'line 100',
+    );
+  });
+
+  it('appends to a stream file, and a torn last line from a crash is skipped on load', async () => {
+    const store = new LogStore(dir, { clock, flushDelayMs: 60_000 });
+    store.write('/aws/lambda/a', 's', lines(0, 3));
+    await store.flush();
+    store.write('/aws/lambda/a', 's', lines(3, 2));
+    await store.flush();
+    const file = path.join(dir, encodeURIComponent('/aws/lambda/a'), 's.ndjson');
+    const text = await readFile(file, 'utf8');
+    assert.equal(text.trimEnd().split('\n').length, 1 + 5, 'a header and five event lines');
+    await appendFile(file, '{"t":99,"m":"torn');
+    const reloaded = new LogStore(dir, { clock, flushDelayMs: 60_000 });
+    await reloaded.load();
+    const stream = reloaded.groups.get('/aws/lambda/a')!.streams.get('s')!;
+    assert.deepEqual(
+      stream.events.map((e) => e.message),
+      ['line 0', 'line 1', 'line 2', 'line 3', 'line 4'],
+    );
+    reloaded.write('/aws/lambda/a', 's', lines(5, 1));
+    assert.equal(stream.events.at(-1)!.seq, 5, 'numbering continues after a reload');
+    await reloaded.flush();
+    const again = new LogStore(dir, { clock, flushDelayMs: 60_000 });
+    await again.load();
+    assert.deepEqual(
+      again.groups
+        .get('/aws/lambda/a')!
+        .streams.get('s')!
+        .events.map((e) => e.seq),
+      [0, 1, 2, 3, 4, 5],
     );
   });
 

@@ -1,10 +1,12 @@
 // CloudWatch-style log groups and streams, fed by the execution engine through LogSink.
-// Events live in memory and each changed stream is written atomically to its own file shortly
-// after it changes, so a crash loses at most the last moments and never corrupts a stream.
+// Events live in memory; each stream is also an append-only NDJSON file (a header line, then
+// one line per event) that new events are appended to shortly after they arrive. A crash loses
+// at most those moments and a torn last line, which loading skips; a file that grew well past
+// what is kept is rewritten atomically.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { LogEventInput, LogSink } from '../execution/contract';
-import { readJsonIfExists, writeFileAtomic, WriteQueue } from '../store/atomic-file';
+import { writeFileAtomic, WriteQueue } from '../store/atomic-file';
 
 export interface StoredEvent {
   timestamp: number;
@@ -21,6 +23,10 @@ export interface LogStream {
   trimmed: number;
   events: StoredEvent[];
   storedBytes: number;
+  /** The next seq to append to the file; undefined while the stream has no file. */
+  persistedSeq?: number;
+  /** Event lines in the file, to know when to compact it. */
+  fileLines: number;
 }
 
 export interface LogGroup {
@@ -50,11 +56,24 @@ export interface LogStoreOptions {
   onError?: (error: Error) => void;
 }
 
-interface StreamFile {
+interface StreamHeader {
   name: string;
   creationTime: number;
-  trimmed: number;
-  events: StoredEvent[];
+}
+
+/** One event line: short keys, since a stream may hold many thousands. */
+interface EventLine {
+  t: number;
+  m: string;
+  i: number;
+  s: number;
+}
+
+const STREAM_SUFFIX = '.ndjson';
+
+function eventLine(e: StoredEvent): string {
+  const line: EventLine = { t: e.timestamp, m: e.message, i: e.ingestionTime, s: e.seq };
+  return `${JSON.stringify(line)}\n`;
 }
 
 export class LogStore implements LogSink {
@@ -85,13 +104,9 @@ export class LogStore implements LogSink {
       if (!(await fs.stat(groupPath)).isDirectory()) continue;
       const group = this.group(decodeURIComponent(groupDir), Number.MAX_SAFE_INTEGER);
       for (const file of await fs.readdir(groupPath)) {
-        if (!file.endsWith('.json') || file.startsWith('.')) continue;
-        const saved = await readJsonIfExists<StreamFile>(path.join(groupPath, file));
-        if (!saved) continue;
-        const stream: LogStream = {
-          ...saved,
-          storedBytes: saved.events.reduce((sum, e) => sum + Buffer.byteLength(e.message), 0),
-        };
+        if (!file.endsWith(STREAM_SUFFIX) || file.startsWith('.')) continue;
+        const stream = this.parseStream(await fs.readFile(path.join(groupPath, file), 'utf8'));
+        if (!stream) continue;
         group.streams.set(stream.name, stream);
         group.creationTime = Math.min(group.creationTime, stream.creationTime);
         this.total += stream.events.length;
@@ -99,12 +114,53 @@ export class LogStore implements LogSink {
     }
   }
 
+  private parseStream(text: string): LogStream | undefined {
+    const lines = text.split('\n');
+    let header: StreamHeader;
+    try {
+      header = JSON.parse(lines[0]!) as StreamHeader;
+    } catch {
+      return undefined;
+    }
+    const events: StoredEvent[] = [];
+    let fileLines = 0;
+    for (const line of lines.slice(1)) {
+      if (line === '') continue;
+      fileLines++;
+      try {
+        const e = JSON.parse(line) as EventLine;
+        events.push({ timestamp: e.t, message: e.m, ingestionTime: e.i, seq: e.s });
+      } catch {
+        // A line torn by a crash mid-append: skip it.
+      }
+    }
+    const kept = events.slice(Math.max(0, events.length - this.maxEvents));
+    const next = (events.at(-1)?.seq ?? -1) + 1;
+    return {
+      name: header.name,
+      creationTime: header.creationTime,
+      trimmed: kept[0]?.seq ?? next,
+      events: kept,
+      storedBytes: kept.reduce((sum, e) => sum + Buffer.byteLength(e.message), 0),
+      // After a torn line the file is rewritten whole before anything is appended to it.
+      persistedSeq: text.endsWith('\n') ? next : undefined,
+      fileLines,
+    };
+  }
+
   write(logGroupName: string, logStreamName: string, events: LogEventInput[]): void {
     const now = this.options.clock();
     const group = this.group(logGroupName, now);
     let stream = group.streams.get(logStreamName);
     if (!stream) {
-      stream = { name: logStreamName, creationTime: now, trimmed: 0, events: [], storedBytes: 0 };
+      stream = {
+        name: logStreamName,
+        creationTime: now,
+        trimmed: 0,
+        events: [],
+        storedBytes: 0,
+        fileLines: 0,
+      };
       group.streams.set(logStreamName, stream);
     }
     const listeners = this.listeners.get(logGroupName);
@@ -186,7 +242,7 @@ export class LogStore implements LogSink {
       for (const [groupName, streams] of removed) {
         const groupDir = path.join(this.dir, encodeURIComponent(groupName));
         for (const streamName of streams) {
-          await fs.rm(path.join(groupDir, `${encodeURIComponent(streamName)}.json`), {
+          await fs.rm(path.join(groupDir, `${encodeURIComponent(streamName)}${STREAM_SUFFIX}`), {
             force: true,
           });
         }
@@ -198,20 +254,31 @@ export class LogStore implements LogSink {
         await fs.mkdir(groupDir, { recursive: true });
         for (const streamName of streams) {
           const stream = group.streams.get(streamName);
-          if (!stream) continue;
-          const file: StreamFile = {
-            name: stream.name,
-            creationTime: stream.creationTime,
-            trimmed: stream.trimmed,
-            events: stream.events,
-          };
-          await writeFileAtomic(
-            path.join(groupDir, `${encodeURIComponent(streamName)}.json`),
-            JSON.stringify(file),
-          );
+          if (stream)
+            await this.persist(
+              stream,
+              path.join(groupDir, `${encodeURIComponent(streamName)}${STREAM_SUFFIX}`),
+            );
         }
       }
     });
+  }
+
+  /** Appends the stream's new events, or rewrites the file when it is new or overgrown. */
+  private async persist(stream: LogStream, file: string): Promise<void> {
+    const next = stream.trimmed + stream.events.length;
+    if (stream.persistedSeq === undefined || stream.fileLines > 2 * this.maxEvents) {
+      const header: StreamHeader = { name: stream.name, creationTime: stream.creationTime };
+      const body = [`${JSON.stringify(header)}\n`, ...stream.events.map(eventLine)].join('');
+      await writeFileAtomic(file, body);
+      stream.fileLines = stream.events.length;
+    } else {
+      const fresh = stream.events.slice(Math.max(0, stream.persistedSeq - stream.trimmed));
+      if (fresh.length === 0) return;
+      await fs.appendFile(file, fresh.map(eventLine).join(''));
+      stream.fileLines += fresh.length;
+    }
+    stream.persistedSeq = next;
   }
 
   private group(name: string, now: number): LogGroup {
