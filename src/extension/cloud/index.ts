@@ -9,13 +9,14 @@ import { deploy } from './deploy';
 import { invokeBackend } from './invokeBackend';
 import { LocalCloudService } from './localCloudService';
 import { LogTail } from './logTail';
-import { providerFor } from './providers';
+import { ProviderCache, providerFor } from './providers';
 import { rollbackFunction } from './rollback';
 
 /** The extension context plus the long-lived cloud services. */
 export interface CloudContext extends FlourishContext {
   localCloud: LocalCloudService;
   logTail: LogTail;
+  providers: ProviderCache;
 }
 
 export function createCloudFeatures(base: FlourishContext) {
@@ -23,6 +24,7 @@ export function createCloudFeatures(base: FlourishContext) {
     ...base,
     localCloud: new LocalCloudService(base.extension, base.output),
     logTail: new LogTail(),
+    providers: new ProviderCache(),
   };
   return {
     ctx,
@@ -46,7 +48,7 @@ export function createCloudFeatures(base: FlourishContext) {
         to,
         signal,
       }),
-    dispose: () => vscode.Disposable.from(ctx.localCloud, ctx.logTail).dispose(),
+    dispose: () => vscode.Disposable.from(ctx.providers, ctx.localCloud, ctx.logTail).dispose(),
   };
 }
 
