@@ -21,6 +21,11 @@ export class LocalCloudService implements vscode.Disposable {
   async ensure(signal?: AbortSignal): Promise<LocalCloudInfo> {
     const running = await this.status();
     if (running) return running;
+    if (!vscode.workspace.isTrusted) {
+      throw new Error(
+        'The local cloud is not running, and Flourish does not start it in Restricted Mode because it runs code from the workspace. Trust the workspace, or start it with "flourish local start".',
+      );
+    }
     this.output.info(`Starting the local cloud (state in ${this.stateDir})`);
     const info = await ensureLocalCloud({
       stateDir: this.stateDir,
