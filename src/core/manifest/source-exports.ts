@@ -64,6 +64,24 @@ export function scanJavaScript(source: string): ExportScan {
   };
 }
 
+// `else: x = 1` and the like start with a keyword, not a name being bound.
+const PYTHON_KEYWORDS = new Set([
+  'else',
+  'try',
+  'finally',
+  'if',
+  'elif',
+  'while',
+  'for',
+  'with',
+  'class',
+  'def',
+  'lambda',
+  'return',
+  'match',
+  'case',
+]);
+
 export function scanPython(source: string): ExportScan {
   const code = blankPython(source);
   const lines = lineStarts(source);
@@ -73,7 +91,7 @@ export function scanPython(source: string): ExportScan {
   }
   // `handler = Mangum(app)` and similar: a top-level name bound to a callable.
   for (const m of code.matchAll(/^([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?!=)/gm)) {
-    if (!found.has(m[1])) found.set(m[1], m.index);
+    if (!found.has(m[1]) && !PYTHON_KEYWORDS.has(m[1])) found.set(m[1], m.index);
   }
   return {
     exports: toExports(found, lines),

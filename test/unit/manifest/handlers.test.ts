@@ -106,6 +106,8 @@ describe('handler source scanning', () => {
       'class Service:',
       '    def method(self): pass',
       'x == 1',
+      'if True: y = 1',
+      'else: z = 2',
     ].join('\n');
     assert.deepEqual(names(src, scanPython), ['app', 'handler', 'other']);
   });
