@@ -14,20 +14,37 @@ export interface SizedPath {
   bytes: number;
 }
 
+const bigger = (a: SizedPath, b: SizedPath) =>
+  b.bytes - a.bytes || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
+/** The n biggest, biggest first, ties by path: one pass, without sorting everything. */
 function top(items: Iterable<SizedPath>, n: number): SizedPath[] {
-  return [...items]
-    .sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-    .slice(0, n);
+  const best: SizedPath[] = [];
+  for (const item of items) {
+    if (best.length === n && bigger(item, best[n - 1]!) >= 0) continue;
+    let at = best.length;
+    while (at > 0 && bigger(item, best[at - 1]!) < 0) at--;
+    best.splice(at, 0, item);
+    if (best.length > n) best.pop();
+  }
+  return best;
 }
 
 export function largestFiles(
   files: readonly { path: string; size: number }[],
   n = 10,
 ): SizedPath[] {
-  return top(
-    files.map((f) => ({ path: f.path, bytes: f.size })),
-    n,
-  );
+  const best: SizedPath[] = [];
+  let floor = -1; // the smallest size still in `best` once it is full
+  for (const f of files) {
+    if (best.length === n && f.size < floor) continue;
+    best.push({ path: f.path, bytes: f.size });
+    if (best.length > n) {
+      best.splice(0, best.length, ...top(best, n));
+      floor = best[n - 1]!.bytes;
+    }
+  }
+  return top(best, n);
 }
 
 /** Sizes summed per top-level folder, and per package inside node_modules. */

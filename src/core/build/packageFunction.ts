@@ -292,9 +292,8 @@ function isAlive(pid: number): boolean {
 
 /** Identifies the chosen files by name and stat stamp only, without reading them. */
 function stampDigest(files: readonly SelectedFile[]): string {
-  const h = createHash('sha256').update(`${ZIP_FORMAT}\n`);
-  for (const f of files) h.update(`${f.path}\0${f.size}\0${f.mtimeMs}\0${f.mode}\n`);
-  return h.digest('hex');
+  const lines = files.map((f) => `${f.path}\0${f.size}\0${f.mtimeMs}\0${f.mode}\n`);
+  return createHash('sha256').update(`${ZIP_FORMAT}\n`).update(lines.join('')).digest('hex');
 }
 
 async function readState(file: string): Promise<PackageState | undefined> {
