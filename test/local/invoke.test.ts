@@ -260,6 +260,46 @@ export const handler = async (event, context) => {
   });
 });
 
+describe('local cloud: limits through the API', function () {
+  this.timeout(60_000);
+  let f: CloudFixture;
+
+  before(async () => {
+    f = await startFixture();
+    await deploy(
+      f.lambda,
+      'hungry',
+      nodeHandlerZip(`
+const held = [];
+export const handler = async (event) => {
+  if (event.eat) for (let i = 0; i < 64; i++) held.push(Buffer.alloc(16 * 1024 * 1024, 1));
+  return 'fine';
+};`),
+      { MemorySize: 128 },
+    );
+  });
+  after(async () => {
+    await f.close();
+  });
+
+  it('stops a function that outgrows its memory size with Runtime.OutOfMemory; the next call runs', async () => {
+    const out = await f.lambda.send(
+      new InvokeCommand({
+        FunctionName: 'hungry',
+        Payload: Buffer.from('{"eat":true}'),
+        LogType: 'Tail',
+      }),
+    );
+    assert.equal(out.FunctionError, 'Unhandled');
+    assert.equal(
+      (JSON.parse(text(out.Payload)) as { errorType: string }).errorType,
+      'Runtime.OutOfMemory',
+    );
+    const next = await f.lambda.send(new InvokeCommand({ FunctionName: 'hungry' }));
+    assert.equal(text(next.Payload), '"fine"');
+  });
+});
+
 describe('local cloud: concurrency', function () {
   this.timeout(60_000);
   let f: CloudFixture;
