@@ -563,6 +563,23 @@ describe('execution engine: environments', function () {
     );
   });
 
+  it('says which interpreter is missing when node or python3 cannot be found', async () => {
+    const engine = harness.make({
+      logSink: new RecordingSink(),
+      pythonExecutable: '/nonexistent/python3',
+    });
+    const dir = codeDir({ 'app.py': 'def handler(e, c):\n    return 1\n' });
+    const outcome = await engine.invoke(
+      config({ codeDir: dir, handler: 'app.handler', runtime: 'python3.12' }),
+      request(),
+    );
+    assert.equal((json(outcome) as { errorType: string }).errorType, 'Runtime.InvalidEntrypoint');
+    assert.match(
+      (json(outcome) as { errorMessage: string }).errorMessage,
+      /runs python3\.12 functions with '\/nonexistent\/python3', which was not found/,
+    );
+  });
+
   it('answers an unsupported runtime with an error outcome', async () => {
     const engine = harness.make({ logSink: new RecordingSink() });
     const outcome = await engine.invoke(

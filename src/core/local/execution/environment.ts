@@ -379,7 +379,12 @@ export class ExecutionEnvironment {
       case 'exit':
       case 'init-error': {
         const doc = this.spawnError
-          ? invalidEntrypointError(requestId, this.spawnError.command, this.spawnError.error)
+          ? invalidEntrypointError(
+              requestId,
+              this.spawnError.command,
+              this.spawnError.error,
+              this.options.family === 'provided' ? undefined : this.config.runtime,
+            )
           : exitError(
               requestId,
               exitReason(

@@ -56,11 +56,16 @@ export function invalidEntrypointError(
   requestId: string,
   command: string,
   error: NodeJS.ErrnoException,
+  /** Set when the missing program is the machine's interpreter, not the function's bootstrap. */
+  interpreterFor?: string,
 ): ErrorDocument {
-  const reason =
+  let reason =
     error.code === 'ENOENT'
       ? `Couldn't find valid bootstrap(s): [${command}]`
       : `fork/exec ${command}: ${error.code === 'EACCES' ? 'permission denied' : error.message}`;
+  if (interpreterFor && error.code === 'ENOENT') {
+    reason = `the local cloud runs ${interpreterFor} functions with '${command}', which was not found. Install it or point the local cloud at it (nodeExecutable / pythonExecutable).`;
+  }
   return {
     errorType: 'Runtime.InvalidEntrypoint',
     errorMessage: `RequestId: ${requestId} Error: ${reason}`,
