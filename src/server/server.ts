@@ -157,7 +157,10 @@ export function startServer(connection: Connection): Disposable {
     const doc = manifestOf(params.textDocument.uri);
     if (!doc) return null;
     return guard(`hover in ${doc.uri}`, token, log, () =>
-      hoverManifest(cache.get(doc), doc.offsetAt(params.position)),
+      hoverManifest(cache.get(doc), doc.offsetAt(params.position), {
+        root: locationOf(doc).root,
+        fs,
+      }),
     );
   });
 
@@ -166,7 +169,7 @@ export function startServer(connection: Connection): Disposable {
     if (!doc) return null;
     return guard(`go to definition in ${doc.uri}`, token, log, () =>
       handlerDefinition(cache.get(doc), doc.offsetAt(params.position), {
-        ...locationOf(doc),
+        root: locationOf(doc).root,
         fs,
       }),
     );

@@ -130,10 +130,10 @@ describe('server: completion', () => {
   });
 
   it("offers handlers from the project's sources for the function's runtime family", async () => {
-    const node = labels(
-      await complete('functions:\n  a:\n    runtime: nodejs22.x\n    handler: |\n'),
-    );
+    const nodeItems = await complete('functions:\n  a:\n    runtime: nodejs22.x\n    handler: |\n');
+    const node = labels(nodeItems);
     assert.deepEqual(node.sort(), ['src/hello.handler', 'src/users.get', 'src/users.list']);
+    assert.equal(nodeItems.find((i) => i.label === 'src/users.get')?.detail, 'src/users.mjs');
     const python = labels(
       await complete('defaults:\n  runtime: python3.12\nfunctions:\n  a:\n    handler: |\n'),
     );

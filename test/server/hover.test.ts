@@ -8,7 +8,7 @@ describe('server: hover', () => {
   let conn: TestConnection;
 
   beforeEach(async () => {
-    project = await makeProject();
+    project = await makeProject({ 'src/hello.mjs': '\nexport const handler = async () => 1;\n' });
     conn = await TestConnection.start({ workspaceFolder: project.root });
   });
   afterEach(async () => {
@@ -64,6 +64,30 @@ describe('server: hover', () => {
     assert.match(retired, /nodejs24\.x/);
     const unknown = markdown(await hover(MANIFEST.replace('RUNTIME', 'nodejs9|9.x')));
     assert.match(unknown, /not a Lambda runtime/);
+  });
+
+  it('says where a handler resolves, or where it was looked for', async () => {
+    const found = markdown(
+      await hover(
+        MANIFEST.replace('RUNTIME', 'nodejs22.x').replace(
+          'src/hello.handler',
+          'src/hel|lo.handler',
+        ),
+      ),
+    );
+    assert.match(found, /`handler` in `src\/hello\.mjs`, line 2\./);
+    const missing = markdown(
+      await hover(
+        MANIFEST.replace('RUNTIME', 'nodejs22.x').replace('src/hello.handler', 'src/no|ne.handler'),
+      ),
+    );
+    assert.match(missing, /No source file yet: looked for `src\/none\.js`, `src\/none\.mjs`/);
+    const noExport = markdown(
+      await hover(
+        MANIFEST.replace('RUNTIME', 'nodejs22.x').replace('src/hello.handler', 'src/hello.ma|in'),
+      ),
+    );
+    assert.match(noExport, /`src\/hello\.mjs` has no `main`\./);
   });
 
   it('answers null away from any key', async () => {

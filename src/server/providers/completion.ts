@@ -1,5 +1,6 @@
 // Completion in flourish.yaml: the keys a mapping may still take, enum values, runtime
 // identifiers (retired ones marked deprecated), and handler paths found in the project.
+import * as path from 'node:path';
 import {
   CompletionItemKind,
   CompletionItemTag,
@@ -217,7 +218,7 @@ async function handlerItems(
       items.push({
         label: c.handler,
         kind: CompletionItemKind.Function,
-        detail: c.file,
+        detail: path.relative(options.root, c.file).split(path.sep).join('/'),
         textEdit: { range, newText: c.handler },
       });
     }
