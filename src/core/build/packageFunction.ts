@@ -167,7 +167,7 @@ export async function packageFunction(
   };
   const reuse = (cache: PackageResult['cache']): PackageResult => {
     checkLimit(fn.key, 'zipped', state!.zipBytes, limits.zippedBytes, files, zipPath);
-    progress('done', `${fn.key}: unchanged, reusing its package`);
+    progress('done', `Unchanged since the last package of ${fn.key}: reusing its zip`);
     return {
       ...common,
       sha256Hex: state!.sha256Hex,
@@ -199,7 +199,7 @@ export async function packageFunction(
   // is the same (a rebuild that rewrote identical output), the zip is kept as it is. Hashing
   // costs far less than deflating, and a cold package (no previous zip) hashes while zipping.
   if (zipIntact) {
-    progress('hash', `Checking ${misses.length} changed files of ${fn.key}`);
+    if (misses.length) progress('hash', `Checking ${misses.length} changed files of ${fn.key}`);
     for (const f of misses) {
       signal?.throwIfAborted();
       const hex = await hashFile(f.absPath);
@@ -220,7 +220,8 @@ export async function packageFunction(
     level: options.level,
     signal,
     knownHashes: known,
-    onProgress: (done, total) => progress('zip', `Zipping ${fn.key}`, total ? done / total : 1),
+    onProgress: (done, total) =>
+      progress('zip', `Zipping ${files.length} files of ${fn.key}`, total ? done / total : 1),
   });
   hashedBytes += zip.hashedBytes;
   for (const f of files) {
@@ -246,7 +247,7 @@ export async function packageFunction(
     } satisfies PackageState),
   );
   checkLimit(fn.key, 'zipped', zip.zipBytes, limits.zippedBytes, files, zipPath);
-  progress('done', `${fn.key}: ${files.length} files`);
+  progress('done', `Packaged ${files.length} files of ${fn.key}`);
   return {
     ...common,
     sha256Hex: zip.sha256Hex,
