@@ -239,7 +239,9 @@ function checkFunction(
     if (isMap(e.value)) checkSettings(e.value, ['functions', e.key], sub);
   };
   const start = e.keyNode.range?.[0];
-  if (!cache || !isMap(e.value) || e.merged || start === undefined) return run(ctx.sink);
+  // An alias may stand for several functions, so only maps written in place are cached.
+  if (!cache || !isMap(e.value) || e.merged || e.written !== e.value || start === undefined)
+    return run(ctx.sink);
   const line = ctx.sink.positions.at(start).line;
   const hit = cache.functionProblems.get(e.value);
   if (hit && hit.today === ctx.today) {

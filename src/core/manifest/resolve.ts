@@ -114,7 +114,9 @@ export class Resolver {
     const service = this.service() ?? '';
     const functions: ResolvedFunction[] = [];
     for (const fe of this.functionEntries) {
-      const byStage = this.memo && isMap(fe.value) ? this.memo.get(fe.value) : undefined;
+      // Only a map written in place identifies one function; an alias may stand for several.
+      const memoable = this.memo && isMap(fe.value) && fe.written === fe.value && !fe.merged;
+      const byStage = memoable ? this.memo!.get(fe.value!) : undefined;
       const hit = byStage?.get(stage);
       if (hit && hit.doc === this.doc) {
         functions.push(hit.fn);
@@ -126,10 +128,10 @@ export class Resolver {
       if (override) layers.push({ map: override, path: [...stagePath, 'functions', fe.key] });
       const fn = this.function(fe, layers, service, stage, provider);
       functions.push(fn);
-      if (this.memo && isMap(fe.value)) {
+      if (memoable) {
         const m = byStage ?? new Map<string, { doc: object; fn: ResolvedFunction }>();
         m.set(stage, { doc: this.doc, fn });
-        this.memo.set(fe.value, m);
+        this.memo!.set(fe.value!, m);
       }
     }
     const abs = path.resolve(file);

@@ -151,6 +151,26 @@ describe('incremental manifest parsing', function () {
     assert.ok(incremental > steps / 4, `only ${incremental} of ${steps} parses were incremental`);
   });
 
+  it('keeps functions that share one map through an alias apart', () => {
+    const text =
+      'service: s\nfunctions:\n  f1: &same\n    handler: src/a.handler\n    runtime: nodejs22.x\n    memory: 1\n  f2: *same\n';
+    const cache = new ManifestParseCache();
+    const doc = parseManifest(text, { file: '/p/flourish.yaml', now: NOW, cache });
+    assert.deepEqual(
+      doc.problems,
+      parseManifest(text, { file: '/p/flourish.yaml', now: NOW }).problems,
+    );
+    assert.deepEqual(
+      doc.problems.map((p) => p.path.join('.')),
+      ['functions.f1.memory', 'functions.f2.memory'],
+    );
+    const again = parseManifest(text, { file: '/p/flourish.yaml', now: NOW, cache });
+    assert.deepEqual(
+      again.manifest?.functions.map((f) => f.name),
+      ['s-dev-f1', 's-dev-f2'],
+    );
+  });
+
   it('falls back to a full parse where a cut could change the meaning', () => {
     const cache = new ManifestParseCache();
     cache.minChars = 0;
