@@ -492,6 +492,32 @@ describe('execution engine: environments', function () {
     assert.equal((await stopped)[0].reason, 'evicted');
   });
 
+  it('serves a burst at the cap with every response and every log line in its own request', async () => {
+    const engine = harness.make({ logSink: new RecordingSink(), maxConcurrency: 8 });
+    const cfg = config({
+      codeDir: codeDir({
+        'index.js':
+          "exports.handler = async (e) => { console.log('line-' + e.i); await new Promise((r) => setImmediate(r)); return { i: e.i, pid: process.pid }; };",
+      }),
+    });
+    // Eight callers in a closed loop: never more than the cap in flight, so none is refused.
+    let next = 0;
+    const pids = new Set<number>();
+    const caller = async (): Promise<void> => {
+      while (next < 400) {
+        const i = next++;
+        const outcome = await engine.invoke(cfg, request({ i }));
+        const body = json(outcome) as { i: number; pid: number };
+        assert.equal(body.i, i);
+        assert.deepEqual(outcome.log.match(/line-\d+/g), [`line-${i}`]);
+        pids.add(body.pid);
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, caller));
+    assert.ok(pids.size <= 8, `at most 8 environments, saw ${pids.size}`);
+    assert.deepEqual(engine.stats().busy, 0);
+  });
+
   it('reaps idle environments after idleTimeoutMs and kills their process', async () => {
     const engine = harness.make({ logSink: new RecordingSink(), idleTimeoutMs: 50 });
     const cfg = config({
