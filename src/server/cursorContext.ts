@@ -99,26 +99,23 @@ export function cursorContext(text: string, offset: number): CursorContext {
   };
 }
 
-interface Line {
-  text: string;
+interface Lines {
+  /** The lines above the cursor's, nearest first. */
+  above: string[];
+  /** The lines below the cursor's, nearest first. */
+  below: string[];
 }
 
-/** The lines before and after the cursor's line, nearest first. */
-function splitLines(text: string, lineStart: number): { above: Line[]; below: Line[] } {
-  const above = text
-    .slice(0, Math.max(0, lineStart - 1))
-    .split('\n')
-    .reverse()
-    .map((t) => ({ text: t.replace(/\r$/, '') }));
-  if (lineStart === 0) above.length = 0;
-  const next = text.indexOf('\n', lineStart);
-  const below =
-    next < 0
+function splitLines(text: string, lineStart: number): Lines {
+  const above =
+    lineStart === 0
       ? []
       : text
-          .slice(next + 1)
+          .slice(0, lineStart - 1)
           .split('\n')
-          .map((t) => ({ text: t.replace(/\r$/, '') }));
+          .reverse();
+  const next = text.indexOf('\n', lineStart);
+  const below = next < 0 ? [] : text.slice(next + 1).split('\n');
   return { above, below };
 }
 
@@ -128,7 +125,7 @@ function splitLines(text: string, lineStart: number): { above: Line[]; below: Li
  * within the same mapping, above and below.
  */
 function enclosingMapping(
-  lines: { above: Line[]; below: Line[] },
+  lines: Lines,
   cursor: LineShape,
   keyColumn: number,
 ): { path: KeyPath; siblings: string[] } {
@@ -144,7 +141,7 @@ function enclosingMapping(
   let atDash = cursor.dashes.length > 0;
   for (const line of lines.above) {
     if (column === 0 && !inMapping) break;
-    const s = shapeOf(line.text);
+    const s = shapeOf(line.replace(/\r$/, ''));
     if (s.blank) continue;
     const first = s.dashes[0] ?? s.column;
     if (first === column && atDash && s.dashes.length === 0 && s.key !== undefined) {
@@ -169,7 +166,7 @@ function enclosingMapping(
     inMapping = false;
   }
   for (const line of lines.below) {
-    const s = shapeOf(line.text);
+    const s = shapeOf(line.replace(/\r$/, ''));
     if (s.blank) continue;
     const first = s.dashes[0] ?? s.column;
     if (first < keyColumn) break;

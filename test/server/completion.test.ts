@@ -78,6 +78,14 @@ describe('server: completion', () => {
     assert.ok(labels(items).includes('timeout'));
   });
 
+  it('reads Windows line endings', async () => {
+    const items = await complete(
+      'service: shop\r\nfunctions:\r\n  hello:\r\n    memory: 1\r\n    |\r\n',
+    );
+    const got = labels(items);
+    assert.ok(got.includes('timeout') && !got.includes('memory'));
+  });
+
   it('completes inside event items and their nested mappings', async () => {
     const eventKeys = await complete(yaml`
       functions:
