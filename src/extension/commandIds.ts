@@ -23,6 +23,10 @@ export const COMMAND_IDS = [
   'flourish.toggleLogPause',
   'flourish.rollback',
   'flourish.openDashboard',
+  'flourish.refreshDeployed',
+  'flourish.filterDeployed',
+  'flourish.loadMoreDeployed',
+  'flourish.copyArn',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

@@ -6,6 +6,7 @@ import { abortOn } from './cancellation';
 import type { CommandId } from './commandIds';
 import type { FlourishContext } from './context';
 import { createManifest } from './createManifest';
+import type { DeployedNode } from './deployedTree';
 import { DashboardPanel } from './dashboard/dashboardPanel';
 import { resolveFunction, resolveManifest } from './functionRef';
 import type { ExplorerNode } from './functionsTree';
@@ -57,11 +58,13 @@ const COMMANDS: Record<CommandId, (ctx: FlourishContext) => Handler> = {
       },
       async (_progress, token) => (await ctx.cloud()).localCloud.ensure(abortOn(token)),
     );
+    ctx.deployedTree.refresh();
     void vscode.window.showInformationMessage(`The local cloud is running at ${info.endpoint}.`);
     return { endpoint: info.endpoint, pid: info.pid };
   },
   'flourish.stopLocalCloud': (ctx) => async () => {
     const stopped = await (await ctx.cloud()).localCloud.stop();
+    ctx.deployedTree.refresh();
     void vscode.window.showInformationMessage(
       stopped
         ? 'Stopped the local cloud. Deployed functions stay; they run again on the next start.'
@@ -74,10 +77,17 @@ const COMMANDS: Record<CommandId, (ctx: FlourishContext) => Handler> = {
   'flourish.package': (ctx) =>
     onFunction(ctx, async (resolved) => (await ctx.cloud()).package(resolved)),
   'flourish.deployFunction': (ctx) =>
-    onFunction(ctx, async ({ entry, fn }) => (await ctx.cloud()).deploy(entry, [fn.key])),
+    onFunction(ctx, async ({ entry, fn }) => {
+      const result = await (await ctx.cloud()).deploy(entry, [fn.key]);
+      ctx.deployedTree.refresh();
+      return result;
+    }),
   'flourish.deployAll': (ctx) => async (arg) => {
     const entry = await resolveManifest(ctx, arg);
-    return entry ? (await ctx.cloud()).deploy(entry) : undefined;
+    if (!entry) return undefined;
+    const result = await (await ctx.cloud()).deploy(entry);
+    ctx.deployedTree.refresh();
+    return result;
   },
   'flourish.invoke': (ctx) =>
     onFunction(ctx, async (resolved) => {
@@ -111,17 +121,32 @@ const COMMANDS: Record<CommandId, (ctx: FlourishContext) => Handler> = {
     paused: (await ctx.cloud()).logTail.togglePause(),
   }),
   'flourish.rollback': (ctx) => async (arg?: unknown, version?: unknown) => {
-    const node = arg as { kind?: string; version?: string } | undefined;
+    const node = arg as { kind?: string; version?: { version: string } } | undefined;
     const to =
-      typeof version === 'string' ? version : node?.kind === 'version' ? node.version : undefined;
+      typeof version === 'string'
+        ? version
+        : node?.kind === 'version'
+          ? node.version?.version
+          : undefined;
     const resolved = await resolveFunction(ctx, arg);
-    return resolved ? (await ctx.cloud()).rollback(resolved, to) : undefined;
+    if (!resolved) return undefined;
+    const result = await (await ctx.cloud()).rollback(resolved, to);
+    ctx.deployedTree.refresh();
+    return result;
   },
   'flourish.openDashboard': (ctx) => async (arg) => {
-    const node = arg as { kind?: string; entry?: unknown } | undefined;
+    const node = arg as
+      { kind?: string; entry?: unknown; ref?: { manifestFile?: string } } | undefined;
+    const linked = node?.ref?.manifestFile
+      ? (await ctx.manifests.all()).find((e) => e.uri.fsPath === node.ref?.manifestFile)
+      : undefined;
     const entry = await resolveManifest(
       ctx,
-      node?.kind === 'function' ? { kind: 'manifest', entry: node.entry } : arg,
+      node?.kind === 'function'
+        ? { kind: 'manifest', entry: node.entry }
+        : linked
+          ? { kind: 'manifest', entry: linked }
+          : arg,
     );
     if (!entry) return undefined;
     const cloud = await ctx.cloud();
@@ -132,6 +157,37 @@ const COMMANDS: Record<CommandId, (ctx: FlourishContext) => Handler> = {
       `Dashboard: ${manifest.service} (${manifest.stage})`,
       (from, to, signal) => cloud.metrics(entry, from, to, signal),
     );
+  },
+  'flourish.refreshDeployed': (ctx) => async () => {
+    (await ctx.cloud()).deployed.reset();
+    ctx.deployedTree.refresh();
+  },
+  'flourish.filterDeployed': (ctx) => async (text?: unknown) => {
+    const filter =
+      typeof text === 'string'
+        ? text
+        : await vscode.window.showInputBox({
+            prompt: 'Show deployed functions whose name contains (empty shows all)',
+            value: ctx.deployedTree.filterText,
+          });
+    if (filter !== undefined) ctx.deployedTree.setFilter(filter);
+    return { filter };
+  },
+  'flourish.loadMoreDeployed': (ctx) => (node) => ctx.deployedTree.loadMore(node as DeployedNode),
+  'flourish.copyArn': () => async (node) => {
+    const n = node as DeployedNode | undefined;
+    const arn =
+      n?.kind === 'deployed'
+        ? n.fn.arn
+        : n?.kind === 'version'
+          ? n.version.arn
+          : n?.kind === 'alias'
+            ? n.arn
+            : undefined;
+    if (!arn) return undefined;
+    await vscode.env.clipboard.writeText(arn);
+    void vscode.window.setStatusBarMessage(`Copied ${arn}`, 3000);
+    return arn;
   },
 };
 

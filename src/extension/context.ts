@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { CloudFeatures } from './cloud';
+import type { DeployedTreeProvider } from './deployedTree';
 import type { FunctionsTreeProvider } from './functionsTree';
 import type { ManifestLanguageClient } from './languageClient';
 import type { WorkspaceManifests } from './workspaceManifests';
@@ -11,6 +12,7 @@ export interface FlourishContext {
   languageClient: ManifestLanguageClient;
   manifests: WorkspaceManifests;
   functionsTree: FunctionsTreeProvider;
+  deployedTree: DeployedTreeProvider;
   /** The cloud features, loaded on first use (see cloud/index.ts). */
   cloud(): Promise<CloudFeatures>;
 }

@@ -32,11 +32,14 @@ export async function resolveFunction(
   ctx: FlourishContext,
   arg: unknown,
 ): Promise<ResolvedFunction | undefined> {
+  const linked = (arg as { ref?: unknown } | undefined)?.ref;
   const ref: FunctionRef | undefined = isNode(arg)
     ? { manifestFile: arg.entry.uri.fsPath, functionKey: arg.fn.key }
     : isRef(arg)
       ? arg
-      : await pickFunction(ctx);
+      : isRef(linked)
+        ? linked
+        : await pickFunction(ctx);
   if (!ref) return undefined;
   const found = await ctx.manifests.find(ref.manifestFile, ref.functionKey);
   if (!found?.entry.manifest) {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import type { FlourishContext } from './context';
+import { DeployedTreeProvider } from './deployedTree';
 import { FunctionsTreeProvider } from './functionsTree';
 import { HANDLER_SELECTOR, HandlerCodeLensProvider } from './handlerCodeLens';
 import { ManifestLanguageClient } from './languageClient';
@@ -11,14 +12,15 @@ import { WorkspaceManifests } from './workspaceManifests';
 export function activate(extension: vscode.ExtensionContext): FlourishContext {
   const output = vscode.window.createOutputChannel('Flourish', { log: true });
   const manifests = new WorkspaceManifests();
-  const ctx: FlourishContext = {
+  const ctx = {
     extension,
     output,
     manifests,
     languageClient: new ManifestLanguageClient(extension, output),
     functionsTree: new FunctionsTreeProvider(manifests),
     cloud: lazyCloudFeatures(() => ctx, extension.subscriptions),
-  };
+  } as FlourishContext;
+  ctx.deployedTree = new DeployedTreeProvider(ctx);
   const codeLens = new HandlerCodeLensProvider(manifests);
   extension.subscriptions.push(
     output,
@@ -28,7 +30,9 @@ export function activate(extension: vscode.ExtensionContext): FlourishContext {
     new TargetStatusBar(manifests),
     codeLens,
     vscode.languages.registerCodeLensProvider(HANDLER_SELECTOR, codeLens),
+    ctx.deployedTree,
     vscode.window.registerTreeDataProvider('flourish.functions', ctx.functionsTree),
+    vscode.window.registerTreeDataProvider('flourish.deployed', ctx.deployedTree),
     ...registerCommands(ctx),
     ctx.languageClient.startWhenNeeded(),
   );

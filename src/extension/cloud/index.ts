@@ -6,6 +6,7 @@ import type { ResolvedFunction } from '../functionRef';
 import { collectServiceMetrics } from '../../core/metrics';
 import { buildFunction, packageOne } from './buildCommands';
 import { deploy } from './deploy';
+import { DeployedBrowser } from './deployed';
 import { invokeBackend } from './invokeBackend';
 import { LocalCloudService } from './localCloudService';
 import { LogTail } from './logTail';
@@ -26,8 +27,10 @@ export function createCloudFeatures(base: FlourishContext) {
     logTail: new LogTail(),
     providers: new ProviderCache(),
   };
+  const deployed = new DeployedBrowser(ctx);
   return {
     ctx,
+    deployed,
     localCloud: ctx.localCloud,
     logTail: ctx.logTail,
     deploy: (entry: ResolvedFunction['entry'], functionKeys?: string[]) =>
@@ -48,7 +51,8 @@ export function createCloudFeatures(base: FlourishContext) {
         to,
         signal,
       }),
-    dispose: () => vscode.Disposable.from(ctx.providers, ctx.localCloud, ctx.logTail).dispose(),
+    dispose: () =>
+      vscode.Disposable.from(deployed, ctx.providers, ctx.localCloud, ctx.logTail).dispose(),
   };
 }
 

@@ -65,7 +65,11 @@ describe('package.json contributes', () => {
 
   it('keys item menus on viewItem', () => {
     for (const entry of pkg.contributes.menus['view/item/context'] ?? []) {
-      assert.match(entry.when ?? '', /viewItem == \w+/, `${entry.command} menu has no viewItem`);
+      assert.match(
+        entry.when ?? '',
+        /viewItem (==|=~) \S+/,
+        `${entry.command} menu has no viewItem`,
+      );
     }
   });
 
