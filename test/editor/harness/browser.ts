@@ -35,6 +35,7 @@ export interface Page {
   screenshot(options: { path: string }): Promise<unknown>;
   locator(selector: string): Locator;
   frames(): Frame[];
+  mainFrame(): Frame;
   isClosed(): boolean;
 }
 interface BrowserContext {

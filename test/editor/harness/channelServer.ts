@@ -14,6 +14,29 @@ import { saveScreenshot } from './screenshots';
 const NOTIFICATION_TEXT =
   '.notifications-toasts .notification-list-item-message, .monaco-dialog-box .dialog-message-text';
 
+/**
+ * Lines of text in open webviews that match `pattern`: a panel can explain a refusal itself
+ * (the invoke panel does, in Restricted Mode) instead of a notification.
+ */
+async function webviewLines(page: Page, pattern: RegExp): Promise<string[]> {
+  const main = page.mainFrame();
+  const lines: string[] = [];
+  for (const frame of page.frames()) {
+    if (frame === main) continue;
+    const text = await frame
+      .locator('body')
+      .innerText({ timeout: 1000 })
+      .catch(() => '');
+    lines.push(
+      ...text
+        .split('\n')
+        .filter((line) => pattern.test(line))
+        .map((line) => `webview: ${line.trim()}`),
+    );
+  }
+  return lines;
+}
+
 export class ChannelServer {
   private readonly handled = new Set<string>();
   private readonly watcher: FSWatcher;
@@ -82,7 +105,10 @@ export class ChannelServer {
     let texts: string[] = [];
     // The DOM has no event the harness can await from here; poll it until the deadline.
     while (Date.now() < deadline) {
-      texts = await page.locator(NOTIFICATION_TEXT).allInnerTexts();
+      texts = [
+        ...(await page.locator(NOTIFICATION_TEXT).allInnerTexts()),
+        ...(await webviewLines(page, pattern)),
+      ];
       if (texts.some((text) => pattern.test(text))) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

@@ -33,6 +33,8 @@ const SETTINGS = {
   'extensions.autoCheckUpdates': false,
   'extensions.autoUpdate': false,
   'update.mode': 'none',
+  // Machines running other tests listen on many ports; the workbench would announce them.
+  'remote.autoForwardPorts': false,
   // Keep the chat side panel out of the screenshots.
   'chat.disableAIFeatures': true,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',

@@ -3,6 +3,7 @@
 // deploy, the local cloud, invoke) must refuse and say why.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { parse } from 'yaml';
 import {
   declaredCommands,
   flourishExtension,
@@ -56,14 +57,30 @@ describe('Restricted Mode', () => {
   it('refuses build, deploy and local-cloud commands with an explanation', async () => {
     const guarded = declaredCommands().filter((c) => GUARDED.test(c.command));
     assert.ok(guarded.length > 0, 'package.json declares no build, deploy or local-cloud command');
+    // Name a function, as the explorer and CodeLens do, so no picker stands in the way.
+    const ref = await firstFunction();
     for (const { command } of guarded) {
       await clearNotifications();
-      const refusal = await refusalOf(command);
+      const refusal = await refusalOf(command, ref);
       assert.ok(refusal.explained, `${command} in Restricted Mode: ${refusal.text}`);
     }
     await screenshot('a command refused in Restricted Mode');
   });
 });
+
+interface FunctionRef {
+  manifestFile: string;
+  functionKey: string;
+}
+
+async function firstFunction(): Promise<FunctionRef> {
+  const manifest = await workspaceManifest();
+  const text = (await vscode.workspace.openTextDocument(manifest)).getText();
+  const functions = (parse(text) as { functions?: Record<string, unknown> }).functions ?? {};
+  const [functionKey] = Object.keys(functions);
+  assert.ok(functionKey, 'the workspace manifest declares no function');
+  return { manifestFile: manifest.fsPath, functionKey };
+}
 
 /** Clears notifications and, with a harness, waits until none is on screen, so an earlier
  * command's message cannot pass for the next one's. */
@@ -80,12 +97,13 @@ interface Refusal {
 
 /**
  * Whether `command`, run in Restricted Mode, tells the user why it refuses: by rejecting with an
- * error that says so, or by a notification that says so. Notifications of another extension are
- * invisible to the API, so the harness reads them from the workbench. A command that awaits its
- * message may not settle until the message is dismissed, so the two are raced.
+ * error that says so, or by a notification or a panel of its own that says so. Another
+ * extension's notifications and panels are invisible to the API, so the harness reads them from
+ * the workbench. A command that awaits its message may not settle until the message is
+ * dismissed, so the two are raced.
  */
-async function refusalOf(command: string): Promise<Refusal> {
-  const settled = Promise.resolve(vscode.commands.executeCommand<unknown>(command)).then(
+async function refusalOf(command: string, ref: FunctionRef): Promise<Refusal> {
+  const settled = Promise.resolve(vscode.commands.executeCommand<unknown>(command, ref)).then(
     (value): Refusal => {
       // Some commands also return why they refused ({ message }); the user still needs to see it.
       const message = (value as { message?: unknown } | undefined)?.message;
