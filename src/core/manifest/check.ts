@@ -49,15 +49,22 @@ export async function checkManifest(
   const fs = options.fs ?? nodeFs;
   const root = path.dirname(path.resolve(options.file));
   const lookups = new Map<string, Promise<HandlerTarget>>();
-  const work = functions.filter((f) => {
-    const family = runtimeFamily(f.spec.runtime);
-    return (
-      family &&
-      FILE_FAMILIES.has(family) &&
-      f.origins.handler &&
-      splitHandler(f.spec.handler, family)
-    );
-  });
+  // Ranges are taken now: with a parse cache, a newer parse may move the nodes while we wait.
+  const work = functions
+    .filter((f) => {
+      const family = runtimeFamily(f.spec.runtime);
+      return (
+        family &&
+        FILE_FAMILIES.has(family) &&
+        f.origins.handler &&
+        splitHandler(f.spec.handler, family)
+      );
+    })
+    .map((f) => ({
+      ...f,
+      at: sink.rangeOf(f.origins.handler!.node),
+      path: f.origins.handler!.path,
+    }));
   await forEachLimited(work, 16, async (fn) => {
     options.signal?.throwIfAborted();
     const { spec } = fn;
@@ -72,7 +79,6 @@ export async function checkManifest(
       lookups.set(id, lookup);
     }
     const target = await lookup;
-    const origin = fn.origins.handler!;
     const built = spec.build !== undefined;
     if (!target.file) {
       if (target.candidates.length === 0) return;
@@ -85,8 +91,8 @@ export async function checkManifest(
         'handler-missing-file',
         built ? 'warning' : 'error',
         `No source file for handler '${spec.handler}' of '${spec.key}': looked for ${tried.join(', ')}.${built ? ' It may appear when the build runs.' : ''} Create ${create} or fix the handler.`,
-        origin.node,
-        origin.path,
+        fn.at,
+        fn.path,
         [
           {
             title: `Create ${create} with a '${target.exportName}' handler`,
@@ -106,14 +112,14 @@ export async function checkManifest(
         : '';
     // A near miss (`hanlder`) is most likely a typo in the manifest: offer the real name.
     const guess = closest(target.exportName, names);
-    const range = sink.rangeOf(origin.node);
+    const range = fn.at;
     const fixed = guess && renameExport(spec.handler, runtimeFamily(spec.runtime)!, guess);
     sink.add(
       'handler-missing-export',
       target.reexportsAll ? 'warning' : 'error',
       `${rel} does not ${verb(spec.runtime)} '${target.exportName}', which handler '${spec.handler}' of '${spec.key}' names.${known}${target.reexportsAll ? ' It re-exports other modules, which were not followed.' : ''}`,
       range,
-      origin.path,
+      fn.path,
       fixed
         ? [
             {
