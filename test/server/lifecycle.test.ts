@@ -1,10 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   createMessageConnection,
+  IPCMessageReader,
+  IPCMessageWriter,
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-jsonrpc/node';
@@ -84,41 +86,49 @@ describe('server: lifecycle', () => {
     );
   });
 
-  it('starts from its entry point over stdio in its own process', async () => {
-    const main = path.resolve(__dirname, '../../src/server/main.ts');
-    const child = spawn(process.execPath, ['--import', 'tsx', main, '--stdio'], {
-      stdio: ['pipe', 'pipe', 'inherit'],
+  for (const transport of ['--stdio', '--node-ipc'] as const) {
+    it(`starts from its entry point in its own process (${transport})`, async () => {
+      const main = path.resolve(__dirname, '../../src/server/main.ts');
+      const child =
+        transport === '--stdio'
+          ? spawn(process.execPath, ['--import', 'tsx', main, transport], {
+              stdio: ['pipe', 'pipe', 'inherit'],
+            })
+          : fork(main, [transport], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+      const exited = once(child, 'exit');
+      const client =
+        transport === '--stdio'
+          ? createMessageConnection(
+              new StreamMessageReader(child.stdout!),
+              new StreamMessageWriter(child.stdin!),
+            )
+          : createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
+      try {
+        const uri = project.uri('flourish.yaml');
+        const diagnostics = new Promise<PublishDiagnosticsParams>((resolve) =>
+          client.onNotification(PublishDiagnosticsNotification.type, resolve),
+        );
+        client.listen();
+        const init = await client.sendRequest(InitializeRequest.type, {
+          processId: null,
+          rootUri: pathToFileURL(project.root).href,
+          capabilities: {},
+          initializationOptions: { diagnosticsDelayMs: 0 },
+        });
+        assert.equal(init.serverInfo?.name, 'flourish-language-server');
+        await client.sendNotification(InitializedNotification.type, {});
+        await client.sendNotification(DidOpenTextDocumentNotification.type, {
+          textDocument: { uri, languageId: 'flourish-yaml', version: 1, text: 'service: [' },
+        });
+        const published = await diagnostics;
+        assert.equal(published.uri, uri);
+        assert.ok(published.diagnostics.length > 0);
+        await client.sendRequest(ShutdownRequest.type);
+      } finally {
+        client.dispose();
+        if (child.exitCode === null) process.kill(child.pid!, 'SIGTERM');
+        await exited;
+      }
     });
-    const exited = once(child, 'exit');
-    const client = createMessageConnection(
-      new StreamMessageReader(child.stdout),
-      new StreamMessageWriter(child.stdin),
-    );
-    try {
-      const uri = project.uri('flourish.yaml');
-      const diagnostics = new Promise<PublishDiagnosticsParams>((resolve) =>
-        client.onNotification(PublishDiagnosticsNotification.type, resolve),
-      );
-      client.listen();
-      const init = await client.sendRequest(InitializeRequest.type, {
-        processId: null,
-        rootUri: pathToFileURL(project.root).href,
-        capabilities: {},
-        initializationOptions: { diagnosticsDelayMs: 0 },
-      });
-      assert.equal(init.serverInfo?.name, 'flourish-language-server');
-      await client.sendNotification(InitializedNotification.type, {});
-      await client.sendNotification(DidOpenTextDocumentNotification.type, {
-        textDocument: { uri, languageId: 'flourish-yaml', version: 1, text: 'service: [' },
-      });
-      const published = await diagnostics;
-      assert.equal(published.uri, uri);
-      assert.ok(published.diagnostics.length > 0);
-      await client.sendRequest(ShutdownRequest.type);
-    } finally {
-      client.dispose();
-      if (child.exitCode === null) process.kill(child.pid!, 'SIGTERM');
-      await exited;
-    }
-  });
+  }
 });
