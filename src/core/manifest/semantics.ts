@@ -308,7 +308,8 @@ export function checkResolved(
   }
   const info = findRuntime(spec.runtime);
   const handler = origins.handler;
-  if (role.chosen && info && handler && spec.handler) {
+  // A handler over the length limit is already reported; its shape is not worth a regex run.
+  if (role.chosen && info && handler && spec.handler && spec.handler.length <= LIMITS.handler) {
     const err = handlerFormatError(spec.handler, info.family);
     if (err)
       ctx.sink.add(
