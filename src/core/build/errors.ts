@@ -56,3 +56,14 @@ export class UnsafePathError extends Error {
     super(message);
   }
 }
+
+/** No file was chosen for a function: nothing would run. */
+export class EmptyPackageError extends Error {
+  override name = 'EmptyPackageError';
+  constructor(
+    message: string,
+    readonly details: { functionKey: string; base: string; include: string[]; exclude: string[] },
+  ) {
+    super(message);
+  }
+}

@@ -1,7 +1,8 @@
 // Build and package: from a function in the manifest to a deterministic zip and its content
 // address. Editor-neutral; the CLI, the deploy step and the extension all call this.
 
-export { BuildError, PackageLimitError, UnsafePathError } from './errors';
+export { BuildError, EmptyPackageError, PackageLimitError, UnsafePathError } from './errors';
+export { checkHandlerPackaged, handlerCandidates } from './handlerCheck';
 export { runBuild, type BuildRun, type OutputStream, type RunBuildOptions } from './runBuild';
 export {
   bundleHandler,

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import type { FunctionSpec, Manifest } from '../manifest/types';
 import { writeFileAtomic } from './atomicWrite';
 import { bundleHandler, typeScriptHandlerSource } from './bundle';
-import { BuildError } from './errors';
+import { BuildError, EmptyPackageError } from './errors';
+import { checkHandlerPackaged } from './handlerCheck';
 import { FileHashCache, hashFile } from './hashCache';
 import {
   checkLimit,
@@ -140,6 +141,17 @@ export async function packageFunction(
     signal,
   });
   const files = selection.files;
+  if (files.length === 0) {
+    throw new EmptyPackageError(
+      `No files were chosen for function "${fn.key}" in ${base}: package.include ` +
+        `(${fn.package.include.length ? fn.package.include.join(', ') : 'everything'}) matched ` +
+        `nothing that package.exclude and the defaults leave in. Check the patterns in ${manifest.file}` +
+        (fn.build?.output ? ` and that the build writes to ${fn.build.output}.` : '.'),
+      { functionKey: fn.key, base, include: fn.package.include, exclude: fn.package.exclude },
+    );
+  }
+  const handlerWarning = checkHandlerPackaged(fn, new Set(files.map((f) => f.path)));
+  if (handlerWarning) selection.warnings.unshift(handlerWarning);
   const unzippedBytes = files.reduce((sum, f) => sum + f.size, 0);
   const limits = { ...LAMBDA_PACKAGE_LIMITS, ...options.limits };
   checkLimit(fn.key, 'unzipped', unzippedBytes, limits.unzippedBytes, files);

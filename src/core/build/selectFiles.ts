@@ -21,7 +21,8 @@ export interface SelectedFile {
 }
 
 export interface PackageWarning {
-  code: 'likely-secret' | 'missing-dependency' | 'broken-symlink' | 'symlink-cycle';
+  code:
+    'likely-secret' | 'missing-dependency' | 'broken-symlink' | 'symlink-cycle' | 'handler-missing';
   message: string;
   path?: string;
 }

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vm from 'node:vm';
 import {
   BuildError,
+  EmptyPackageError,
   esbuildTarget,
   LAMBDA_PACKAGE_LIMITS,
   packageFunction,
@@ -122,6 +123,35 @@ describe('packageFunction', () => {
       await assert.rejects(
         pack(makeFunction({ build: { command: 'true', cwd: '.', output: 'missing' } })),
         /does not exist.*build\.output/s,
+      );
+    });
+  });
+
+  describe('sanity checks', () => {
+    it('warns when the handler file is not in the package, for Node.js and Python', async () => {
+      await writeTree(root!, { 'src/app.js': '', 'lib/tool.py': '', 'pkg/mod.py': '' });
+      const node = await pack(makeFunction({ handler: 'src/app.handler' }));
+      assert.deepEqual(node.warnings, []);
+      const wrong = await pack(makeFunction({ key: 'wrong', handler: 'src/missing.handler' }));
+      assert.deepEqual(
+        wrong.warnings.map((w) => [w.code, w.path]),
+        [['handler-missing', 'src/missing.js']],
+      );
+      assert.match(wrong.warnings[0]!.message, /src\/missing\.js or src\/missing\.mjs/);
+      const py = await pack(
+        makeFunction({ key: 'py', handler: 'pkg.mod.handler', runtime: 'python3.12' }),
+      );
+      assert.deepEqual(py.warnings, []);
+    });
+
+    it('refuses a package with no files, saying which patterns matched nothing', async () => {
+      await writeTree(root!, { 'src/app.js': '' });
+      await assert.rejects(
+        pack(makeFunction({ package: { include: ['dist/**'], exclude: [] } })),
+        (err: unknown) =>
+          err instanceof EmptyPackageError &&
+          err.details.functionKey === 'api' &&
+          /No files were chosen for function "api".*dist\/\*\*/.test(err.message),
       );
     });
   });

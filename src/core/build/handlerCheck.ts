@@ -1,0 +1,31 @@
+import type { FunctionSpec } from '../manifest/types';
+import { handlerModule } from './bundle';
+import type { PackageWarning } from './selectFiles';
+
+/** Files that could hold the handler's code, for the runtimes whose layout is known. */
+export function handlerCandidates(fn: FunctionSpec): string[] | undefined {
+  const module = handlerModule(fn.handler);
+  if (fn.runtime.startsWith('nodejs')) return ['.js', '.mjs', '.cjs'].map((ext) => module + ext);
+  if (fn.runtime.startsWith('python')) {
+    // `pkg.mod.handler` and `src/mod.handler` both name a file by its module path.
+    return [module.replace(/\./g, '/') + '.py'];
+  }
+  return undefined;
+}
+
+/** A warning when the handler's file is not among the packaged files. */
+export function checkHandlerPackaged(
+  fn: FunctionSpec,
+  paths: ReadonlySet<string>,
+): PackageWarning | undefined {
+  const candidates = handlerCandidates(fn);
+  if (!candidates || candidates.some((c) => paths.has(c))) return undefined;
+  return {
+    code: 'handler-missing',
+    message:
+      `The handler ${fn.handler} of function "${fn.key}" needs ${candidates.join(' or ')} in the ` +
+      `package, and none is there: Lambda could not load it. Add it to package.include (or fix ` +
+      `build.output or the handler).`,
+    path: candidates[0],
+  };
+}
