@@ -3,6 +3,7 @@ import {
   CodeActionKind,
   CodeActionRequest,
   CreateFile,
+  DiagnosticTag,
   TextDocumentEdit,
   type CodeAction,
   type Diagnostic,
@@ -84,7 +85,8 @@ describe('server: code actions', () => {
 
   it('moves a retired runtime to its successor', async () => {
     const text = BASE.replace('RUNTIME', 'nodejs16.x');
-    const { actions } = await fixesFor(text, 'runtime-deprecated');
+    const { diagnostic, actions } = await fixesFor(text, 'runtime-deprecated');
+    assert.deepEqual(diagnostic.tags, [DiagnosticTag.Deprecated]);
     assert.equal(actions[0]?.title, 'Move to nodejs24.x');
     assert.equal(actions[0]?.isPreferred, true);
     assert.match(apply(text, actions[0]!), /runtime: nodejs24\.x$/m);

@@ -1,6 +1,6 @@
 // Problems from the manifest core become LSP diagnostics, one for one: same range, code and
 // message, severity mapped, and the problem's fixes kept in `data` for the code action provider.
-import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
+import { DiagnosticSeverity, DiagnosticTag, type Diagnostic } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { checkManifest, type ManifestDocument } from '../../core/manifest';
 import type { Problem, QuickFix, Severity } from '../../core/manifest';
@@ -40,6 +40,8 @@ export function toDiagnostic(problem: Problem): Diagnostic {
     message: problem.message,
   };
   if (problem.fixes?.length) diagnostic.data = { fixes: problem.fixes } satisfies DiagnosticData;
+  // Editors strike a retired runtime through.
+  if (problem.code === 'runtime-deprecated') diagnostic.tags = [DiagnosticTag.Deprecated];
   return diagnostic;
 }
 
