@@ -59,12 +59,14 @@ const COMMANDS: Record<CommandId, (ctx: FlourishContext) => Handler> = {
       async (_progress, token) => (await ctx.cloud()).localCloud.ensure(abortOn(token)),
     );
     ctx.deployedTree.refresh();
+    ctx.functionsTree.refreshStates();
     void vscode.window.showInformationMessage(`The local cloud is running at ${info.endpoint}.`);
     return { endpoint: info.endpoint, pid: info.pid };
   },
   'flourish.stopLocalCloud': (ctx) => async () => {
     const stopped = await (await ctx.cloud()).localCloud.stop();
     ctx.deployedTree.refresh();
+    ctx.functionsTree.refreshStates();
     void vscode.window.showInformationMessage(
       stopped
         ? 'Stopped the local cloud. Deployed functions stay; they run again on the next start.'
@@ -80,6 +82,7 @@ const COMMANDS: Record<CommandId, (ctx: FlourishContext) => Handler> = {
     onFunction(ctx, async ({ entry, fn }) => {
       const result = await (await ctx.cloud()).deploy(entry, [fn.key]);
       ctx.deployedTree.refresh();
+      ctx.functionsTree.refreshStates();
       return result;
     }),
   'flourish.deployAll': (ctx) => async (arg) => {
@@ -87,6 +90,7 @@ const COMMANDS: Record<CommandId, (ctx: FlourishContext) => Handler> = {
     if (!entry) return undefined;
     const result = await (await ctx.cloud()).deploy(entry);
     ctx.deployedTree.refresh();
+    ctx.functionsTree.refreshStates();
     return result;
   },
   'flourish.invoke': (ctx) =>
@@ -132,6 +136,7 @@ const COMMANDS: Record<CommandId, (ctx: FlourishContext) => Handler> = {
     if (!resolved) return undefined;
     const result = await (await ctx.cloud()).rollback(resolved, to);
     ctx.deployedTree.refresh();
+    ctx.functionsTree.refreshStates();
     return result;
   },
   'flourish.openDashboard': (ctx) => async (arg) => {
@@ -161,6 +166,7 @@ const COMMANDS: Record<CommandId, (ctx: FlourishContext) => Handler> = {
   'flourish.refreshDeployed': (ctx) => async () => {
     (await ctx.cloud()).deployed.reset();
     ctx.deployedTree.refresh();
+    ctx.functionsTree.refreshStates();
   },
   'flourish.filterDeployed': (ctx) => async (text?: unknown) => {
     const filter =

@@ -17,9 +17,9 @@ export function activate(extension: vscode.ExtensionContext): FlourishContext {
     output,
     manifests,
     languageClient: new ManifestLanguageClient(extension, output),
-    functionsTree: new FunctionsTreeProvider(manifests),
     cloud: lazyCloudFeatures(() => ctx, extension.subscriptions),
   } as FlourishContext;
+  ctx.functionsTree = new FunctionsTreeProvider(ctx);
   ctx.deployedTree = new DeployedTreeProvider(ctx);
   const codeLens = new HandlerCodeLensProvider(manifests);
   extension.subscriptions.push(

@@ -7,6 +7,7 @@ import { collectServiceMetrics } from '../../core/metrics';
 import { buildFunction, packageOne } from './buildCommands';
 import { deploy } from './deploy';
 import { DeployedBrowser } from './deployed';
+import { functionStates } from './functionStates';
 import { invokeBackend } from './invokeBackend';
 import { LocalCloudService } from './localCloudService';
 import { LogTail } from './logTail';
@@ -40,6 +41,8 @@ export function createCloudFeatures(base: FlourishContext) {
     package: (target: ResolvedFunction) => packageOne(ctx, target),
     invokeBackend: (target: ResolvedFunction) => invokeBackend(ctx, target),
     tailLogs: (target: ResolvedFunction) => ctx.logTail.start(ctx, target),
+    functionStates: (entry: ResolvedFunction['entry'], signal?: AbortSignal) =>
+      functionStates(ctx, entry, signal),
     metrics: async (
       entry: ResolvedFunction['entry'],
       from: number,
