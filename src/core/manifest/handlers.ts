@@ -60,8 +60,12 @@ export async function resolveHandler(
   }
   const bases = [root];
   // With a build step the handler names a file in the build output; the unbuilt source is
-  // looked for too, so a fresh checkout is not reported as broken.
+  // looked for too (beside the manifest, or under src/ as compilers conventionally read it),
+  // so a fresh checkout is not reported as broken.
   if (fn.build?.output) bases.unshift(path.resolve(root, fn.build.output));
+  if (fn.build?.output && path.resolve(root, fn.build.output) !== path.resolve(root, 'src')) {
+    bases.push(path.resolve(root, 'src'));
+  }
   const candidates: string[] = [];
   for (const base of bases) {
     const stem = path.resolve(base, parts.module);

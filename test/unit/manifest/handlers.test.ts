@@ -169,6 +169,14 @@ describe('handler resolution and file checks', () => {
       build: { command: 'x', cwd: '.', output: 'dist' },
     });
     assert.equal(t.file, path.join(root, 'dist', 'built.js'));
+    // Not built yet: dist/hello.js comes from src/hello.ts.
+    const source = await resolveHandler(root, {
+      handler: 'hello.handler',
+      runtime: 'nodejs22.x',
+      build: { command: 'x', cwd: '.', output: 'dist' },
+    });
+    assert.equal(source.file, path.join(root, 'src', 'hello.ts'));
+    assert.equal(source.found?.name, 'handler');
   });
 
   it('reports a missing handler file with a fix that creates a working stub', async () => {
