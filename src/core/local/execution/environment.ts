@@ -28,6 +28,7 @@ import {
   type ReportFields,
 } from './log-format';
 import { MB, processTreeRssBytes } from './memory';
+import { killProcessGroup } from './process-group';
 import { RuntimeApiServer, type RuntimeResult } from './runtime-api';
 import { directoryUsage } from './storage';
 import {
@@ -175,6 +176,7 @@ export class ExecutionEnvironment {
       cwd: this.config.codeDir,
       env,
       detached: true,
+      windowsHide: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
@@ -269,11 +271,7 @@ export class ExecutionEnvironment {
     if (reason === 'out-of-memory') this.settle?.({ kind: 'out-of-memory' });
     const pid = this.child?.pid;
     if (pid !== undefined && this.child!.exitCode === null && this.child!.signalCode === null) {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        // Already gone: the exit handler does the rest.
-      }
+      killProcessGroup(pid);
     }
   }
 
@@ -283,11 +281,7 @@ export class ExecutionEnvironment {
     this.exitStatus = { code, signal };
     if (this.stopReason === undefined) this.stopReason = 'exit';
     // The group may outlive its leader (a handler's own children): take it down too.
-    try {
-      if (this.child?.pid !== undefined) process.kill(-this.child.pid, 'SIGKILL');
-    } catch {
-      // No process left in the group.
-    }
+    if (this.child?.pid !== undefined) killProcessGroup(this.child.pid);
     this.resolveInit({ ok: false, ending: { kind: 'exit', code, signal } });
     this.settle?.({ kind: 'exit', code, signal });
     void this.api.close();

@@ -1,5 +1,6 @@
 // Memory of a worker's whole process tree, read from /proc: the sum of the resident set of the
 // worker and every descendant, which is what Lambda's "Max Memory Used" measures.
+import { execFile } from 'node:child_process';
 import { readFile, readdir } from 'node:fs/promises';
 
 async function childrenOf(pid: number, allThreads: boolean): Promise<number[]> {
@@ -40,6 +41,7 @@ export async function processTreeRssBytes(
   rootPid: number,
   rootForksFromMainThread = false,
 ): Promise<number> {
+  if (process.platform !== 'linux') return leaderRssBytes(rootPid);
   let total = 0;
   let frontier = [rootPid];
   const seen = new Set<number>();
@@ -54,6 +56,20 @@ export async function processTreeRssBytes(
     frontier = kids.flat();
   }
   return total;
+}
+
+/**
+ * Without /proc (macOS): the worker's own RSS from ps. Its children are not counted, so Max
+ * Memory Used can read low there. Windows reports 0: memory is not enforced.
+ */
+function leaderRssBytes(pid: number): Promise<number> {
+  if (process.platform === 'win32') return Promise.resolve(0);
+  return new Promise((resolve) => {
+    execFile('ps', ['-o', 'rss=', '-p', String(pid)], (err, stdout) => {
+      const kb = Number(stdout?.trim());
+      resolve(err || !Number.isFinite(kb) ? 0 : kb * 1024);
+    });
+  });
 }
 
 export const MB = 1024 * 1024;
