@@ -7,6 +7,8 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { SetStageNotification, type FlourishInitializationOptions } from '../server/protocol';
+import { readSetting } from './settings';
 
 export const MANIFEST_SELECTOR = [
   { scheme: 'file', language: 'flourish-yaml' },
@@ -21,6 +23,7 @@ export class ManifestLanguageClient implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private starting: Promise<LanguageClient> | undefined;
   private watcher: vscode.FileSystemWatcher | undefined;
+  private stageWatcher: vscode.Disposable | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -68,16 +71,27 @@ export class ManifestLanguageClient implements vscode.Disposable {
           '**/*.{js,mjs,cjs,ts,mts,cts,py}',
         )),
       },
-      initializationOptions: { trusted: vscode.workspace.isTrusted },
+      initializationOptions: {
+        stage: readSetting('stage') || undefined,
+      } satisfies FlourishInitializationOptions,
     };
     const client = new LanguageClient('flourish', 'Flourish', serverOptions, clientOptions);
     await client.start();
     this.client = client;
+    // Diagnostics follow the stage chosen in the status bar (stage overrides change limits).
+    this.stageWatcher = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('flourish.stage')) {
+        void client.sendNotification(SetStageNotification, {
+          stage: readSetting('stage') || undefined,
+        });
+      }
+    });
     return client;
   }
 
   dispose(): void {
     void this.client?.stop();
     this.watcher?.dispose();
+    this.stageWatcher?.dispose();
   }
 }
