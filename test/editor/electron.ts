@@ -39,6 +39,8 @@ async function main(): Promise<number> {
       try {
         await runTests({
           extensionDevelopmentPath: repoRoot,
+          // The downloaded VS Code goes to the ignored cache, not .vscode-test/ in the tree.
+          cachePath: path.join(repoRoot, '.cache', 'vscode-test'),
           extensionTestsPath: bundles.electronIndex,
           extensionTestsEnv: { [CONFIG_ENV]: configFile },
           launchArgs: [

@@ -9,12 +9,15 @@ import { startGroup, stopGroup } from './processes';
 /** The few playwright-core calls the harness makes (it is loaded from the cache, untyped). */
 export interface Locator {
   first(): Locator;
+  locator(selector: string): Locator;
   filter(options: { hasText: string }): Locator;
   waitFor(options: { state: 'visible' | 'attached'; timeout: number }): Promise<void>;
   click(options?: { timeout: number }): Promise<void>;
   allInnerTexts(): Promise<string[]>;
   innerText(options?: { timeout: number }): Promise<string>;
   count(): Promise<number>;
+  isVisible(): Promise<boolean>;
+  getAttribute(name: string, options?: { timeout: number }): Promise<string | null>;
   evaluate<R, A>(fn: (element: PageElement, arg: A) => R, arg: A): Promise<R>;
 }
 /** What the harness touches of a DOM element inside `evaluate` (no DOM typings here). */

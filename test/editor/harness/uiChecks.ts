@@ -57,14 +57,21 @@ const checks: UiCheck[] = [
   {
     name: "the explorer tree shows the example's functions",
     async run({ page, pkg, workspace }) {
-      const { title } = activityBarContainer(pkg);
-      await activityBarItem(page, title).click({ timeout: TIMEOUT });
+      const { id, title } = activityBarContainer(pkg);
+      const view = pkg.contributes?.views?.[id]?.[0];
+      if (!view) throw new Error(`package.json contributes no view to the ${id} container`);
+      const pane = page.locator(
+        `.part.sidebar .pane:has(.pane-header h3.title:text-is(${JSON.stringify(view.name)}))`,
+      );
+      // Clicking the container's icon while it is shown would hide the side bar.
+      if (!(await pane.first().isVisible()))
+        await activityBarItem(page, title).click({ timeout: TIMEOUT });
       const names = functionNames(workspace);
       if (names.length === 0)
         throw new Error(`the example's flourish.yaml in ${workspace} lists no functions`);
       for (const name of names) {
-        await page
-          .locator('.part.sidebar .monaco-list-row')
+        await pane
+          .locator('.monaco-list-row')
           .filter({ hasText: name })
           .first()
           .waitFor({ state: 'visible', timeout: TIMEOUT });
@@ -109,6 +116,26 @@ const requested: Record<string, (context: UiContext, input?: string) => Promise<
     const response = await frame.locator('#response').innerText({ timeout: TIMEOUT });
     if (!response.trim()) throw new Error('the invoke panel shows a result with an empty response');
     return response;
+  },
+  /**
+   * The Deployed view is focused: expand the function `input.functionName` and find each of
+   * `input.rows` (alias and version lines) under it.
+   */
+  async 'the Deployed view shows a function with its aliases and versions'({ page }, input) {
+    const { functionName, rows } = JSON.parse(input ?? '{}') as {
+      functionName?: string;
+      rows?: string[];
+    };
+    if (!functionName || !rows?.length)
+      throw new Error('this check needs { functionName, rows } as input');
+    const row = (text: string) =>
+      page.locator('.part.sidebar .monaco-list-row').filter({ hasText: text }).first();
+    const fn = row(functionName);
+    await fn.waitFor({ state: 'visible', timeout: TIMEOUT });
+    if ((await fn.getAttribute('aria-expanded', { timeout: TIMEOUT })) === 'false')
+      await fn.click({ timeout: TIMEOUT });
+    for (const text of rows) await row(text).waitFor({ state: 'visible', timeout: TIMEOUT });
+    return rows.join('\n');
   },
 };
 

@@ -24,12 +24,14 @@ interface RollbackResult {
 }
 
 const INVOKE_CHECK = 'the invoke panel shows the result of an invocation';
+const DEPLOYED_CHECK = 'the Deployed view shows a function with its aliases and versions';
 
 describe('deploy, invoke, logs and rollback on the local cloud', function () {
   this.timeout(120_000);
   let ref: FunctionRef;
   let handlerSource: vscode.Uri;
   const versions: string[] = [];
+  let rolledBack: RollbackResult | undefined;
 
   before(async () => {
     const manifest = await workspaceManifest();
@@ -126,6 +128,29 @@ describe('deploy, invoke, logs and rollback on the local cloud', function () {
     assert.ok(result, 'rollback returned nothing');
     assert.equal(result.to, versions[0]);
     assert.equal(result.from, versions[1]);
+    rolledBack = result;
+  });
+
+  it('shows it in the Deployed view with both versions and the alias on the first', async function () {
+    const channel = harness();
+    if (!channel) this.skip(); // reading the tree needs the browser harness
+    assert.ok(rolledBack, 'needs the rollback above');
+    await vscode.commands.executeCommand('workbench.view.extension.flourish');
+    await vscode.commands.executeCommand('flourish.deployed.focus');
+    const rows = [
+      `${rolledBack.alias} → ${versions[0]}`,
+      `version ${versions[0]}`,
+      `version ${versions[1]}`,
+    ];
+    const response = await channel.request(
+      {
+        kind: 'uiCheck',
+        name: DEPLOYED_CHECK,
+        input: JSON.stringify({ functionName: rolledBack.functionName, rows }),
+      },
+      60_000,
+    );
+    if (!response.ok) throw new Error(response.error);
   });
 });
 
