@@ -364,6 +364,25 @@ def handler(event, context):
     assert.equal(warm.coldStart, false);
   });
 
+  it('moves large events and results, and reports an unserialisable result as Runtime.MarshalError', async () => {
+    const engine = harness.make({ logSink: new RecordingSink() });
+    const dir = codeDir({
+      'app.py':
+        'def handler(event, context):\n    if event.get("bad"):\n        return {1, 2}\n    return {"size": len(event["blob"]), "echo": event["blob"]}\n',
+    });
+    const cfg = config({ codeDir: dir, handler: 'app.handler', runtime: 'python3.12' });
+    const blob = 'z'.repeat(3 * 1024 * 1024);
+    for (let i = 0; i < 2; i++) {
+      const outcome = await engine.invoke(cfg, request({ blob }));
+      const body = json(outcome) as { size: number; echo: string };
+      assert.equal(body.size, blob.length);
+      assert.equal(body.echo, blob);
+    }
+    const bad = await engine.invoke(cfg, request({ bad: true }));
+    assert.equal(bad.functionError, 'Unhandled');
+    assert.equal((json(bad) as { errorType: string }).errorType, 'Runtime.MarshalError');
+  });
+
   it('reports errors and import failures as Lambda does', async () => {
     const engine = harness.make({ logSink: new RecordingSink() });
     const dir = codeDir({
