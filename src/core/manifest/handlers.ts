@@ -35,11 +35,35 @@ const EXTENSIONS: Partial<Record<RuntimeFamily, string[]>> = {
   ruby: ['.rb'],
 };
 
+const SCANNERS: Partial<Record<RuntimeFamily, (source: string) => ExportScan>> = {
+  nodejs: memoised(scanJavaScript),
+  python: memoised(scanPython),
+  ruby: memoised(scanRuby),
+};
+
 function scanner(family: RuntimeFamily): ((source: string) => ExportScan) | undefined {
-  if (family === 'nodejs') return scanJavaScript;
-  if (family === 'python') return scanPython;
-  if (family === 'ruby') return scanRuby;
-  return undefined;
+  return SCANNERS[family];
+}
+
+// Validation runs on every keystroke and resolves every handler again; the files rarely change
+// between two runs, so their scans are kept by content (a bounded, most-recently-used set).
+function memoised(
+  scan: (source: string) => ExportScan,
+  size = 256,
+): (source: string) => ExportScan {
+  const cache = new Map<string, ExportScan>();
+  return (source) => {
+    const hit = cache.get(source);
+    if (hit) {
+      cache.delete(source);
+      cache.set(source, hit);
+      return hit;
+    }
+    const result = scan(source);
+    cache.set(source, result);
+    if (cache.size > size) cache.delete(cache.keys().next().value as string);
+    return result;
+  };
 }
 
 export function runtimeFamily(runtime: string): RuntimeFamily | undefined {
