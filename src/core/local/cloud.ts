@@ -14,7 +14,7 @@ import {
   removeEndpointFile,
   writeEndpointFile,
 } from './info';
-import { referencedCode } from './lambda/functions';
+import { referencedCode } from './lambda/code-upload';
 import { Invoker, type InvocationEngine } from './lambda/invoker';
 import { Lifecycle } from './lambda/lifecycle';
 import type { Identity } from './lambda/model';
@@ -110,27 +110,25 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
   let port = 0;
   let endpoint = '';
-  const server = http.createServer(
-    { keepAliveTimeout: 65_000 },
-    createRequestHandler({
-      port: () => port,
-      credentials,
+  const handler = createRequestHandler({
+    port: () => port,
+    credentials,
+    identity,
+    logs,
+    codeLinks,
+    clock,
+    onError,
+    lambda: {
       identity,
-      logs,
-      codeLinks,
+      store,
+      code,
+      lifecycle,
+      invoker,
       clock,
-      onError,
-      lambda: {
-        identity,
-        store,
-        code,
-        lifecycle,
-        invoker,
-        clock,
-        codeLocation: (sha) => codeLinks.url(endpoint, sha),
-      },
-    }),
-  );
+      codeLocation: (sha) => codeLinks.url(endpoint, sha),
+    },
+  });
+  const server = http.createServer({ keepAliveTimeout: 65_000 }, handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
@@ -167,6 +165,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         server.closeAllConnections();
         await lifecycle.stop();
         await invoker.stop();
+        await handler.idle();
         await closed;
         await logs.flush();
         await store.idle();

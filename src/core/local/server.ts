@@ -30,11 +30,16 @@ export interface ServerDeps {
 
 type Flavour = 'lambda' | 'logs';
 
-export function createRequestHandler(
-  deps: ServerDeps,
-): (req: IncomingMessage, res: ServerResponse) => void {
+export interface RequestHandler {
+  (req: IncomingMessage, res: ServerResponse): void;
+  /** Resolves once every request being handled has finished (for a clean stop). */
+  idle(): Promise<void>;
+}
+
+export function createRequestHandler(deps: ServerDeps): RequestHandler {
   const router = lambdaRouter();
-  return (req, res) => {
+  const inFlight = new Set<Promise<void>>();
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const requestId = randomUUID();
     const url = req.url ?? '/';
     const q = url.indexOf('?');
@@ -56,7 +61,7 @@ export function createRequestHandler(
       return;
     }
     const keep = flavour === 'logs' ? 10 * 1024 * 1024 : bodyAllowance(method, rawPath);
-    readBody(req, keep, HARD_BODY_CAP)
+    const work = readBody(req, keep, HARD_BODY_CAP)
       .then(async (body) => {
         const query = parseQuery(rawQuery);
         if (method === 'GET' && rawPath.startsWith(CODE_PATH_PREFIX)) {
@@ -80,8 +85,11 @@ export function createRequestHandler(
       .catch((error: unknown) => {
         if (error instanceof BodyTooLargeError) return;
         fail(error);
-      });
+      })
+      .finally(() => inFlight.delete(work));
+    inFlight.add(work);
   };
+  return Object.assign(handler, { idle: () => Promise.all([...inFlight]).then(() => undefined) });
 }
 
 interface LambdaCall {

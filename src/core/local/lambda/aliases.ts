@@ -8,7 +8,7 @@ import {
   type LambdaRequest,
   type LambdaServices,
 } from './context';
-import { paginate } from './functions';
+import { paginate } from './paging';
 import { functionArn, renderAlias, type AliasRecord, type FunctionRecord } from './model';
 import { findFunction, parseFunctionName } from './resolve';
 

@@ -1,20 +1,7 @@
 // CreateFunction, GetFunction, GetFunctionConfiguration, UpdateFunctionCode,
 // UpdateFunctionConfiguration, DeleteFunction and ListFunctions.
 import { randomUUID } from 'node:crypto';
-import {
-  entityTooLarge,
-  invalidParameter,
-  conflict,
-  preconditionFailed,
-  ApiError,
-} from '../http/errors';
-import {
-  CodeStorageFullError,
-  CodeTooLargeError,
-  InvalidZipError,
-  MAX_ZIPPED_BYTES,
-  type StoredCode,
-} from '../store/code-store';
+import { ApiError, conflict, invalidParameter, preconditionFailed } from '../http/errors';
 import {
   jsonBody,
   queryString,
@@ -25,70 +12,21 @@ import {
 import {
   functionArn,
   lambdaTimestamp,
-  type CloudState,
   renderConfiguration,
   type FunctionRecord,
   type VersionRecord,
 } from './model';
+import {
+  assertBodyWithinLimit,
+  MAX_CODE_REQUEST_BYTES,
+  referencedCode,
+  storeZip,
+} from './code-upload';
+import { paginate, sortedVersions } from './paging';
 import { findFunction, parseFunctionName, resolveQualified } from './resolve';
-import { publishVersion } from './versions';
+import { checkTags } from './tags';
 import * as v from './validation';
-
-/** A 50 MB package is about 69.9 MB once base64-encoded into the JSON body. */
-export const MAX_CODE_REQUEST_BYTES = 69905067;
-
-export function assertBodyWithinLimit(
-  request: LambdaRequest,
-  limit: number,
-  operation: string,
-): void {
-  if (request.body.truncated || request.body.size > limit) throw entityTooLarge(limit, operation);
-}
-
-async function storeZip(services: LambdaServices, base64: unknown): Promise<StoredCode> {
-  if (typeof base64 !== 'string' || base64.length === 0) {
-    throw invalidParameter(
-      'Code.ZipFile is required: the local cloud accepts deployment packages uploaded as ZipFile (S3 locations and container images are not supported).',
-    );
-  }
-  const zip = Buffer.from(base64, 'base64');
-  try {
-    return await services.code.put(zip);
-  } catch (error) {
-    if (error instanceof CodeTooLargeError) {
-      if (zip.length > MAX_ZIPPED_BYTES) throw entityTooLarge(MAX_ZIPPED_BYTES, 'CreateFunction');
-      throw new ApiError(
-        'InvalidParameterValueException',
-        400,
-        error.message,
-        {},
-        {},
-        { cause: error },
-      );
-    }
-    if (error instanceof CodeStorageFullError) {
-      throw new ApiError(
-        'CodeStorageExceededException',
-        400,
-        error.message,
-        {},
-        {},
-        { cause: error },
-      );
-    }
-    if (error instanceof InvalidZipError) {
-      throw new ApiError(
-        'InvalidParameterValueException',
-        400,
-        error.message,
-        {},
-        {},
-        { cause: error },
-      );
-    }
-    throw error;
-  }
-}
+import { publishVersion } from './versions';
 
 function checkRevision(record: { revisionId: string }, given: unknown): void {
   if (given !== undefined && given !== record.revisionId) {
@@ -157,24 +95,6 @@ export const createFunction: LambdaHandler = async (services, request) => {
     json: renderConfiguration(services.identity, fn, shown, published !== undefined),
   };
 };
-
-export function checkTags(value: unknown): Record<string, string> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw invalidParameter('Tags must be a map of string keys to string values.');
-  }
-  const tags = value as Record<string, unknown>;
-  for (const [key, tag] of Object.entries(tags)) {
-    if (typeof tag !== 'string' || key.length === 0 || key.length > 128 || tag.length > 256) {
-      throw invalidParameter(
-        `The tag '${key}' is invalid: keys are 1-128 characters, values strings of at most 256.`,
-      );
-    }
-    if (key.startsWith('aws:'))
-      throw invalidParameter(`The tag key '${key}' uses the reserved prefix aws:.`);
-  }
-  if (Object.keys(tags).length > 50) throw invalidParameter('A function can have at most 50 tags.');
-  return tags as Record<string, string>;
-}
 
 export const getFunction: LambdaHandler = async (services, request) => {
   const resolved = resolveQualified(
@@ -333,17 +253,6 @@ export const deleteFunction: LambdaHandler = async (services, request) => {
   return { status: 204 };
 };
 
-/** Every package some version still uses; the rest may be deleted. */
-export function referencedCode(state: CloudState): Set<string> {
-  const used = new Set<string>();
-  for (const fn of Object.values(state.functions)) {
-    used.add(fn.latest.codeSha256Hex);
-    if (fn.serving) used.add(fn.serving.codeSha256Hex);
-    for (const version of Object.values(fn.versions)) used.add(version.codeSha256Hex);
-  }
-  return used;
-}
-
 export const listFunctions: LambdaHandler = async (services, request) => {
   const all = queryString(request, 'FunctionVersion');
   if (all !== undefined && all !== 'ALL') {
@@ -366,37 +275,3 @@ export const listFunctions: LambdaHandler = async (services, request) => {
   const page = paginate(items, request, 50);
   return { status: 200, json: { Functions: page.items, NextMarker: page.nextMarker } };
 };
-
-export function sortedVersions(fn: FunctionRecord): VersionRecord[] {
-  return Object.values(fn.versions).sort((a, b) => Number(a.version) - Number(b.version));
-}
-
-/** Marker/MaxItems paging over an ordered list; the marker is an opaque offset. */
-export function paginate<T>(
-  items: T[],
-  request: LambdaRequest,
-  defaultMax: number,
-): { items: T[]; nextMarker?: string } {
-  const marker = queryString(request, 'Marker');
-  const maxRaw = queryString(request, 'MaxItems');
-  const max = maxRaw === undefined ? defaultMax : Number(maxRaw);
-  if (!Number.isInteger(max) || max < 1 || max > 10000) {
-    throw invalidParameter(
-      `1 validation error detected: Value '${maxRaw}' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 10000`,
-    );
-  }
-  let start = 0;
-  if (marker !== undefined) {
-    const decoded = /^o:(\d+)$/.exec(Buffer.from(marker, 'base64url').toString('utf8'));
-    if (!decoded)
-      throw invalidParameter(
-        `The marker '${marker}' is invalid; pass the NextMarker of the previous page.`,
-      );
-    start = Number(decoded[1]);
-  }
-  const slice = items.slice(start, start + max);
-  const end = start + slice.length;
-  return end < items.length
-    ? { items: slice, nextMarker: Buffer.from(`o:${end}`).toString('base64url') }
-    : { items: slice };
-}

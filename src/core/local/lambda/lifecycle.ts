@@ -19,7 +19,9 @@ export interface LifecycleOptions {
 }
 
 export class Lifecycle {
-  private readonly timers = new Set<NodeJS.Timeout>();
+  /** Pending minimum-transition waits, and how to cut each short when the cloud stops. */
+  private readonly timers = new Map<NodeJS.Timeout, (reason: Error) => void>();
+  private readonly inFlight = new Set<Promise<void>>();
   private stopped = false;
 
   constructor(
@@ -75,12 +77,14 @@ export class Lifecycle {
     const name = fn.name;
     const creating = fn.latest.state === 'Pending';
     const sha = fn.latest.codeSha256Hex;
-    void Promise.all([this.code.unpack(sha).then(() => undefined), this.delay()])
+    const work = Promise.all([this.code.unpack(sha).then(() => undefined), this.delay()])
       .then(
         () => this.finish(name, sha, creating, undefined),
         (error: unknown) => this.finish(name, sha, creating, error),
       )
-      .catch((error: unknown) => this.options.onError?.(error));
+      .catch((error: unknown) => this.options.onError?.(error))
+      .finally(() => this.inFlight.delete(work));
+    this.inFlight.add(work);
   }
 
   /** After a restart, picks up changes that were in progress when the cloud stopped. */
@@ -92,21 +96,26 @@ export class Lifecycle {
     }
   }
 
+  /** Cuts the waits short and lets running unpacks finish, so nothing writes after stop. */
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const timer of this.timers) clearTimeout(timer);
+    for (const [timer, cancel] of this.timers) {
+      clearTimeout(timer);
+      cancel(new Error('The local cloud stopped.'));
+    }
     this.timers.clear();
+    await Promise.all([...this.inFlight]);
   }
 
   private delay(): Promise<void> {
     if (this.options.minTransitionMs <= 0) return Promise.resolve();
+    if (this.stopped) return Promise.reject(new Error('The local cloud stopped.'));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.timers.delete(timer);
         resolve();
       }, this.options.minTransitionMs);
-      this.timers.add(timer);
-      if (this.stopped) reject(new Error('The local cloud stopped.'));
+      this.timers.set(timer, reject);
     });
   }
 

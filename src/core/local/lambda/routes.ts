@@ -1,6 +1,7 @@
 // The Lambda REST API 2015-03-31 routes the local cloud serves, as the SDK's models declare them.
 import { Router } from '../http/router';
 import * as aliases from './aliases';
+import { MAX_CODE_REQUEST_BYTES } from './code-upload';
 import type { LambdaHandler } from './context';
 import * as functions from './functions';
 import { invoke, invokeWithResponseStream } from './invoke';
@@ -40,7 +41,7 @@ export function lambdaRouter(): Router<LambdaHandler> {
 export function bodyAllowance(method: string, rawPath: string): number {
   if (/\/(response-streaming-)?invocations\/?$/.test(rawPath)) return 6 * 1024 * 1024 + 1;
   if (method === 'POST' && /^\/2015-03-31\/functions\/?$/.test(rawPath))
-    return functions.MAX_CODE_REQUEST_BYTES + 1;
-  if (method === 'PUT' && /\/code\/?$/.test(rawPath)) return functions.MAX_CODE_REQUEST_BYTES + 1;
+    return MAX_CODE_REQUEST_BYTES + 1;
+  if (method === 'PUT' && /\/code\/?$/.test(rawPath)) return MAX_CODE_REQUEST_BYTES + 1;
   return 1024 * 1024;
 }

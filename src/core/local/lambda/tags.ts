@@ -7,7 +7,6 @@ import {
   type LambdaRequest,
   type LambdaServices,
 } from './context';
-import { checkTags } from './functions';
 import type { FunctionRecord } from './model';
 import { findFunction, parseFunctionName } from './resolve';
 
@@ -48,3 +47,21 @@ export const listTags: LambdaHandler = async (services, request) => {
   const fn = taggedFunction(services, request);
   return { status: 200, json: { Tags: { ...fn.tags } } };
 };
+
+export function checkTags(value: unknown): Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalidParameter('Tags must be a map of string keys to string values.');
+  }
+  const tags = value as Record<string, unknown>;
+  for (const [key, tag] of Object.entries(tags)) {
+    if (typeof tag !== 'string' || key.length === 0 || key.length > 128 || tag.length > 256) {
+      throw invalidParameter(
+        `The tag '${key}' is invalid: keys are 1-128 characters, values strings of at most 256.`,
+      );
+    }
+    if (key.startsWith('aws:'))
+      throw invalidParameter(`The tag key '${key}' uses the reserved prefix aws:.`);
+  }
+  if (Object.keys(tags).length > 50) throw invalidParameter('A function can have at most 50 tags.');
+  return tags as Record<string, string>;
+}

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { invalidParameter, preconditionFailed } from '../http/errors';
 import { jsonBody, type LambdaHandler, type LambdaServices } from './context';
-import { paginate, sortedVersions } from './functions';
+import { paginate, sortedVersions } from './paging';
 import {
   lambdaTimestamp,
   pickVersioned,
