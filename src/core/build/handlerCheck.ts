@@ -16,10 +16,10 @@ export function handlerCandidates(fn: FunctionSpec): string[] | undefined {
 /** A warning when the handler's file is not among the packaged files. */
 export function checkHandlerPackaged(
   fn: FunctionSpec,
-  paths: ReadonlySet<string>,
+  files: readonly { path: string }[],
 ): PackageWarning | undefined {
   const candidates = handlerCandidates(fn);
-  if (!candidates || candidates.some((c) => paths.has(c))) return undefined;
+  if (!candidates || files.some((f) => candidates.includes(f.path))) return undefined;
   return {
     code: 'handler-missing',
     message:

@@ -150,7 +150,7 @@ export async function packageFunction(
       { functionKey: fn.key, base, include: fn.package.include, exclude: fn.package.exclude },
     );
   }
-  const handlerWarning = checkHandlerPackaged(fn, new Set(files.map((f) => f.path)));
+  const handlerWarning = checkHandlerPackaged(fn, files);
   if (handlerWarning) selection.warnings.unshift(handlerWarning);
   const unzippedBytes = files.reduce((sum, f) => sum + f.size, 0);
   const limits = { ...LAMBDA_PACKAGE_LIMITS, ...options.limits };

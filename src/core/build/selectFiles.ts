@@ -58,6 +58,20 @@ export const DEFAULT_EXCLUDES: readonly string[] = Object.freeze([
   '**/.DS_Store',
 ]);
 
+/** A folder to read: where it is, its path in the package, its real path, and its parent. */
+interface Folder {
+  abs: string;
+  rel: string;
+  real: string;
+  parent?: Folder;
+}
+
+/** Whether `real` is this folder or one above it: a symlink there would loop forever. */
+function isAncestor(folder: Folder | undefined, real: string): boolean {
+  for (; folder; folder = folder.parent) if (folder.real === real) return true;
+  return false;
+}
+
 /** The walk gives the event loop a turn this often. */
 const YIELD_EVERY_MS = 20;
 
@@ -81,6 +95,11 @@ export async function selectFiles(
   const include = spec.include.length ? spec.include : ['**'];
   const included = picomatch(include, { dot: true });
   const excluded = picomatch([...DEFAULT_EXCLUDES, ...spec.exclude], { dot: true });
+  // Files only need the user's patterns and the defaults that name files (a submodule's `.git`
+  // is a file): cheaper per file than every folder pattern.
+  const userExcluded = spec.exclude.length ? picomatch(spec.exclude, { dot: true }) : undefined;
+  const excludedFile = (rel: string, name: string) =>
+    name === '.DS_Store' || name === '.git' || (userExcluded !== undefined && userExcluded(rel));
   const explicit = explicitIncludeMatcher(spec.include);
   const excludedAbs = (options.excludeAbsolute ?? []).map((p) => path.resolve(p));
   const deps = productionDependencies(base);
@@ -121,8 +140,8 @@ export async function selectFiles(
   const skipDir = (rel: string, abs: string) =>
     excluded(rel) || !keepModuleDir(rel) || insideExcluded(abs);
   const everything = spec.include.length === 0;
-  const takeFile = (rel: string, dirKeepsFiles: boolean) =>
-    dirKeepsFiles && (everything || included(rel)) && !excluded(rel);
+  const takeFile = (rel: string, name: string, dirKeepsFiles: boolean) =>
+    dirKeepsFiles && (everything || included(rel)) && !excludedFile(rel, name);
 
   const files: SelectedFile[] = [];
   const addFile = (rel: string, absPath: string, st: Stats) => {
@@ -144,9 +163,7 @@ export async function selectFiles(
   };
 
   // Folders still to read, with the real paths above each (to spot symlink cycles).
-  const pending: { abs: string; rel: string; real: string; ancestors: Set<string> }[] = [
-    { abs: base, rel: '', real: realBase, ancestors: new Set([realBase]) },
-  ];
+  const pending: Folder[] = [{ abs: base, rel: '', real: realBase }];
   // Synchronous calls, one folder at a time: a stat from the page cache is far cheaper than
   // an async round trip, and yielding between slices keeps the event loop responsive.
   let sliceStart = performance.now();
@@ -173,13 +190,13 @@ export async function selectFiles(
       if (entry.isDirectory()) {
         if (!skipDir(rel, abs)) {
           const real = path.join(dir.real, entry.name);
-          pending.push({ abs, rel, real, ancestors: new Set([...dir.ancestors, real]) });
+          pending.push({ abs, rel, real, parent: dir });
         }
       } else if (entry.isFile()) {
-        if (takeFile(rel, keepsFiles)) addFile(rel, abs, statSync(abs));
+        if (takeFile(rel, entry.name, keepsFiles)) addFile(rel, abs, statSync(abs));
       } else if (entry.isSymbolicLink()) {
         const wantDir = !skipDir(rel, abs);
-        const wantFile = takeFile(rel, keepsFiles);
+        const wantFile = takeFile(rel, entry.name, keepsFiles);
         if (!wantDir && !wantFile) continue;
         let target: string;
         try {
@@ -202,7 +219,7 @@ export async function selectFiles(
         }
         const st = statSync(target);
         if (st.isDirectory() && wantDir) {
-          if (dir.ancestors.has(target)) {
+          if (isAncestor(dir, target)) {
             warnings.push({
               code: 'symlink-cycle',
               message: `Symlink "${rel}" points at one of its own parent folders (${target}); it was not followed.`,
@@ -210,7 +227,7 @@ export async function selectFiles(
             });
             continue;
           }
-          pending.push({ abs, rel, real: target, ancestors: new Set([...dir.ancestors, target]) });
+          pending.push({ abs, rel, real: target, parent: dir });
         } else if (st.isFile() && wantFile) {
           addFile(rel, target, st);
         }

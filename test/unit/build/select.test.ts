@@ -31,6 +31,8 @@ describe('selectFiles', () => {
       'node_modules/.cache/esbuild/x': '',
       'node_modules/.bin/tool': '',
       'sub/.git/config': '',
+      'submodule/.git': 'gitdir: ../.git/modules/submodule',
+      'submodule/.DS_Store': '',
       'package.json': pkg('app'),
     });
     assert.deepEqual(await paths(), ['a/c.js', 'b.js', 'package.json']);
