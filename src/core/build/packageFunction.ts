@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { FunctionSpec, Manifest } from '../manifest/types';
 import { writeFileAtomic } from './atomicWrite';
@@ -17,7 +16,15 @@ import {
 import { isInside, resolveInside } from './paths';
 import { runBuild, type OutputStream } from './runBuild';
 import { selectFiles, type PackageWarning, type SelectedFile } from './selectFiles';
-import { writeDeterministicZip, zipMode } from './zip';
+import {
+  packageKey,
+  readState,
+  removeAbandonedTemporaries,
+  stampDigest,
+  STATE_FORMAT,
+  type PackageState,
+} from './packageState';
+import { writeDeterministicZip } from './zip';
 
 export type PackagePhase = 'build' | 'bundle' | 'select' | 'hash' | 'zip' | 'done';
 
@@ -69,22 +76,6 @@ export interface PackageResult {
     hashedBytes: number;
   };
 }
-
-/** What the last package of a function was, to reuse its zip when nothing changed. */
-interface PackageState {
-  format: number;
-  packageKey: string;
-  /** Digest of every file's path, size, mtime and mode: equal means nothing needs reading. */
-  stampDigest: string;
-  sha256Hex: string;
-  codeSha256: string;
-  zipBytes: number;
-  zipMtimeMs: number;
-  zipIno: number;
-}
-
-const STATE_FORMAT = 1;
-const ZIP_FORMAT = 'flourish-zip-1';
 
 /** The per-function folder inside the cache: zip, state, file hashes, bundle. */
 export function packageWorkDir(manifest: Manifest, fn: FunctionSpec, cacheDir?: string): string {
@@ -268,54 +259,6 @@ export async function packageFunction(
     reused: false,
     cache: { hits, hashedFiles, hashedBytes },
   };
-}
-
-/** Identifies a package's content: every entry's name, mode and content hash, and the format. */
-function packageKey(
-  files: readonly SelectedFile[],
-  hashes: ReadonlyMap<string, string>,
-  level = 6,
-): string {
-  const h = createHash('sha256').update(`${ZIP_FORMAT} level=${level}\n`);
-  for (const f of files)
-    h.update(`${zipMode(f.path, f.mode)} ${hashes.get(f.absPath)} ${f.path}\n`);
-  return h.digest('hex');
-}
-
-/**
- * Deletes temporary files left by a process that was killed while writing (an abort in-process
- * cleans up after itself). Those of live processes, this one included, are left alone.
- */
-async function removeAbandonedTemporaries(dir: string): Promise<void> {
-  for (const name of await readdir(dir)) {
-    const match = /\.(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name);
-    if (match && !isAlive(Number(match[1])))
-      await unlink(path.join(dir, name)).catch(() => undefined);
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Identifies the chosen files by name and stat stamp only, without reading them. */
-function stampDigest(files: readonly SelectedFile[]): string {
-  const lines = files.map((f) => `${f.path}\0${f.size}\0${f.mtimeMs}\0${f.mode}\n`);
-  return createHash('sha256').update(`${ZIP_FORMAT}\n`).update(lines.join('')).digest('hex');
-}
-
-async function readState(file: string): Promise<PackageState | undefined> {
-  try {
-    const state = JSON.parse(await readFile(file, 'utf8')) as PackageState;
-    return state.format === STATE_FORMAT ? state : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 async function assertFolder(base: string, fn: FunctionSpec): Promise<void> {
