@@ -36,10 +36,9 @@ export async function ensureLocalCloud(options: EnsureOptions): Promise<LocalClo
 }
 
 /** The local cloud recorded in the state dir, if its process is still alive. */
-export async function findRunningLocalCloud(stateDir: string): Promise<LocalCloudInfo | undefined> {
-  const info = await readLocalCloudInfo(stateDir);
-  if (!info || !isAlive(info.pid)) return undefined;
-  return info;
+export function findRunningLocalCloud(stateDir: string): Promise<LocalCloudInfo | undefined> {
+  // readLocalCloudInfo already ignores a record whose process has gone.
+  return readLocalCloudInfo(stateDir);
 }
 
 async function startDetached(options: EnsureOptions): Promise<LocalCloudInfo> {
@@ -80,15 +79,6 @@ async function startDetached(options: EnsureOptions): Promise<LocalCloudInfo> {
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
