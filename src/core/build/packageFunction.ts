@@ -150,7 +150,7 @@ export async function packageFunction(
   const statePath = path.join(workDir, 'state.json');
   const state = await readState(statePath);
   const zipPath = path.join(workDir, 'function.zip');
-  const stamps = stampDigest(files);
+  const stamps = stampDigest(files, options.level);
   const zipStat = state ? await stat(zipPath).catch(() => undefined) : undefined;
   const zipIntact =
     state !== undefined &&

@@ -20,12 +20,16 @@ export interface PackageState {
 }
 
 export const STATE_FORMAT = 1;
-const ZIP_FORMAT = 'flourish-zip-1';
+/** Changes whenever the zip layout does, so a cache from an older layout is not reused. */
+const ZIP_FORMAT = 'flourish-zip-2';
 
 /** Identifies the chosen files by name and stat stamp only, without reading them. */
-export function stampDigest(files: readonly SelectedFile[]): string {
+export function stampDigest(files: readonly SelectedFile[], level = 6): string {
   const lines = files.map((f) => `${f.path}\0${f.size}\0${f.mtimeMs}\0${f.mode}\n`);
-  return createHash('sha256').update(`${ZIP_FORMAT}\n`).update(lines.join('')).digest('hex');
+  return createHash('sha256')
+    .update(`${ZIP_FORMAT} level=${level}\n`)
+    .update(lines.join(''))
+    .digest('hex');
 }
 
 /** Identifies a package's content: every entry's name, mode and content hash, and the format. */

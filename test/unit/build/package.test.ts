@@ -192,6 +192,15 @@ describe('packageFunction', () => {
       assert.equal((await stat(warm.zipPath)).ino, (await stat(cold.zipPath)).ino);
     });
 
+    it('writes a new zip when the deflate level changes', async () => {
+      const six = await pack(fn);
+      const nine = await pack(fn, { level: 9 });
+      assert.equal(nine.reused, false);
+      const stored = await pack(fn, { level: 0 });
+      assert.equal(stored.reused, false);
+      assert.ok(stored.zipBytes > six.zipBytes, 'level 0 stores');
+    });
+
     it('writes a new zip when content changes, a file goes, or the zip is gone', async () => {
       const cold = await pack(fn);
       await writeFile(path.join(root!, 'lib/a.js'), 'changed');
