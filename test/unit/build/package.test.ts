@@ -111,6 +111,19 @@ describe('packageFunction', () => {
       );
     });
 
+    it('packages what is there without running the command when told to skip the build', async () => {
+      await writeTree(root!, { 'dist/index.js': 'exports.handler = 1;' });
+      const fn = makeFunction({
+        handler: 'index.handler',
+        build: { command: 'echo should-not-run; exit 9', cwd: '.', output: 'dist' },
+      });
+      const lines: string[] = [];
+      const result = await pack(fn, { skipBuild: true, onBuildOutput: (l) => lines.push(l) });
+      assert.deepEqual(lines, []);
+      assert.equal(result.buildLog, undefined);
+      assert.equal(result.fileCount, 1);
+    });
+
     it('stops at a failing build and refuses an output folder outside the project', async () => {
       await assert.rejects(
         pack(makeFunction({ build: { command: 'exit 2', cwd: '.' } })),

@@ -1,7 +1,18 @@
 import { strict as assert } from 'node:assert';
 import { execFile, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmod, cp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  cp,
+  open,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  truncate,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -240,6 +251,28 @@ describe('deterministic zip', () => {
     await packageFunction(makeManifest(root, [fn]), fn, { cacheDir });
     const left = (await readdir(workDir)).filter((f) => f.endsWith('.tmp'));
     assert.deepEqual(left, [`function.zip.${process.pid}.1badc0de.tmp`]);
+  });
+
+  it('keeps memory bounded for a file far bigger than its buffers', async () => {
+    // 128 MB, sparse: held whole it would add 128 MB to the resident set.
+    const big = path.join(root, 'data/huge.dat');
+    await (await open(big, 'w')).close();
+    await truncate(big, 128 * 1024 * 1024);
+    global.gc?.();
+    const baseline = process.memoryUsage.rss();
+    let peak = baseline;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 5);
+    try {
+      const out = await writeDeterministicZip(
+        [{ path: 'data/huge.dat', absPath: big, size: 128 * 1024 * 1024, mode: 0o644 }],
+        path.join(work!, 'huge.zip'),
+      );
+      assert.equal(out.fileHashes.size, 1);
+    } finally {
+      clearInterval(sampler);
+    }
+    peak = Math.max(peak, process.memoryUsage.rss());
+    assert.ok(peak - baseline < 64 * 1024 * 1024, `grew by ${(peak - baseline) >> 20} MB`);
   });
 
   it('writes large files through without holding them whole', async () => {
