@@ -25,6 +25,8 @@ export interface BuildRun {
 const TAIL_LINES = 20;
 /** The log kept for the result stops growing here; the tail is always kept for errors. */
 const MAX_LOG_CHARS = 1 << 20;
+/** Longer output without a newline is passed on in pieces of this size. */
+const MAX_LINE_CHARS = 64 * 1024;
 /** How long a cancelled command gets to exit after SIGTERM before it is killed. */
 const KILL_GRACE_MS = 3000;
 
@@ -149,6 +151,11 @@ function splitLines(
     while ((nl = pending.indexOf('\n')) >= 0) {
       emit(pending.slice(0, nl).replace(/\r$/, ''), stream);
       pending = pending.slice(nl + 1);
+    }
+    // A tool that never ends its line (a progress bar) still gets shown, in pieces.
+    while (pending.length > MAX_LINE_CHARS) {
+      emit(pending.slice(0, MAX_LINE_CHARS), stream);
+      pending = pending.slice(MAX_LINE_CHARS);
     }
   });
   return () => {
