@@ -2,6 +2,7 @@
 // status codes for results, errors and init errors.
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import net from 'node:net';
 import {
   RuntimeApiServer,
   MAX_RESPONSE_BYTES,
@@ -196,6 +197,85 @@ describe('execution engine: Runtime API server', function () {
     assert.equal(server.delivered, false, 'the event is still waiting for the runtime');
     const runtime = await call(address, 'GET', '/invocation/next');
     assert.equal(runtime.headers['lambda-runtime-aws-request-id'], 'guarded');
+  });
+
+  /** Writes raw bytes on one connection and collects what comes back. */
+  function rawConnection(): {
+    socket: net.Socket;
+    received: () => string;
+    waitFor: (text: string) => Promise<void>;
+  } {
+    const [host, port] = address.split(':');
+    const socket = net.connect({ host, port: Number(port) });
+    let data = '';
+    const waiters: { text: string; resolve: () => void }[] = [];
+    socket.on('data', (chunk) => {
+      data += chunk.toString('latin1');
+      for (const w of waiters.splice(0)) {
+        if (data.includes(w.text)) w.resolve();
+        else waiters.push(w);
+      }
+    });
+    return {
+      socket,
+      received: () => data,
+      waitFor: (text) =>
+        data.includes(text)
+          ? Promise.resolve()
+          : new Promise((resolve) => waiters.push({ text, resolve })),
+    };
+  }
+
+  it('reads chunked bodies and answers Expect: 100-continue', async () => {
+    server.dispatch(event('chunked'));
+    await call(address, 'GET', '/invocation/next');
+    const conn = rawConnection();
+    conn.socket.write(
+      `POST /2018-06-01/runtime/invocation/chunked/response HTTP/1.1\r\nHost: ${address}\r\nExpect: 100-continue\r\nTransfer-Encoding: chunked\r\n\r\n`,
+    );
+    await conn.waitFor('HTTP/1.1 100 Continue\r\n\r\n');
+    conn.socket.write('5\r\n{"a":\r\n3;ext=1\r\n42}\r\n0\r\n\r\n');
+    await conn.waitFor('HTTP/1.1 202 Accepted');
+    conn.socket.destroy();
+    assert.deepEqual(seen.results, [
+      ['chunked', { kind: 'response', body: Buffer.from('{"a":42}') }],
+    ]);
+  });
+
+  it('holds the acknowledgement of a pipelined result until the next event goes with it', async () => {
+    server.dispatch(event('first'));
+    const conn = rawConnection();
+    conn.socket.write(
+      `GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: ${address}\r\n\r\n`,
+    );
+    await conn.waitFor('first');
+    const before = conn.received().length;
+    // The result and the next poll in one write, as the Flourish runtimes send them.
+    conn.socket.write(
+      `POST /2018-06-01/runtime/invocation/first/response HTTP/1.1\r\nHost: ${address}\r\nContent-Length: 2\r\n\r\n{}` +
+        `GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: ${address}\r\n\r\n`,
+    );
+    await new Promise<void>((resolve) => {
+      const check = (): void => (seen.results.length === 1 ? resolve() : void setImmediate(check));
+      check();
+    });
+    server.dispatch(event('second'));
+    await conn.waitFor('second');
+    const after = conn.received().slice(before);
+    assert.ok(
+      after.indexOf('HTTP/1.1 202 Accepted') <
+        after.indexOf('lambda-runtime-aws-request-id: second'),
+      'in request order',
+    );
+    conn.socket.destroy();
+  });
+
+  it('answers a malformed request with 400 and closes the connection', async () => {
+    const conn = rawConnection();
+    const closed = new Promise<void>((resolve) => conn.socket.once('close', () => resolve()));
+    conn.socket.write('NONSENSE\r\n\r\n');
+    await closed;
+    assert.match(conn.received(), /^HTTP\/1\.1 400 Bad Request\r\n/);
   });
 
   it('answers unknown paths with 404', async () => {

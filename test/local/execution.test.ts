@@ -2,7 +2,7 @@
 // Lambda Runtime API: handler styles, context, environment, logs, reuse, concurrency, reaping.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   ConcurrencyLimitError,
@@ -444,6 +444,31 @@ const api = 'http://' + process.env.AWS_LAMBDA_RUNTIME_API + '/2018-06-01/runtim
     assert.match(outcome.log, /\ncustom runtime got "abc"\n/);
     const warm = await engine.invoke(cfg, request('x'));
     assert.equal(warm.coldStart, false);
+  });
+
+  it('runs the classic bash and curl bootstrap from the custom runtime tutorial', async function () {
+    if (!existsSync('/usr/bin/curl') && !existsSync('/bin/curl')) this.skip();
+    const engine = harness.make({ logSink: new RecordingSink() });
+    const dir = codeDir({
+      bootstrap: `#!/bin/bash
+set -euo pipefail
+API="http://\${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime/invocation"
+while true; do
+  HEADERS="$(mktemp)"
+  EVENT_DATA=$(curl -sS -LD "$HEADERS" "$API/next")
+  REQUEST_ID=$(grep -Fi Lambda-Runtime-Aws-Request-Id "$HEADERS" | tr -d '[:space:]' | cut -d: -f2)
+  echo "handling $REQUEST_ID"
+  curl -sS -X POST "$API/$REQUEST_ID/response" -d "{\\"got\\":$EVENT_DATA}" > /dev/null
+done
+`,
+    });
+    const cfg = config({ codeDir: dir, runtime: 'provided.al2023' });
+    for (let i = 0; i < 2; i++) {
+      const req = request({ n: i });
+      const outcome = await engine.invoke(cfg, req);
+      assert.deepEqual(json(outcome), { got: { n: i } });
+      assert.match(outcome.log, new RegExp(`\\nhandling ${req.requestId}\\n`));
+    }
   });
 
   it('reports a missing or non-executable bootstrap as Runtime.InvalidEntrypoint', async () => {
