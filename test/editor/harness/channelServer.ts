@@ -39,9 +39,9 @@ async function webviewLines(page: Page, pattern: RegExp): Promise<string[]> {
 
 export class ChannelServer {
   private readonly handled = new Set<string>();
+  private closed = false;
   private readonly watcher: FSWatcher;
   private readonly poll: NodeJS.Timeout;
-  private queue = Promise.resolve();
 
   constructor(
     private readonly dir: string,
@@ -54,6 +54,7 @@ export class ChannelServer {
   }
 
   close(): void {
+    this.closed = true;
     this.watcher.close();
     clearInterval(this.poll);
   }
@@ -64,13 +65,21 @@ export class ChannelServer {
       if (!id || this.handled.has(id)) continue;
       this.handled.add(id);
       const request = JSON.parse(readFileSync(path.join(this.dir, name), 'utf8')) as HarnessRequest;
-      this.queue = this.queue.then(async () => {
-        const response = await this.answer(request).catch((error: unknown): HarnessResponse => ({
-          ok: false,
-          error: String(error),
-        }));
-        writeFileAtomic(path.join(this.dir, `res-${id}.json`), JSON.stringify(response));
-      });
+      // Each request is answered on its own: a long poll for a notification that a suite has
+      // stopped waiting for must not hold up the next request.
+      void this.answer(request)
+        .catch((error: unknown): HarnessResponse => ({ ok: false, error: String(error) }))
+        .then((response) => this.reply(id, response));
+    }
+  }
+
+  private reply(id: string, response: HarnessResponse): void {
+    // After close() the editor is gone and its folder may be too; nobody waits for the answer.
+    if (this.closed) return;
+    try {
+      writeFileAtomic(path.join(this.dir, `res-${id}.json`), JSON.stringify(response));
+    } catch (error) {
+      console.error(`[editor-tests] could not answer request ${id}: ${String(error)}`);
     }
   }
 

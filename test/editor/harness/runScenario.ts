@@ -12,7 +12,7 @@ import { ChannelServer } from './channelServer';
 import { startCodeServer, type CodeServer } from './codeServer';
 import { placeExtension, readPackageJson } from './extension';
 import type { Toolchain } from './install';
-import { stopAdopted, tail } from './processes';
+import { stopAdopted, tail, trackProcess } from './processes';
 import { saveScreenshot } from './screenshots';
 import { runUiChecks } from './uiChecks';
 import { copyWorkspace } from './workspace';
@@ -62,6 +62,7 @@ export async function runScenario(
     testTimeoutMs: 30_000,
     measureActivation: scenario.measureActivation,
   };
+  const flourishHome = path.join(home, 'flourish-home');
   const configFile = path.join(home, 'run-config.json');
   writeFileSync(configFile, JSON.stringify(config, null, 2));
 
@@ -80,7 +81,9 @@ export async function runScenario(
       extensionsDir,
       workspace,
       trusted: scenario.trusted,
-      env: { ...context.env, [CONFIG_ENV]: configFile },
+      // The local cloud keeps its state (and finds a running instance) under FLOURISH_HOME;
+      // each editor gets its own, so no run shares or touches the user's ~/.flourish.
+      env: { ...context.env, [CONFIG_ENV]: configFile, FLOURISH_HOME: flourishHome },
     });
     workbench = await openWorkbench(
       context.toolchain.chromium,
@@ -142,8 +145,20 @@ export async function runScenario(
     channel?.close();
     await workbench?.stop();
     await server?.stop();
+    adoptLocalCloud(flourishHome);
     await stopAdopted();
   }
+}
+
+/**
+ * A local cloud the extension started runs in a session of its own and outlives the editor;
+ * its endpoint file under FLOURISH_HOME names its pid, so the harness can stop it.
+ */
+function adoptLocalCloud(flourishHome: string): void {
+  const file = path.join(flourishHome, 'endpoint.json');
+  if (!existsSync(file)) return;
+  const { pid } = JSON.parse(readFileSync(file, 'utf8')) as { pid?: unknown };
+  if (typeof pid === 'number') trackProcess(pid);
 }
 
 /** The tail of the extension host's log, where an extension's activation errors land. */

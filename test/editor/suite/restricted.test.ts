@@ -2,6 +2,7 @@
 // manifest is safe and must work; anything that runs the project's code or ships it (build,
 // deploy, the local cloud, invoke) must refuse and say why.
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parse } from 'yaml';
 import {
@@ -66,6 +67,21 @@ describe('Restricted Mode', () => {
     }
     await screenshot('a command refused in Restricted Mode');
   });
+
+  it('started no local cloud while refusing', async function () {
+    const flourishHome = process.env.FLOURISH_HOME;
+    if (!flourishHome) this.skip(); // the harness gives each editor its own FLOURISH_HOME
+    const endpointFile = vscode.Uri.file(path.join(flourishHome, 'endpoint.json'));
+    const started = await vscode.workspace.fs.stat(endpointFile).then(
+      () => true,
+      () => false,
+    );
+    assert.equal(
+      started,
+      false,
+      `a local cloud was started in Restricted Mode (${endpointFile.fsPath} exists)`,
+    );
+  });
 });
 
 interface FunctionRef {
@@ -82,8 +98,10 @@ async function firstFunction(): Promise<FunctionRef> {
   return { manifestFile: manifest.fsPath, functionKey };
 }
 
-/** Clears notifications and, with a harness, waits until none is on screen, so an earlier
- * command's message cannot pass for the next one's. */
+/**
+ * Clears notifications and, with a harness, waits until none is on screen, so an earlier
+ * command's message cannot pass for the next one's.
+ */
 async function clearNotifications(): Promise<void> {
   await vscode.commands.executeCommand('notifications.clearAll');
   const response = await harness()?.request({ kind: 'noNotifications', timeoutMs: 5_000 }, 10_000);
@@ -96,16 +114,16 @@ interface Refusal {
 }
 
 /**
- * Whether `command`, run in Restricted Mode, tells the user why it refuses: by rejecting with an
- * error that says so, or by a notification or a panel of its own that says so. Another
- * extension's notifications and panels are invisible to the API, so the harness reads them from
- * the workbench. A command that awaits its message may not settle until the message is
- * dismissed, so the two are raced.
+ * Whether `command`, run in Restricted Mode, tells why it refuses: by rejecting with an error
+ * that says so, by returning a refusal that says so ({ message }), or by a notification or a
+ * panel of its own that says so. Another extension's notifications and panels are invisible to
+ * the API, so the harness reads them from the workbench. A command that awaits its message may
+ * not settle until the message is dismissed, so the two are raced.
  */
 async function refusalOf(command: string, ref: FunctionRef): Promise<Refusal> {
   const settled = Promise.resolve(vscode.commands.executeCommand<unknown>(command, ref)).then(
     (value): Refusal => {
-      // Some commands also return why they refused ({ message }); the user still needs to see it.
+      // Flourish's commands return why they refused: { refused, message }.
       const message = (value as { message?: unknown } | undefined)?.message;
       return typeof message === 'string' && EXPLANATION.test(message)
         ? { explained: true, text: message }
@@ -118,8 +136,12 @@ async function refusalOf(command: string, ref: FunctionRef): Promise<Refusal> {
   );
   const channel = harness();
   if (!channel) return settled;
-  const rejectedWithReason = settled.then((r) =>
-    r.explained && r.text.startsWith('rejected') ? r : new Promise<Refusal>(() => undefined),
+  let outcome = 'had not settled';
+  void settled.then((r) => (outcome = r.text));
+  // An explanation the command gives back (a rejection, or the refusal it returns) counts as
+  // soon as it comes; so does one shown in the workbench while the command is still pending.
+  const explainedBack = settled.then((r) =>
+    r.explained ? r : new Promise<Refusal>(() => undefined),
   );
   const shown = channel
     .request(
@@ -135,8 +157,8 @@ async function refusalOf(command: string, ref: FunctionRef): Promise<Refusal> {
         ? { explained: true, text: match }
         : {
             explained: false,
-            text: `no notification about trust (shown: ${texts.join(' | ') || 'none'})`,
+            text: `no notification about trust (shown: ${texts.join(' | ') || 'none'}); the command ${outcome}`,
           };
     });
-  return Promise.race([rejectedWithReason, shown]);
+  return Promise.race([explainedBack, shown]);
 }
