@@ -89,13 +89,6 @@ export class RuntimeApiServer {
     this.listener.onDelivered();
   }
 
-  /** Forgets the current request, e.g. after a timeout; a late result then gets 400. */
-  abandon(): void {
-    this.current = undefined;
-    this.pending = undefined;
-    this.phase = 'failed';
-  }
-
   async close(): Promise<void> {
     this.parked = undefined;
     await this.server.close();
