@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type { FunctionSpec, Manifest } from '../manifest/types';
 import { BuildError } from './errors';
@@ -66,8 +67,7 @@ export async function bundleHandler(
   const major = Number(target.slice(4));
 
   await rm(outDir, { recursive: true, force: true });
-  // Loaded on first use: esbuild is a native binary the rest of the core never needs.
-  const esbuild = await import('esbuild');
+  const esbuild = await loadEsbuild(manifest.root, (message, cause) => fail(message, cause));
   try {
     await esbuild.build({
       entryPoints: [source],
@@ -99,4 +99,32 @@ export async function bundleHandler(
     );
   }
   return { outDir, entry };
+}
+
+type Esbuild = typeof import('esbuild');
+
+/**
+ * esbuild is a native binary, so it is never bundled: the project's own copy is used first
+ * (a TypeScript project usually has one), then the one installed with Flourish's CLI. The
+ * editor extension ships without node_modules, so there only the project's copy exists.
+ */
+async function loadEsbuild(
+  projectRoot: string,
+  fail: (message: string, cause: unknown) => BuildError,
+): Promise<Esbuild> {
+  try {
+    const fromProject = createRequire(path.join(projectRoot, 'package.json'));
+    return fromProject('esbuild') as Esbuild;
+  } catch {
+    // not installed in the project; try Flourish's own
+  }
+  try {
+    return await import('esbuild');
+  } catch (error) {
+    throw fail(
+      'Bundling a TypeScript handler needs esbuild, which is not installed. Run ' +
+        '"npm install --save-dev esbuild" in the project, or give the function a build command.',
+      error,
+    );
+  }
 }
