@@ -49,8 +49,15 @@ export class FlourishEnginePeer implements Peer {
     if (outcome.functionError) throw new Error(outcome.payload.toString());
   }
 
-  cold(i: number): Promise<number> {
-    return timed(() => this.invoke(`cold-${i}`));
+  async cold(i: number): Promise<number> {
+    return timed(async () => {
+      const outcome = await this.engine!.invoke(this.config(`cold-${i}`), {
+        requestId: randomUUID(),
+        payload: this.payload,
+        invocationType: 'RequestResponse',
+      });
+      if (!outcome.coldStart) throw new Error(`cold-${i} was not a cold start`);
+    });
   }
 
   async stop(): Promise<void> {

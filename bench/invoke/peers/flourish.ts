@@ -93,8 +93,22 @@ export class FlourishPeer implements Peer {
     return invokeOk(this.client!, 'bench');
   }
 
-  cold(i: number): Promise<number> {
-    return timed(() => invokeOk(this.client!, `bench-cold-${i}`));
+  async cold(i: number): Promise<number> {
+    let log = '';
+    const ms = await timed(async () => {
+      const out = await this.client!.send(
+        new InvokeCommand({
+          FunctionName: `bench-cold-${i}`,
+          Payload: Buffer.from(JSON.stringify(PAYLOAD)),
+          LogType: 'Tail',
+        }),
+      );
+      log = Buffer.from(out.LogResult ?? '', 'base64').toString();
+    });
+    // Keep the figure honest: a cold sample must have paid an init.
+    if (!/Init Duration: /.test(log))
+      throw new Error(`bench-cold-${i} was not a cold start:\n${log}`);
+    return ms;
   }
 
   async stop(): Promise<void> {
