@@ -19,6 +19,8 @@ import { Invoker, type InvocationEngine } from './lambda/invoker';
 import { Lifecycle } from './lambda/lifecycle';
 import type { Identity } from './lambda/model';
 import { LogStore } from './logs/log-store';
+import { assertRoleAssumable } from './iam/serve';
+import { ScheduleLoop, type FiredSchedule } from './scheduler/loop';
 import { createRequestHandler } from './server';
 import { CodeStore } from './store/code-store';
 import { StateStore } from './store/state-store';
@@ -46,6 +48,13 @@ export interface LocalCloudOptions {
   createEngine?: (logSink: LogSink) => InvocationEngine;
   /** Unexpected internal errors (a request still gets a ServiceException). */
   onError?: (error: unknown) => void;
+  /**
+   * Check schedules once a second against `clock` (default true). Tests that drive time pass
+   * false and call `runDueSchedules` instead.
+   */
+  scheduleTimer?: boolean;
+  /** CreateFunction refuses a role created less than this long ago, as IAM lags (default 0). */
+  iamPropagationDelayMs?: number;
 }
 
 export interface LocalCloud {
@@ -55,6 +64,8 @@ export interface LocalCloud {
   stateDir: string;
   /** Resolves when every queued Event invocation has run. */
   drainAsync(): Promise<void>;
+  /** Fires the schedules due at `now` (default: the clock), queueing their invocations. */
+  runDueSchedules(now?: number): Promise<FiredSchedule[]>;
   /** Stops the server, the engine and its workers, and writes what is pending. */
   stop(): Promise<void>;
 }
@@ -110,6 +121,20 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
   let port = 0;
   let endpoint = '';
+  const iam = { identity, store, clock };
+  const lambda = {
+    identity,
+    store,
+    code,
+    lifecycle,
+    invoker,
+    clock,
+    codeLocation: (sha: string) => codeLinks.url(endpoint, sha),
+    endpoint: () => endpoint,
+    assumeRole: (role: string) =>
+      assertRoleAssumable(iam, role, options.iamPropagationDelayMs ?? 0),
+  };
+  const schedules = new ScheduleLoop(lambda, onError);
   const handler = createRequestHandler({
     port: () => port,
     credentials,
@@ -118,15 +143,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     codeLinks,
     clock,
     onError,
-    lambda: {
-      identity,
-      store,
-      code,
-      lifecycle,
-      invoker,
-      clock,
-      codeLocation: (sha) => codeLinks.url(endpoint, sha),
-    },
+    lambda,
+    iam,
+    // The loop reads the schedules afresh on every check, so changes need no notice.
+    scheduler: { identity, store, clock },
   });
   const server = http.createServer({ keepAliveTimeout: 65_000 }, handler);
   await new Promise<void>((resolve, reject) => {
@@ -145,6 +165,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   port = (server.address() as AddressInfo).port;
   endpoint = `http://127.0.0.1:${port}`;
   lifecycle.resume();
+  if (options.scheduleTimer ?? true) schedules.start();
   await writeEndpointFile(stateDir, {
     endpoint,
     pid: process.pid,
@@ -159,10 +180,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     credentials: { ...credentials },
     stateDir,
     drainAsync: () => invoker.whenDrained(),
+    runDueSchedules: (now = clock()) => schedules.runDue(now),
     stop: () =>
       (stopping ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
+        await schedules.stop();
         await lifecycle.stop();
         await invoker.stop();
         await handler.idle();

@@ -21,3 +21,5 @@ export {
 export type { TailEvent } from './logs/log-store';
 export { compileFilterPattern, FilterPatternError } from './logs/filter-pattern';
 export type { InvocationEngine } from './lambda/invoker';
+export type { FiredSchedule } from './scheduler/loop';
+export { URL_PATH_PREFIX } from './urls/model';

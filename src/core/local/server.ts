@@ -1,5 +1,6 @@
 // One request, end to end: host guard, body, signature, then the Lambda route table, the
-// CloudWatch Logs JSON 1.1 dispatcher, the live tail, or a code download link.
+// CloudWatch Logs JSON 1.1 dispatcher, the live tail, a code download link, the Scheduler
+// routes, IAM's query actions, or a function URL (which checks its own auth type).
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLargeError, readBody, type ReceivedBody } from './http/body';
@@ -13,6 +14,12 @@ import type { Identity } from './lambda/model';
 import { LOGS_OPERATIONS } from './logs/handlers';
 import type { LogStore } from './logs/log-store';
 import { streamTail, TAIL_PATH } from './logs/tail-endpoint';
+import type { IamServices } from './iam/handlers';
+import { isIamRequest, serveIam } from './iam/serve';
+import { errorXml } from './iam/xml';
+import { schedulerErrorBody } from './scheduler/errors';
+import { isSchedulerPath, schedulerRouter, type SchedulerServices } from './scheduler/handlers';
+import { isUrlPath, MAX_URL_REQUEST_BYTES, serveFunctionUrl, writeUrlResponse } from './urls/serve';
 
 const HARD_BODY_CAP = 300 * 1024 * 1024;
 const LOGS_TARGET_PREFIX = 'Logs_20140328.';
@@ -23,12 +30,27 @@ export interface ServerDeps {
   identity: Identity;
   lambda: LambdaServices;
   logs: LogStore;
+  scheduler: SchedulerServices;
+  iam: IamServices;
   codeLinks: CodeLinks;
   clock: () => number;
   onError: (error: unknown) => void;
 }
 
-type Flavour = 'lambda' | 'logs';
+type Flavour = 'lambda' | 'logs' | 'scheduler' | 'iam' | 'url';
+
+function flavourOf(method: string, rawPath: string, contentType: string | undefined): Flavour {
+  if (isUrlPath(rawPath)) return 'url';
+  if (isIamRequest(method, rawPath, contentType)) return 'iam';
+  if (rawPath === '/' || rawPath === TAIL_PATH) return 'logs';
+  return isSchedulerPath(rawPath) ? 'scheduler' : 'lambda';
+}
+
+function bodyKept(flavour: Flavour, method: string, rawPath: string): number {
+  if (flavour === 'logs') return 10 * 1024 * 1024;
+  if (flavour === 'url') return MAX_URL_REQUEST_BYTES + 1;
+  return flavour === 'lambda' ? bodyAllowance(method, rawPath) : 1024 * 1024;
+}
 
 export interface RequestHandler {
   (req: IncomingMessage, res: ServerResponse): void;
@@ -38,6 +60,7 @@ export interface RequestHandler {
 
 export function createRequestHandler(deps: ServerDeps): RequestHandler {
   const router = lambdaRouter();
+  const schedules = schedulerRouter();
   const inFlight = new Set<Promise<void>>();
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const requestId = randomUUID();
@@ -46,7 +69,7 @@ export function createRequestHandler(deps: ServerDeps): RequestHandler {
     const rawPath = q < 0 ? url : url.slice(0, q);
     const rawQuery = q < 0 ? '' : url.slice(q + 1);
     const method = req.method ?? 'GET';
-    const flavour: Flavour = rawPath === '/' || rawPath === TAIL_PATH ? 'logs' : 'lambda';
+    const flavour = flavourOf(method, rawPath, req.headers['content-type']);
     const fail = (error: unknown): void => sendError(res, requestId, flavour, error, deps.onError);
 
     if (!isAllowedHost(req.headers.host, deps.port())) {
@@ -60,12 +83,21 @@ export function createRequestHandler(deps: ServerDeps): RequestHandler {
       );
       return;
     }
-    const keep = flavour === 'logs' ? 10 * 1024 * 1024 : bodyAllowance(method, rawPath);
-    const work = readBody(req, keep, HARD_BODY_CAP)
+    const work = readBody(req, bodyKept(flavour, method, rawPath), HARD_BODY_CAP)
       .then(async (body) => {
         const query = parseQuery(rawQuery);
         if (method === 'GET' && rawPath.startsWith(CODE_PATH_PREFIX)) {
           await serveCode(deps, rawPath, query, requestId, res);
+          return;
+        }
+        if (flavour === 'url') {
+          const signal = abortOnClose(res);
+          const call = { req, rawPath, rawQuery, body, requestId, signal };
+          writeUrlResponse(
+            res,
+            requestId,
+            await serveFunctionUrl(deps.lambda, deps.credentials, call),
+          );
           return;
         }
         await verifySignature(
@@ -76,6 +108,19 @@ export function createRequestHandler(deps: ServerDeps): RequestHandler {
         );
         if (rawPath === TAIL_PATH && method === 'GET') {
           serveTail(deps, query, requestId, res);
+        } else if (flavour === 'iam') {
+          const xml = await serveIam(deps.iam, body, requestId);
+          send(res, 200, requestId, Buffer.from(xml), { 'Content-Type': 'text/xml' });
+        } else if (flavour === 'scheduler') {
+          await serveScheduler(deps, schedules, {
+            req,
+            res,
+            method,
+            rawPath,
+            query,
+            body,
+            requestId,
+          });
         } else if (flavour === 'logs') {
           serveLogs(deps, req, body, requestId, res);
         } else {
@@ -110,22 +155,46 @@ async function serveLambda(
   const match = router.match(call.method, call.rawPath);
   if (match === undefined || match === 'method-not-allowed')
     throw unknownOperation(call.method, call.rawPath);
-  const aborted = new AbortController();
-  call.res.on('close', () => {
-    if (!call.res.writableFinished) aborted.abort();
-  });
   const result = await match.handler(deps.lambda, {
     params: match.params,
     query: call.query,
     headers: call.req.headers,
     body: call.body,
     requestId: call.requestId,
-    signal: aborted.signal,
+    signal: abortOnClose(call.res),
   });
   const payload =
     result.raw ??
     (result.json === undefined ? undefined : Buffer.from(JSON.stringify(result.json)));
   send(call.res, result.status, call.requestId, payload, result.headers);
+}
+
+/** Aborted when the caller hangs up before the answer is written. */
+function abortOnClose(res: ServerResponse): AbortSignal {
+  const aborted = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) aborted.abort();
+  });
+  return aborted.signal;
+}
+
+async function serveScheduler(
+  deps: ServerDeps,
+  router: ReturnType<typeof schedulerRouter>,
+  call: LambdaCall,
+): Promise<void> {
+  const match = router.match(call.method, call.rawPath);
+  if (match === undefined || match === 'method-not-allowed')
+    throw unknownOperation(call.method, call.rawPath);
+  const result = await match.handler(deps.scheduler, {
+    params: match.params,
+    query: call.query,
+    headers: call.req.headers,
+    body: call.body,
+    requestId: call.requestId,
+    signal: abortOnClose(call.res),
+  });
+  send(call.res, result.status, call.requestId, Buffer.from(JSON.stringify(result.json)));
 }
 
 function serveLogs(
@@ -251,7 +320,18 @@ function sendError(
       error,
     );
   }
-  const body = flavour === 'logs' ? apiError.jsonRpcBody() : apiError.lambdaBody();
+  if (flavour === 'iam') {
+    send(res, apiError.status, requestId, Buffer.from(errorXml(apiError, requestId)), {
+      'Content-Type': 'text/xml',
+    });
+    return;
+  }
+  const body =
+    flavour === 'logs'
+      ? apiError.jsonRpcBody()
+      : flavour === 'scheduler'
+        ? schedulerErrorBody(apiError)
+        : apiError.lambdaBody();
   send(res, apiError.status, requestId, Buffer.from(JSON.stringify(body)), {
     ...apiError.headers,
     'x-amzn-ErrorType': apiError.type,

@@ -17,6 +17,10 @@ export interface LambdaServices {
   clock: () => number;
   /** A download URL for a stored package, valid for a few minutes. */
   codeLocation(sha256Hex: string): string;
+  /** The cloud's base URL (function URLs are served under it). */
+  endpoint(): string;
+  /** Refuses a role Lambda could not assume yet (simulated IAM propagation). */
+  assumeRole?(roleArn: string): void;
 }
 
 export interface LambdaRequest {

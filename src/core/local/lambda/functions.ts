@@ -66,6 +66,7 @@ export const createFunction: LambdaHandler = async (services, request) => {
   if (services.store.state.functions[name]) {
     throw conflict(`Function already exist: ${name}`);
   }
+  services.assumeRole?.(record.role);
   const code = await storeZip(services, (input.Code as { ZipFile?: unknown } | undefined)?.ZipFile);
   // Checked again: another create may have finished while the package was being stored.
   if (services.store.state.functions[name]) throw conflict(`Function already exist: ${name}`);

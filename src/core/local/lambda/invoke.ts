@@ -98,7 +98,8 @@ function checkClientContext(value: string | undefined): void {
   }
 }
 
-async function target(
+/** The version an invocation runs (also used by function URLs and schedules). */
+export async function target(
   services: LambdaServices,
   resolved: Resolved,
 ): Promise<{ fn: FunctionRecord; record: VersionRecord }> {

@@ -1,4 +1,7 @@
 // What the local cloud keeps about each function, and how it is rendered in Lambda's shapes.
+import type { RoleRecord } from '../iam/model';
+import type { ScheduleRecord } from '../scheduler/model';
+import type { FunctionUrlRecord } from '../urls/model';
 
 export type FunctionState = 'Pending' | 'Active' | 'Inactive' | 'Failed';
 export type LastUpdateStatus = 'Successful' | 'Failed' | 'InProgress';
@@ -54,11 +57,17 @@ export interface FunctionRecord {
    * failed: the last settled $LATEST, as on Lambda.
    */
   serving?: VersionRecord;
+  /** Function URLs by qualifier (`$LATEST` or an alias); see ../urls. */
+  urls?: Record<string, FunctionUrlRecord>;
 }
 
 export interface CloudState {
   formatVersion: 1;
   functions: Record<string, FunctionRecord>;
+  /** EventBridge Scheduler schedules by `group/name`; see ../scheduler. */
+  schedules?: Record<string, ScheduleRecord>;
+  /** IAM roles by name; see ../iam. */
+  roles?: Record<string, RoleRecord>;
 }
 
 export interface Identity {

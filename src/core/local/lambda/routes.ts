@@ -6,9 +6,11 @@ import type { LambdaHandler } from './context';
 import * as functions from './functions';
 import { invoke, invokeWithResponseStream } from './invoke';
 import * as tags from './tags';
+import * as urls from '../urls/handlers';
 import * as versions from './versions';
 
 const FN = '/2015-03-31/functions/{FunctionName}';
+const URL_FN = '/2021-10-31/functions/{FunctionName}';
 
 export function lambdaRouter(): Router<LambdaHandler> {
   return new Router<LambdaHandler>()
@@ -34,7 +36,12 @@ export function lambdaRouter(): Router<LambdaHandler> {
     .add('DELETE', `${FN}/aliases/{Name}`, aliases.deleteAlias)
     .add('POST', '/2017-03-31/tags/{Resource}', tags.tagResource)
     .add('GET', '/2017-03-31/tags/{Resource}', tags.listTags)
-    .add('DELETE', '/2017-03-31/tags/{Resource}', tags.untagResource);
+    .add('DELETE', '/2017-03-31/tags/{Resource}', tags.untagResource)
+    .add('POST', `${URL_FN}/url`, urls.createFunctionUrlConfig)
+    .add('GET', `${URL_FN}/url`, urls.getFunctionUrlConfig)
+    .add('PUT', `${URL_FN}/url`, urls.updateFunctionUrlConfig)
+    .add('DELETE', `${URL_FN}/url`, urls.deleteFunctionUrlConfig)
+    .add('GET', `${URL_FN}/urls`, urls.listFunctionUrlConfigs);
 }
 
 /** Bytes of body kept in memory per route; more is refused by the handler with a 413. */
