@@ -150,6 +150,73 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+export type UrlAuthType = 'NONE' | 'AWS_IAM';
+
+/** Cross-origin settings of a function URL, answered by the platform, not the function. */
+export interface UrlCors {
+  allowOrigins: string[];
+  allowMethods: string[];
+  allowHeaders: string[];
+  exposeHeaders: string[];
+  /** Seconds a browser may cache a preflight answer. */
+  maxAge: number;
+  allowCredentials: boolean;
+}
+
+export interface FunctionUrlInput {
+  authType: UrlAuthType;
+  cors?: UrlCors;
+}
+
+/** A function URL: one HTTPS endpoint on a function's alias (or `$LATEST`). */
+export interface FunctionUrlInfo extends FunctionUrlInput {
+  url: string;
+  functionArn: string;
+  /** The alias it serves. */
+  qualifier: string;
+}
+
+export type ScheduleState = 'ENABLED' | 'DISABLED';
+
+/** An EventBridge Scheduler schedule that invokes a function asynchronously. */
+export interface ScheduleSpec {
+  name: string;
+  /** Schedule group; `default` unless told otherwise. */
+  group: string;
+  /** `rate(...)`, `cron(...)` or `at(...)`. */
+  expression: string;
+  state: ScheduleState;
+  /** The function (alias) ARN it invokes. */
+  targetArn: string;
+  /** The role the scheduler assumes to invoke the target. */
+  roleArn: string;
+  /** The event sent to the function, as JSON text. */
+  input?: string;
+  description: string;
+}
+
+export interface ScheduleInfo extends ScheduleSpec {
+  arn: string;
+}
+
+/** An IAM role for a platform service to assume (Lambda, the scheduler). */
+export interface RoleSpec {
+  name: string;
+  description: string;
+  /** The service principal the trust policy lets assume the role, e.g. `lambda.amazonaws.com`. */
+  trustedService: string;
+  managedPolicyArns: string[];
+  /** Inline policies by name, as JSON documents. */
+  inlinePolicies: Record<string, string>;
+  tags: Record<string, string>;
+}
+
+export interface RoleInfo {
+  name: string;
+  arn: string;
+  tags: Record<string, string>;
+}
+
 export interface CloudProvider {
   readonly kind: TargetKind;
   readonly region: string;
@@ -157,7 +224,7 @@ export interface CloudProvider {
   readonly endpoint?: string;
   /** For messages: `the local cloud at http://127.0.0.1:4567`, `AWS us-east-1 (profile dev)`. */
   readonly label: string;
-  /** Role for functions that name none (the local cloud accepts any well-formed ARN). */
+  /** Role for functions that name none; without one, deploy makes a role for the stage. */
   readonly defaultRole?: string;
 
   /** One page of the account's functions (`$LATEST` of each), in the platform's order. */
@@ -196,6 +263,62 @@ export interface CloudProvider {
   ): Promise<AliasInfo>;
   tagFunction(arn: string, tags: Record<string, string>, options?: CallOptions): Promise<void>;
   untagFunction(arn: string, keys: string[], options?: CallOptions): Promise<void>;
+
+  /** Deletes the function with its versions, aliases and URLs; absent is not an error. */
+  deleteFunction(name: string, options?: CallOptions): Promise<void>;
+
+  /** The URL on `qualifier` (an alias), or undefined when it has none. */
+  getFunctionUrl(
+    name: string,
+    qualifier: string,
+    options?: CallOptions,
+  ): Promise<FunctionUrlInfo | undefined>;
+  /** Creates the URL, or updates its auth type and CORS. */
+  putFunctionUrl(
+    name: string,
+    qualifier: string,
+    input: FunctionUrlInput,
+    options?: CallOptions & { create?: boolean },
+  ): Promise<FunctionUrlInfo>;
+  /** Deletes the URL; absent is not an error. */
+  deleteFunctionUrl(name: string, qualifier: string, options?: CallOptions): Promise<void>;
+  /**
+   * Lets anyone call the URL (the resource policy an auth type of NONE needs), or takes that
+   * permission away again. Idempotent both ways.
+   */
+  setPublicUrlAccess(
+    name: string,
+    qualifier: string,
+    allowed: boolean,
+    options?: CallOptions,
+  ): Promise<void>;
+
+  /** Every schedule in `group` whose name starts with `namePrefix`, with its target. */
+  listSchedules(
+    query: { namePrefix: string; group: string },
+    options?: CallOptions,
+  ): Promise<ScheduleInfo[]>;
+  getSchedule(
+    name: string,
+    group: string,
+    options?: CallOptions,
+  ): Promise<ScheduleInfo | undefined>;
+  putSchedule(
+    spec: ScheduleSpec,
+    options?: CallOptions & { create?: boolean },
+  ): Promise<ScheduleInfo>;
+  /** Absent is not an error. */
+  deleteSchedule(name: string, group: string, options?: CallOptions): Promise<void>;
+
+  /** The role with its tags, or undefined when there is none of that name. */
+  getRole(name: string, options?: CallOptions): Promise<RoleInfo | undefined>;
+  /**
+   * Creates the role (tagged, with its trust policy) unless it exists, and gives it the
+   * policies of the spec it lacks. Changes nothing on a role that already has them.
+   */
+  ensureRole(spec: RoleSpec, options?: CallOptions): Promise<{ role: RoleInfo; created: boolean }>;
+  /** Detaches and deletes the role's policies, then the role; absent is not an error. */
+  deleteRole(name: string, options?: CallOptions): Promise<void>;
 
   invoke(name: string, input: InvokeInput): Promise<InvokeResult>;
 

@@ -31,7 +31,7 @@ export interface TargetOptions {
   onRequest?: (operation: string) => void;
 }
 
-/** A role for the local cloud, which checks only that the ARN is well formed. */
+/** A well-formed role ARN for the local cloud, for callers that need one without IAM. */
 export const LOCAL_DEFAULT_ROLE = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/flourish-local`;
 
 export async function resolveTarget(
@@ -85,7 +85,7 @@ async function localProvider(options: TargetOptions): Promise<CloudProvider> {
     endpoint,
     credentials: config.credentials,
     label,
-    defaultRole: LOCAL_DEFAULT_ROLE,
+    // No default role: deploy makes the stage's role through the local cloud's IAM, as on AWS.
     tail: localTailSource({ ...config, endpoint }, label),
     onRequest: options.onRequest,
   });

@@ -1,7 +1,8 @@
 // applyDeploy: carry out a plan. Per function: create or update the code, update the
 // configuration, publish a version of exactly that code and configuration, and move the stage
 // alias to it, last. Until the alias moves, the stage keeps serving the last good version, so
-// stopping anywhere is safe and deploying again picks up where this one stopped.
+// stopping anywhere is safe and deploying again picks up where this one stopped. Then its URL
+// and schedules, which point at the alias. Roles the stage needs are made on first need.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isAbortError } from '../cloud/errors';
@@ -10,13 +11,24 @@ import { formatBytes } from './bytes';
 import { configurationFingerprint } from './configuration';
 import type { PlanAction } from './decide';
 import { DeployError } from './errors';
+import { applyEvents, hasEventChanges } from './events';
 import { gitRevision, type GitRevision } from './git';
 import type { DeployPlan, FunctionPlan } from './plan';
 import { mapBounded } from './pool';
+import { accountOf, retryWhileRoleNotAssumable, StageRoles } from './roles';
 import { formatVersionDescription } from './versionMetadata';
 
 export type DeployStep =
-  'create' | 'upload-code' | 'update-configuration' | 'wait' | 'tag' | 'publish' | 'alias';
+  | 'role'
+  | 'create'
+  | 'upload-code'
+  | 'update-configuration'
+  | 'wait'
+  | 'tag'
+  | 'publish'
+  | 'alias'
+  | 'url'
+  | 'schedule';
 
 export type DeployEvent =
   | { type: 'function-started'; functionKey: string; action: PlanAction }
@@ -30,6 +42,8 @@ export interface ApplyOptions {
   /** Stops before the next step; the alias stays on the last good version. */
   signal?: AbortSignal;
   onEvent?: (event: DeployEvent) => void;
+  /** Pauses while Lambda cannot assume a new role yet; default ASSUME_DELAYS_MS (about 1 min). */
+  roleRetryDelaysMs?: number[];
 }
 
 export type OutcomeStatus = 'deployed' | 'unchanged' | 'failed' | 'cancelled';
@@ -47,6 +61,10 @@ export interface FunctionOutcome {
   publishedVersion?: string;
   /** Bytes of code uploaded (zero when the code was already there). */
   uploadedBytes: number;
+  /** The function URL on the stage alias, when it has one. */
+  url?: string;
+  /** Names of its schedules. */
+  schedules?: string[];
   error?: Error;
 }
 
@@ -69,9 +87,28 @@ export async function applyDeploy(
   const emit = (event: DeployEvent) => options.onEvent?.(event);
   let revision: Promise<GitRevision | undefined> | undefined;
   const commit = () => (revision ??= gitRevision(plan.root));
+  const roles = new StageRoles(
+    { service: plan.service, stage: plan.stage, region: plan.target.region },
+    provider,
+    signal,
+  );
+  const retryDelays = options.roleRetryDelaysMs;
+  if (plan.functions.some((f) => f.managedRole && f.action !== 'unchanged')) {
+    // Once for the stage, before the functions; reported under the service's name. A failure
+    // reaches every function that needs the role through the same promise.
+    await roles
+      .executionRole(async (message, run) => {
+        const at = { functionKey: plan.service, step: 'role' as const, message };
+        emit({ type: 'step-started', ...at });
+        const result = await run();
+        emit({ type: 'step-finished', ...at });
+        return result;
+      })
+      .catch(() => undefined);
+  }
 
   const functions = await mapBounded(plan.functions, options.concurrency ?? 4, async (fn) => {
-    const outcome = await applyFunction(fn, provider, { signal, emit, commit });
+    const outcome = await applyFunction(fn, provider, { signal, emit, commit, roles, retryDelays });
     emit({ type: 'function-finished', functionKey: fn.key, outcome });
     return outcome;
   });
@@ -87,6 +124,8 @@ interface ApplyContext {
   signal: AbortSignal;
   emit: (event: DeployEvent) => void;
   commit: () => Promise<GitRevision | undefined>;
+  roles: StageRoles;
+  retryDelays?: number[];
 }
 
 async function applyFunction(
@@ -103,8 +142,10 @@ async function applyFunction(
     version: plan.aliasBefore?.version,
     previousVersion: plan.aliasBefore?.version,
     uploadedBytes: 0,
+    url: plan.events?.url.current?.url,
   };
-  if (plan.action === 'unchanged') return outcome;
+  const eventsChange = plan.events ? hasEventChanges(plan.events) : false;
+  if (plan.action === 'unchanged' && !eventsChange) return outcome;
   emit({ type: 'function-started', functionKey: plan.key, action: plan.action });
 
   const step = async <T>(name: DeployStep, message: string, run: () => Promise<T>) => {
@@ -119,15 +160,36 @@ async function applyFunction(
       provider.waitUntilReady(plan.name, { signal }),
     );
 
+  let configuration = plan.configuration;
+  // A new role takes a while to reach Lambda: writes that name it are retried until it has.
+  const assumable = <T>(run: () => Promise<T>) =>
+    retryWhileRoleNotAssumable(run, configuration.role, {
+      signal,
+      delaysMs: ctx.retryDelays,
+      onRetry: (attempt, ms) =>
+        emit({
+          type: 'step-started',
+          functionKey: plan.key,
+          step: 'wait',
+          message: `Lambda cannot assume role ${configuration.role} yet (IAM is still propagating it): attempt ${attempt + 1} in ${ms / 1000} s`,
+        }),
+    });
+
   try {
+    if (plan.managedRole && plan.action !== 'unchanged') {
+      const role = await ctx.roles.executionRole((message, run) => step('role', message, run));
+      configuration = { ...configuration, role };
+    }
     let latest: FunctionVersion | undefined;
     let arn = plan.latest?.arn;
     if (plan.action === 'create') {
       const zip = await readPackage(plan);
       const created = await step('create', `Creating ${plan.name}`, () =>
-        provider.createFunction(
-          { name: plan.name, configuration: plan.configuration, zip, tags: plan.tags },
-          { signal },
+        assumable(() =>
+          provider.createFunction(
+            { name: plan.name, configuration, zip, tags: plan.tags },
+            { signal },
+          ),
         ),
       );
       outcome.uploadedBytes = zip.byteLength;
@@ -150,7 +212,9 @@ async function applyFunction(
       }
       if (plan.configurationChanges.some((d) => d.field !== 'architecture')) {
         await step('update-configuration', `Updating the configuration of ${plan.name}`, () =>
-          provider.updateConfiguration(plan.name, plan.configuration, { signal, revisionId }),
+          assumable(() =>
+            provider.updateConfiguration(plan.name, configuration, { signal, revisionId }),
+          ),
         );
         latest = await wait();
       }
@@ -203,12 +267,32 @@ async function applyFunction(
       );
     }
     outcome.version = target ?? plan.aliasBefore?.version;
+    if (plan.events && arn && outcome.version) {
+      const functionArn = unqualified(arn);
+      const events = await applyEvents(plan.name, plan.events, provider, {
+        signal,
+        functionArn,
+        alias: plan.alias,
+        schedulerRole: () =>
+          ctx.roles.schedulerRole(accountOf(functionArn) ?? '', (message, run) =>
+            step('role', message, run),
+          ),
+        step: (name, message, run) => step(name, message, run),
+      });
+      outcome.url = events.url;
+      if (events.schedules.length) outcome.schedules = events.schedules;
+    }
     outcome.status = 'deployed';
   } catch (error) {
     outcome.status = signal.aborted && isAbortLike(error, signal) ? 'cancelled' : 'failed';
     outcome.error = error instanceof Error ? error : new Error(String(error));
   }
   return outcome;
+}
+
+/** `arn:aws:lambda:r:a:function:name`, whatever qualifier the ARN had. */
+function unqualified(arn: string): string {
+  return arn.split(':').slice(0, 7).join(':');
 }
 
 function isAbortLike(error: unknown, signal: AbortSignal): boolean {

@@ -9,7 +9,9 @@ export type DeployErrorCode =
   | 'unknown-version'
   | 'already-on-version'
   | 'publish-mismatch'
-  | 'package-changed';
+  | 'package-changed'
+  | 'role-not-assumable'
+  | 'not-owned';
 
 export class DeployError extends Error {
   readonly code: DeployErrorCode;

@@ -3,7 +3,9 @@
 import { formatBytes } from './bytes';
 import type { FieldDifference } from './configuration';
 import type { PlanAction } from './decide';
+import type { EventsPlan } from './events';
 import type { DeployPlan, FunctionPlan } from './plan';
+import { isPendingRole, type RolePlan } from './roles';
 
 const SYMBOL: Record<PlanAction, string> = {
   create: '+',
@@ -21,8 +23,10 @@ const MAX_VALUE = 60;
 export function formatPlan(plan: DeployPlan): string {
   const lines = [`Plan for ${plan.service} (stage ${plan.stage}) on ${plan.target.label}`];
   const width = Math.max(0, ...plan.functions.map((f) => f.key.length));
+  for (const role of plan.roles ?? []) lines.push(`  ${describeRole(role)}`);
   for (const fn of plan.functions) {
     lines.push(`  ${SYMBOL[fn.action]} ${fn.key.padEnd(width)}  ${describeAction(fn)}`);
+    if (fn.events) lines.push(...describeEvents(fn.events, fn.alias));
     for (const d of fn.configurationChanges) lines.push(`      ${formatDifference(d)}`);
     for (const d of fn.tagChanges) lines.push(`      ${formatDifference(d)}`);
     for (const w of fn.package.warnings) lines.push(`      warning: ${w.message}`);
@@ -41,6 +45,7 @@ export function formatPlan(plan: DeployPlan): string {
       ? `Nothing to deploy: ${count(unchanged, 'function')} unchanged.`
       : `${count(changing, 'function')} to deploy, ${unchanged} unchanged.`;
   if (drifted) summary += ` ${count(drifted, 'function')} changed outside Flourish.`;
+  for (const w of plan.warnings ?? []) lines.push(`  warning: ${w}`);
   lines.push(summary);
   return lines.join('\n');
 }
@@ -72,7 +77,45 @@ function describeAction(fn: FunctionPlan): string {
   }
 }
 
+function describeRole(role: RolePlan): string {
+  const what = role.purpose === 'execution' ? 'execution role' : 'scheduler role';
+  if (role.action === 'create')
+    return `+ ${what} ${role.name} is created (no role in the manifest)`;
+  return role.owned
+    ? `= ${what} ${role.name} (reused)`
+    : `= ${what} ${role.name} (reused as it is: not created by Flourish for this stage)`;
+}
+
+/** One line per URL or schedule change; unchanged ones only show where the URL is. */
+export function describeEvents(events: EventsPlan, alias: string): string[] {
+  const lines: string[] = [];
+  const { url } = events;
+  const routes = url.desired ? ` for ${url.desired.routes.join(', ')}` : '';
+  const auth = url.desired ? `auth ${url.desired.authType}${url.desired.cors ? ', CORS' : ''}` : '';
+  if (url.action === 'create') lines.push(`      + URL on alias ${alias} (${auth})${routes}`);
+  if (url.action === 'update')
+    lines.push(`      ~ URL ${url.current?.url ?? ''} becomes ${auth}${routes}`);
+  if (url.action === 'delete') lines.push(`      - URL ${url.current?.url ?? ''} is deleted`);
+  if (url.action === 'unchanged') lines.push(`      = URL ${url.current?.url ?? ''} (${auth})`);
+  for (const s of events.schedules) {
+    const d = s.desired;
+    const state = d?.state === 'DISABLED' ? ', disabled' : '';
+    if (s.action === 'create') lines.push(`      + schedule ${s.name}: ${d!.expression}${state}`);
+    if (s.action === 'update') {
+      const fields = s.fields.filter(
+        (f) => !(f === 'targetArn' || f === 'roleArn') || !isPendingRole(d?.[f] ?? ''),
+      );
+      lines.push(`      ~ schedule ${s.name}: ${d!.expression}${state} (${fields.join(', ')})`);
+    }
+    if (s.action === 'delete') lines.push(`      - schedule ${s.name} is deleted`);
+  }
+  return lines;
+}
+
 export function formatDifference(d: FieldDifference): string {
+  if (d.field === 'role' && typeof d.to === 'string' && isPendingRole(d.to)) {
+    return `role: ${formatValue(d.from)} -> the new role ${d.to.slice(d.to.indexOf('/') + 1)}`;
+  }
   if (d.field === 'code') return `code: ${shortValue(d.from)} -> ${shortValue(d.to)}`;
   if (d.field === 'description' && d.from === undefined && d.to !== undefined) {
     return `description: changed to ${formatValue(d.to)}`;

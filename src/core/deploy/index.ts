@@ -54,3 +54,29 @@ export {
   type InvocationResult,
   type InvokeFunctionOptions,
 } from './invoke';
+export {
+  hasEventChanges,
+  planEvents,
+  type EventsOutcome,
+  type EventsPlan,
+  type UrlPlan,
+} from './events';
+export { corsFor, decideUrl, desiredUrl, type DesiredUrl, type UrlAction } from './urls';
+export {
+  decideSchedules,
+  desiredSchedules,
+  scheduleName,
+  SCHEDULE_GROUP,
+  type ScheduleAction,
+  type ScheduleChange,
+} from './schedules';
+export {
+  executionRoleSpec,
+  isRoleNotAssumable,
+  retryWhileRoleNotAssumable,
+  roleName,
+  schedulerRoleSpec,
+  type RolePlan,
+  type RolePurpose,
+} from './roles';
+export { managedTags, ownedBy, TAG_MANAGED, TAG_SERVICE, TAG_STAGE } from './ownership';

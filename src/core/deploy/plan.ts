@@ -10,6 +10,7 @@ import type {
   AliasInfo,
   CloudProvider,
   FunctionConfiguration,
+  ScheduleInfo,
   TargetKind,
 } from '../cloud/provider';
 import { CloudError } from '../cloud/errors';
@@ -17,7 +18,10 @@ import type { FunctionSpec, Manifest } from '../manifest/types';
 import { desiredConfiguration } from './configuration';
 import { decideFunction, type DeployedState, type FunctionDecision } from './decide';
 import { DeployError } from './errors';
+import { planEvents, readStageSchedules, type EventsPlan } from './events';
+import { managedTags } from './ownership';
 import { mapBounded } from './pool';
+import { pendingRoleArn, roleName, rolePlanOf, type RolePlan } from './roles';
 
 export interface PlanProgress {
   functionKey: string;
@@ -69,6 +73,10 @@ export interface FunctionPlan extends FunctionDecision {
   aliasBefore?: AliasInfo;
   /** The newest published version, if any. */
   newestVersion?: string;
+  /** Its URL and schedules (absent: none planned). */
+  events?: EventsPlan;
+  /** The role is the stage's execution role that deploy makes and reuses. */
+  managedRole?: boolean;
 }
 
 export interface DeployPlan {
@@ -78,6 +86,10 @@ export interface DeployPlan {
   root: string;
   target: { kind: TargetKind; label: string; region: string };
   functions: FunctionPlan[];
+  /** Roles deploy creates or reuses because the manifest names none. */
+  roles?: RolePlan[];
+  /** Settings the manifest leaves ambiguous, and what deploy does about them. */
+  warnings?: string[];
   createdAt: string;
 }
 
@@ -90,21 +102,65 @@ export async function planDeploy(
   // One failure stops the others rather than leaving them packaging in the background.
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const stage = await readStage(manifest, provider, specs, signal);
   const functions = await mapBounded(specs, options.concurrency ?? 4, async (fn) => {
     try {
-      return await planFunction(manifest, provider, fn, { ...options, signal });
+      return await planFunction(manifest, provider, fn, stage, { ...options, signal });
     } catch (error) {
       stop.abort(error);
       throw error;
     }
   });
+  const roles = stage.roles.filter(
+    (r) =>
+      (r.purpose === 'execution' && functions.some((f) => f.managedRole)) ||
+      (r.purpose === 'scheduler' &&
+        functions.some((f) => f.events?.schedules.some((s) => s.desired))),
+  );
   return {
     service: manifest.service,
     stage: manifest.stage,
     root: manifest.root,
     target: { kind: provider.kind, label: provider.label, region: provider.region },
     functions,
+    roles,
+    warnings: functions.flatMap((f) => f.events?.url.desired?.warnings ?? []),
     createdAt: new Date().toISOString(),
+  };
+}
+
+/** What the whole stage shares: its roles and its schedules. */
+interface StageState {
+  roles: RolePlan[];
+  executionRoleArn?: string;
+  schedulerRoleArn: string;
+  schedules: Map<string, ScheduleInfo[]>;
+}
+
+async function readStage(
+  manifest: Manifest,
+  provider: CloudProvider,
+  specs: FunctionSpec[],
+  signal: AbortSignal,
+): Promise<StageState> {
+  const needsRole = specs.some(
+    (fn) => !fn.role && !manifest.provider.role && !provider.defaultRole,
+  );
+  const scheduled = specs.some((fn) => fn.events.some((e) => e.type === 'schedule'));
+  const [execution, scheduler, schedules] = await Promise.all([
+    needsRole ? provider.getRole(roleName(manifest, 'execution'), { signal }) : undefined,
+    scheduled ? provider.getRole(roleName(manifest, 'scheduler'), { signal }) : undefined,
+    readStageSchedules(provider, manifest, { signal, required: scheduled }),
+  ]);
+  const roles = [rolePlanOf(manifest, 'execution', execution)];
+  if (scheduled) roles.push(rolePlanOf(manifest, 'scheduler', scheduler));
+  return {
+    roles: needsRole ? roles : roles.slice(1),
+    executionRoleArn: needsRole
+      ? (execution?.arn ?? pendingRoleArn(roleName(manifest, 'execution')))
+      : undefined,
+    schedulerRoleArn: scheduler?.arn ?? pendingRoleArn(roleName(manifest, 'scheduler')),
+    schedules,
   };
 }
 
@@ -130,6 +186,7 @@ async function planFunction(
   manifest: Manifest,
   provider: CloudProvider,
   fn: FunctionSpec,
+  stage: StageState,
   options: PlanOptions & { signal: AbortSignal },
 ): Promise<FunctionPlan> {
   const { signal } = options;
@@ -146,16 +203,27 @@ async function planFunction(
     }),
     readDeployedState(provider, fn.name, manifest.stage, signal),
   ]);
-  const configuration = desiredConfiguration(
-    manifest,
-    fn,
-    state.latest?.configuration.role || undefined,
-    provider.defaultRole,
-  );
-  const decision = decideFunction(
-    { configuration, codeSha256: pkg.codeSha256, tags: fn.tags },
-    state,
-  );
+  // Without a role named anywhere, the stage's own execution role (made on first deploy).
+  const managedRole = !fn.role && !manifest.provider.role && !provider.defaultRole;
+  const configuration = managedRole
+    ? desiredConfiguration(manifest, fn, undefined, stage.executionRoleArn)
+    : desiredConfiguration(
+        manifest,
+        fn,
+        state.latest?.configuration.role || undefined,
+        provider.defaultRole,
+      );
+  const tags = { ...fn.tags, ...managedTags(manifest.service, manifest.stage) };
+  const decision = decideFunction({ configuration, codeSha256: pkg.codeSha256, tags }, state);
+  const url = state.latest
+    ? await provider.getFunctionUrl(fn.name, manifest.stage, { signal })
+    : undefined;
+  const events = planEvents(manifest, fn, {
+    url,
+    schedules: stage.schedules.get(fn.key) ?? [],
+    functionArn: state.latest?.arn,
+    schedulerRoleArn: stage.schedulerRoleArn,
+  });
   progress('decided', `${fn.key}: ${decision.action}`);
   const plan: FunctionPlan = {
     key: fn.key,
@@ -164,9 +232,11 @@ async function planFunction(
     ...decision,
     package: summarise(pkg),
     configuration,
-    tags: { ...fn.tags },
+    tags,
     aliasBefore: state.alias,
     newestVersion: state.versions.at(-1)?.version,
+    events,
+    managedRole,
   };
   if (state.latest) {
     plan.latest = {

@@ -1,5 +1,6 @@
-// The CloudProvider for anything that speaks the AWS Lambda and CloudWatch Logs APIs: AWS
-// itself, the embedded local cloud and LocalStack differ only in endpoint and credentials.
+// The CloudProvider for anything that speaks the AWS Lambda, CloudWatch Logs, EventBridge
+// Scheduler and IAM APIs: AWS itself, the embedded local cloud and LocalStack differ only in
+// endpoint and credentials.
 import {
   CloudWatchLogsClient,
   FilterLogEventsCommand,
@@ -8,6 +9,7 @@ import {
 import {
   CreateAliasCommand,
   CreateFunctionCommand,
+  DeleteFunctionCommand,
   GetAliasCommand,
   GetFunctionCommand,
   GetFunctionConfigurationCommand,
@@ -25,7 +27,14 @@ import {
   type AliasConfiguration,
   type FunctionConfiguration as LambdaConfiguration,
 } from '@aws-sdk/client-lambda';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import type {
+  AwsCredentialIdentity,
+  AwsCredentialIdentityProvider,
+  InitializeMiddleware,
+  MetadataBearer,
+} from '@aws-sdk/types';
 import { CloudError, isAbortError } from '../errors';
 import {
   LATEST,
@@ -35,19 +44,26 @@ import {
   type CreateFunctionInput,
   type DeployedFunction,
   type FunctionConfiguration,
+  type FunctionUrlInput,
   type InvokeInput,
   type InvokeResult,
   type LogEvent,
   type LogQuery,
   type Page,
   type PublishVersionInput,
+  type RoleSpec,
+  type ScheduleSpec,
   type TailOptions,
   type TargetKind,
   type UpdateCodeInput,
 } from '../provider';
 import { configurationInput, toAliasInfo, toFunctionVersion } from './convert';
+import { unlessNotFound } from './call';
 import { toCloudError } from './errors';
+import { FunctionUrls } from './functionUrls';
 import { liveTail } from './liveTail';
+import { Roles } from './roles';
+import { Schedules } from './schedules';
 import { waitUntilSettled } from './settle';
 
 export type TailSource = (groups: string[], options: TailOptions) => AsyncIterable<LogEvent>;
@@ -81,6 +97,11 @@ export class AwsLambdaProvider implements CloudProvider {
   readonly defaultRole?: string;
   readonly lambda: LambdaClient;
   readonly logs: CloudWatchLogsClient;
+  readonly scheduler: SchedulerClient;
+  readonly iam: IAMClient;
+  private readonly urls: FunctionUrls;
+  private readonly schedules: Schedules;
+  private readonly roles: Roles;
   private readonly profile?: string;
   private readonly tailSource?: TailSource;
   private readonly maxWaitSeconds: number;
@@ -106,17 +127,24 @@ export class AwsLambdaProvider implements CloudProvider {
     };
     this.lambda = new LambdaClient(config);
     this.logs = new CloudWatchLogsClient(config);
+    this.scheduler = new SchedulerClient(config);
+    this.iam = new IAMClient(config);
+    const call = this.call.bind(this);
+    this.urls = new FunctionUrls(this.lambda, call);
+    this.schedules = new Schedules(this.scheduler, call);
+    this.roles = new Roles(this.iam, call);
     if (options.onRequest) {
       const observe = options.onRequest;
-      for (const client of [this.lambda, this.logs] as const) {
-        client.middlewareStack.add(
-          (next, context) => (args) => {
-            observe(String(context.commandName ?? 'unknown').replace(/Command$/, ''));
-            return next(args);
-          },
-          { step: 'initialize', name: 'flourishObserveRequests' },
-        );
-      }
+      const middleware: InitializeMiddleware<object, MetadataBearer> =
+        (next, context) => (args) => {
+          observe(String(context.commandName ?? 'unknown').replace(/Command$/, ''));
+          return next(args);
+        };
+      const at = { step: 'initialize', name: 'flourishObserveRequests' } as const;
+      this.lambda.middlewareStack.add(middleware, at);
+      this.logs.middlewareStack.add(middleware, at);
+      this.scheduler.middlewareStack.add(middleware, at);
+      this.iam.middlewareStack.add(middleware, at);
     }
   }
 
@@ -361,6 +389,65 @@ export class AwsLambdaProvider implements CloudProvider {
     );
   }
 
+  async deleteFunction(name: string, options: CallOptions = {}) {
+    await unlessNotFound(() =>
+      this.call('DeleteFunction', `function ${name}`, () =>
+        this.lambda.send(new DeleteFunctionCommand({ FunctionName: name }), {
+          abortSignal: options.signal,
+        }),
+      ),
+    );
+  }
+
+  getFunctionUrl(name: string, qualifier: string, options?: CallOptions) {
+    return this.urls.get(name, qualifier, options);
+  }
+
+  putFunctionUrl(
+    name: string,
+    qualifier: string,
+    input: FunctionUrlInput,
+    options?: CallOptions & { create?: boolean },
+  ) {
+    return this.urls.put(name, qualifier, input, options);
+  }
+
+  deleteFunctionUrl(name: string, qualifier: string, options?: CallOptions) {
+    return this.urls.delete(name, qualifier, options);
+  }
+
+  setPublicUrlAccess(name: string, qualifier: string, allowed: boolean, options?: CallOptions) {
+    return this.urls.setPublic(name, qualifier, allowed, options);
+  }
+
+  listSchedules(query: { namePrefix: string; group: string }, options?: CallOptions) {
+    return this.schedules.list(query, options);
+  }
+
+  getSchedule(name: string, group: string, options?: CallOptions) {
+    return this.schedules.get(name, group, options);
+  }
+
+  putSchedule(spec: ScheduleSpec, options?: CallOptions & { create?: boolean }) {
+    return this.schedules.put(spec, options);
+  }
+
+  deleteSchedule(name: string, group: string, options?: CallOptions) {
+    return this.schedules.delete(name, group, options);
+  }
+
+  getRole(name: string, options?: CallOptions) {
+    return this.roles.get(name, options);
+  }
+
+  ensureRole(spec: RoleSpec, options?: CallOptions) {
+    return this.roles.ensure(spec, options);
+  }
+
+  deleteRole(name: string, options?: CallOptions) {
+    return this.roles.delete(name, options);
+  }
+
   async invoke(name: string, input: InvokeInput): Promise<InvokeResult> {
     const type = input.invocationType ?? 'RequestResponse';
     const target = input.qualifier ? `${name}:${input.qualifier}` : name;
@@ -430,6 +517,8 @@ export class AwsLambdaProvider implements CloudProvider {
   dispose(): void {
     this.lambda.destroy();
     this.logs.destroy();
+    this.scheduler.destroy();
+    this.iam.destroy();
   }
 }
 
