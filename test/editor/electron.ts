@@ -10,7 +10,9 @@ import { scenarios } from './scenarios';
 import { bundleTests } from './harness/bundle';
 import { buildExtension } from './harness/extension';
 import { repoRoot } from './harness/paths';
+import { stopAdopted } from './harness/processes';
 import { printReport } from './harness/report';
+import { adoptLocalCloud } from './harness/runScenario';
 import { copyWorkspace } from './harness/workspace';
 import { CONFIG_ENV, type RunConfig, type RunResults } from './shared/protocol';
 
@@ -42,7 +44,11 @@ async function main(): Promise<number> {
           // The downloaded VS Code goes to the ignored cache, not .vscode-test/ in the tree.
           cachePath: path.join(repoRoot, '.cache', 'vscode-test'),
           extensionTestsPath: bundles.electronIndex,
-          extensionTestsEnv: { [CONFIG_ENV]: configFile },
+          // Its own FLOURISH_HOME: the local cloud's state stays out of ~/.flourish.
+          extensionTestsEnv: {
+            [CONFIG_ENV]: configFile,
+            FLOURISH_HOME: path.join(home, 'flourish-home'),
+          },
           launchArgs: [
             workspace,
             '--disable-extensions',
@@ -54,6 +60,9 @@ async function main(): Promise<number> {
         // A failing suite makes VS Code exit non-zero; the results file says which tests failed.
         if (!existsSync(config.resultsFile)) throw error;
       }
+      // A local cloud the suites started runs in a session of its own; stop it by its pid.
+      adoptLocalCloud(path.join(home, 'flourish-home'));
+      await stopAdopted();
       runs.push(JSON.parse(readFileSync(config.resultsFile, 'utf8')) as RunResults);
     }
     return printReport(runs).failed > 0 ? 1 : 0;

@@ -154,7 +154,7 @@ export async function runScenario(
  * A local cloud the extension started runs in a session of its own and outlives the editor;
  * its endpoint file under FLOURISH_HOME names its pid, so the harness can stop it.
  */
-function adoptLocalCloud(flourishHome: string): void {
+export function adoptLocalCloud(flourishHome: string): void {
   const file = path.join(flourishHome, 'endpoint.json');
   if (!existsSync(file)) return;
   const { pid } = JSON.parse(readFileSync(file, 'utf8')) as { pid?: unknown };
