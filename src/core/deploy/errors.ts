@@ -10,8 +10,7 @@ export type DeployErrorCode =
   | 'already-on-version'
   | 'publish-mismatch'
   | 'package-changed'
-  | 'role-not-assumable'
-  | 'not-owned';
+  | 'role-not-assumable';
 
 export class DeployError extends Error {
   readonly code: DeployErrorCode;

@@ -80,3 +80,18 @@ export {
   type RolePurpose,
 } from './roles';
 export { managedTags, ownedBy, TAG_MANAGED, TAG_SERVICE, TAG_STAGE } from './ownership';
+export {
+  applyRemove,
+  formatRemovePlan,
+  isEmptyRemovePlan,
+  planRemove,
+  type RemoveEvent,
+  type RemoveFunction,
+  type RemoveKind,
+  type RemoveOptions,
+  type RemovePlan,
+  type RemoveResult,
+  type RemoveRole,
+  type RemoveSkipped,
+} from './remove';
+export { describeStage, type FunctionInfo, type StageInfo } from './info';
