@@ -17,7 +17,7 @@ import { buildExtension, snapshotExtension } from './harness/extension';
 import { prepareToolchain } from './harness/install';
 import { cacheDir, resultsDir } from './harness/paths';
 import { printReport } from './harness/report';
-import { runScenario } from './harness/runScenario';
+import { keepLogs, runScenario } from './harness/runScenario';
 import { deadline, withCleanup } from './harness/session';
 import type { RunResults } from './shared/protocol';
 
@@ -59,17 +59,18 @@ async function main(): Promise<number> {
     const bundles = await bundleTests(path.join(runDir, 'bundles'));
     const runs: RunResults[] = [];
     for (const scenario of selected) {
-      runs.push(
-        await runScenario(scenario, {
-          toolchain,
-          bundles,
-          extension,
-          runDir,
-          timeoutMs: SCENARIO_TIMEOUT_MS,
-          env: process.env as Record<string, string>,
-          log,
-        }),
-      );
+      const results = await runScenario(scenario, {
+        toolchain,
+        bundles,
+        extension,
+        runDir,
+        timeoutMs: SCENARIO_TIMEOUT_MS,
+        env: process.env as Record<string, string>,
+        log,
+      });
+      const logs = keepLogs(results, runDir);
+      if (logs) log(`${scenario.name}: something failed; the editor's logs are kept in ${logs}`);
+      runs.push(results);
     }
     writeFileSync(path.join(resultsDir, 'report.json'), JSON.stringify(runs, null, 2));
     const totals = printReport(runs);

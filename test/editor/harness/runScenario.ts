@@ -13,6 +13,7 @@ import { startCodeServer, type CodeServer } from './codeServer';
 import { placeExtension, readPackageJson } from './extension';
 import type { Toolchain } from './install';
 import { stopAdopted, tail, trackProcess } from './processes';
+import { resultsDir } from './paths';
 import { saveScreenshot } from './screenshots';
 import { runUiChecks } from './uiChecks';
 import { copyWorkspace } from './workspace';
@@ -148,6 +149,29 @@ export async function runScenario(
     adoptLocalCloud(flourishHome);
     await stopAdopted();
   }
+}
+
+/**
+ * Keeps the editor's logs (code-server, extension host, the Flourish output channels, the local
+ * cloud) under test-results/ when something failed: the editor's own folder is removed after the
+ * run, and the reason for a failure is usually in there.
+ */
+export function keepLogs(results: RunResults, runDir: string): string | undefined {
+  const failed = results.runnerError || results.tests.some((test) => test.state === 'failed');
+  if (!failed) return undefined;
+  const home = path.join(runDir, results.scenario);
+  const target = path.join(resultsDir, 'logs', results.scenario);
+  mkdirSync(target, { recursive: true });
+  const keep = [
+    ['code-server.log', 'code-server.log'],
+    [path.join('user-data', 'logs'), 'editor'],
+    [path.join('flourish-home', 'local-cloud.log'), 'local-cloud.log'],
+  ];
+  for (const [from, to] of keep) {
+    const source = path.join(home, from);
+    if (existsSync(source)) cpSync(source, path.join(target, to), { recursive: true });
+  }
+  return target;
 }
 
 /**

@@ -161,7 +161,7 @@ async function deploy(ref: FunctionRef): Promise<string> {
   );
   assert.ok(
     summary?.ok,
-    `deploy of ${ref.functionKey} did not succeed: ${JSON.stringify(summary)}`,
+    `deploy of ${ref.functionKey} did not succeed: ${JSON.stringify(summary)} (the reason is in the Flourish output channel; the harness keeps it under test-results/editor/logs/)`,
   );
   const deployed = summary.functions.find((fn) => fn.key === ref.functionKey);
   assert.ok(
