@@ -2,7 +2,11 @@
 // payload 2.0 event, Lambda's response mapping, auth types, CORS and persistence.
 import assert from 'node:assert/strict';
 import {
+  AddPermissionCommand,
   CreateAliasCommand,
+  DeleteAliasCommand,
+  GetPolicyCommand,
+  RemovePermissionCommand,
   CreateFunctionCommand,
   CreateFunctionUrlConfigCommand,
   DeleteFunctionUrlConfigCommand,
@@ -329,6 +333,75 @@ describe('local cloud: function URLs', function () {
     assert.equal(event.body, '{"signed":true}');
     assert.equal(event.requestContext.accountId, '000000000000');
     assert.equal(event.requestContext.authorizer?.iam?.accessKey, f.cloud.credentials.accessKeyId);
+  });
+
+  it('keeps the resource policy a public URL needs, and drops an alias URL with its alias', async () => {
+    const added = await f.lambda.send(
+      new AddPermissionCommand({
+        FunctionName: 'web',
+        StatementId: 'FunctionURLAllowPublicAccess',
+        Action: 'lambda:InvokeFunctionUrl',
+        Principal: '*',
+        FunctionUrlAuthType: 'NONE',
+      }),
+    );
+    assert.deepEqual(JSON.parse(added.Statement!), {
+      Sid: 'FunctionURLAllowPublicAccess',
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 'lambda:InvokeFunctionUrl',
+      Resource: 'arn:aws:lambda:us-east-1:000000000000:function:web',
+      Condition: { StringEquals: { 'lambda:FunctionUrlAuthType': 'NONE' } },
+    });
+    await expectAwsError(
+      f.lambda.send(
+        new AddPermissionCommand({
+          FunctionName: 'web',
+          StatementId: 'FunctionURLAllowPublicAccess',
+          Action: 'lambda:InvokeFunctionUrl',
+          Principal: '*',
+        }),
+      ),
+      { name: 'ResourceConflictException', status: 409, message: /statement id/ },
+    );
+    const policy = await f.lambda.send(new GetPolicyCommand({ FunctionName: 'web' }));
+    const parsed = JSON.parse(policy.Policy!) as { Statement: { Sid: string }[] };
+    assert.deepEqual(
+      parsed.Statement.map((s) => s.Sid),
+      ['FunctionURLAllowPublicAccess'],
+    );
+    assert.ok(policy.RevisionId);
+    await f.lambda.send(
+      new RemovePermissionCommand({
+        FunctionName: 'web',
+        StatementId: 'FunctionURLAllowPublicAccess',
+      }),
+    );
+    await expectAwsError(f.lambda.send(new GetPolicyCommand({ FunctionName: 'web' })), {
+      name: 'ResourceNotFoundException',
+      status: 404,
+    });
+    await expectAwsError(
+      f.lambda.send(new RemovePermissionCommand({ FunctionName: 'web', StatementId: 'gone' })),
+      { name: 'ResourceNotFoundException', status: 404, message: /Statement gone is not found/ },
+    );
+
+    await f.lambda.send(
+      new CreateAliasCommand({ FunctionName: 'web', Name: 'temp', FunctionVersion: '1' }),
+    );
+    await f.lambda.send(
+      new CreateFunctionUrlConfigCommand({
+        FunctionName: 'web',
+        Qualifier: 'temp',
+        AuthType: 'NONE',
+      }),
+    );
+    await f.lambda.send(new DeleteAliasCommand({ FunctionName: 'web', Name: 'temp' }));
+    const listed = await f.lambda.send(new ListFunctionUrlConfigsCommand({ FunctionName: 'web' }));
+    assert.deepEqual(
+      listed.FunctionUrlConfigs?.map((c) => c.FunctionArn),
+      ['arn:aws:lambda:us-east-1:000000000000:function:web'],
+    );
   });
 
   it('keeps URL configs across a restart, served on the new port', async () => {

@@ -134,6 +134,9 @@ export const deleteAlias: LambdaHandler = async (services, request) => {
   // Lambda answers 204 for an alias that is already gone.
   if (fn.aliases[request.params.Name!]) {
     delete fn.aliases[request.params.Name!];
+    // The alias's function URL and resource policy go with it.
+    delete fn.urls?.[request.params.Name!];
+    delete fn.policies?.[request.params.Name!];
     await services.store.save();
   }
   return { status: 204 };

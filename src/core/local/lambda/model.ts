@@ -2,6 +2,7 @@
 import type { RoleRecord } from '../iam/model';
 import type { ScheduleRecord } from '../scheduler/model';
 import type { FunctionUrlRecord } from '../urls/model';
+import type { PolicyRecord } from '../urls/permissions';
 
 export type FunctionState = 'Pending' | 'Active' | 'Inactive' | 'Failed';
 export type LastUpdateStatus = 'Successful' | 'Failed' | 'InProgress';
@@ -59,6 +60,8 @@ export interface FunctionRecord {
   serving?: VersionRecord;
   /** Function URLs by qualifier (`$LATEST` or an alias); see ../urls. */
   urls?: Record<string, FunctionUrlRecord>;
+  /** Resource-based policies by qualifier (`$LATEST` for the function); see ../urls. */
+  policies?: Record<string, PolicyRecord>;
 }
 
 export interface CloudState {

@@ -7,6 +7,7 @@ import * as functions from './functions';
 import { invoke, invokeWithResponseStream } from './invoke';
 import * as tags from './tags';
 import * as urls from '../urls/handlers';
+import * as permissions from '../urls/permissions';
 import * as versions from './versions';
 
 const FN = '/2015-03-31/functions/{FunctionName}';
@@ -41,7 +42,10 @@ export function lambdaRouter(): Router<LambdaHandler> {
     .add('GET', `${URL_FN}/url`, urls.getFunctionUrlConfig)
     .add('PUT', `${URL_FN}/url`, urls.updateFunctionUrlConfig)
     .add('DELETE', `${URL_FN}/url`, urls.deleteFunctionUrlConfig)
-    .add('GET', `${URL_FN}/urls`, urls.listFunctionUrlConfigs);
+    .add('GET', `${URL_FN}/urls`, urls.listFunctionUrlConfigs)
+    .add('POST', `${FN}/policy`, permissions.addPermission)
+    .add('GET', `${FN}/policy`, permissions.getPolicy)
+    .add('DELETE', `${FN}/policy/{StatementId}`, permissions.removePermission);
 }
 
 /** Bytes of body kept in memory per route; more is refused by the handler with a 413. */
