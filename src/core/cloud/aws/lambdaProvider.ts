@@ -130,7 +130,7 @@ export class AwsLambdaProvider implements CloudProvider {
     this.scheduler = new SchedulerClient(config);
     this.iam = new IAMClient(config);
     const call = this.call.bind(this);
-    this.urls = new FunctionUrls(this.lambda, call);
+    this.urls = new FunctionUrls(this.lambda, call, this.kind);
     this.schedules = new Schedules(this.scheduler, call);
     this.roles = new Roles(this.iam, call);
     if (options.onRequest) {
