@@ -1,6 +1,7 @@
 // Lambda function URLs through the unmodified SDK client, and real HTTP requests to them: the
 // payload 2.0 event, Lambda's response mapping, auth types, CORS and persistence.
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import {
   AddPermissionCommand,
   CreateAliasCommand,
@@ -402,6 +403,34 @@ describe('local cloud: function URLs', function () {
       listed.FunctionUrlConfigs?.map((c) => c.FunctionArn),
       ['arn:aws:lambda:us-east-1:000000000000:function:web'],
     );
+  });
+
+  it("answers on Lambda's host naming under .localhost, and guards other hosts", async () => {
+    await f.lambda.send(
+      new UpdateFunctionUrlConfigCommand({ FunctionName: 'web', AuthType: 'NONE' }),
+    );
+    const id = url.split('/').at(-2)!;
+    const port = Number(new URL(f.cloud.endpoint).port);
+    const get = (host: string, path: string): Promise<{ status: number; body: string }> =>
+      new Promise((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port, path, headers: { host } }, (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (body += chunk));
+          res.on('end', () => resolve({ status: res.statusCode!, body }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const named = await get(`${id}.lambda-url.us-east-1.localhost:${port}`, '/echo?x=1');
+    assert.equal(named.status, 200);
+    const event = JSON.parse(named.body) as UrlEvent;
+    assert.equal(event.rawPath, '/echo');
+    assert.equal(event.requestContext.domainName, `${id}.lambda-url.us-east-1.localhost:${port}`);
+    const foreign = await get(`evil.example:${port}`, `/lambda-url/${id}/echo`);
+    assert.equal(foreign.status, 403, 'the path form still needs a loopback Host');
+    const wrongRegion = await get(`${id}.lambda-url.eu-west-1.localhost:${port}`, '/echo');
+    assert.equal(wrongRegion.status, 403);
   });
 
   it('keeps URL configs across a restart, served on the new port', async () => {

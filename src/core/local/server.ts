@@ -19,7 +19,15 @@ import { isIamRequest, serveIam } from './iam/serve';
 import { errorXml } from './iam/xml';
 import { schedulerErrorBody } from './scheduler/errors';
 import { isSchedulerPath, schedulerRouter, type SchedulerServices } from './scheduler/handlers';
-import { isUrlPath, MAX_URL_REQUEST_BYTES, serveFunctionUrl, writeUrlResponse } from './urls/serve';
+import {
+  MAX_URL_REQUEST_BYTES,
+  serveFunctionUrl,
+  urlFromHost,
+  urlFromPath,
+  writeUrlResponse,
+  isUrlPath,
+  type UrlTarget,
+} from './urls/serve';
 
 const HARD_BODY_CAP = 300 * 1024 * 1024;
 const LOGS_TARGET_PREFIX = 'Logs_20140328.';
@@ -39,8 +47,13 @@ export interface ServerDeps {
 
 type Flavour = 'lambda' | 'logs' | 'scheduler' | 'iam' | 'url';
 
-function flavourOf(method: string, rawPath: string, contentType: string | undefined): Flavour {
-  if (isUrlPath(rawPath)) return 'url';
+function flavourOf(
+  method: string,
+  rawPath: string,
+  contentType: string | undefined,
+  url: UrlTarget | undefined,
+): Flavour {
+  if (url) return 'url';
   if (isIamRequest(method, rawPath, contentType)) return 'iam';
   if (rawPath === '/' || rawPath === TAIL_PATH) return 'logs';
   return isSchedulerPath(rawPath) ? 'scheduler' : 'lambda';
@@ -69,10 +82,12 @@ export function createRequestHandler(deps: ServerDeps): RequestHandler {
     const rawPath = q < 0 ? url : url.slice(0, q);
     const rawQuery = q < 0 ? '' : url.slice(q + 1);
     const method = req.method ?? 'GET';
-    const flavour = flavourOf(method, rawPath, req.headers['content-type']);
+    const byHost = urlFromHost(req.headers.host, rawPath, deps.identity.region, deps.port());
+    const functionUrl = byHost ?? (isUrlPath(rawPath) ? urlFromPath(rawPath) : undefined);
+    const flavour = flavourOf(method, rawPath, req.headers['content-type'], functionUrl);
     const fail = (error: unknown): void => sendError(res, requestId, flavour, error, deps.onError);
 
-    if (!isAllowedHost(req.headers.host, deps.port())) {
+    if (!byHost && !isAllowedHost(req.headers.host, deps.port())) {
       req.resume();
       fail(
         new ApiError(
@@ -90,9 +105,9 @@ export function createRequestHandler(deps: ServerDeps): RequestHandler {
           await serveCode(deps, rawPath, query, requestId, res);
           return;
         }
-        if (flavour === 'url') {
+        if (functionUrl) {
           const signal = abortOnClose(res);
-          const call = { req, rawPath, rawQuery, body, requestId, signal };
+          const call = { req, target: functionUrl, rawPath, rawQuery, body, requestId, signal };
           writeUrlResponse(
             res,
             requestId,

@@ -1,4 +1,5 @@
-// Serves function URLs on the cloud's own listener under `/lambda-url/<url-id>/`: finds the URL,
+// Serves function URLs on the cloud's own listener, under `/lambda-url/<url-id>/` or by the host
+// name `<url-id>.lambda-url.<region>.localhost:<port>` (for browsers): finds the URL,
 // checks its auth type (SigV4 for service `lambda` when AWS_IAM), answers CORS preflights,
 // runs the function through the invoker as Invoke does, and maps the result to HTTP.
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -22,8 +23,41 @@ export function isUrlPath(rawPath: string): boolean {
   return rawPath.startsWith(URL_PATH_PREFIX);
 }
 
+/** Which URL a request names, and the path the function sees (`/` at least). */
+export interface UrlTarget {
+  urlId: string;
+  path: string;
+}
+
+export function urlFromPath(rawPath: string): UrlTarget {
+  const rest = rawPath.slice(URL_PATH_PREFIX.length);
+  const slash = rest.indexOf('/');
+  return slash < 0
+    ? { urlId: rest, path: '/' }
+    : { urlId: rest.slice(0, slash), path: rest.slice(slash) };
+}
+
+/**
+ * Lambda's host naming on loopback: `*.localhost` always resolves to this machine, so accepting
+ * it keeps the DNS rebinding guard intact.
+ */
+export function urlFromHost(
+  host: string | undefined,
+  rawPath: string,
+  region: string,
+  port: number,
+): UrlTarget | undefined {
+  const match = /^([a-z0-9]{32})\.lambda-url\.([a-z0-9-]+)\.localhost:(\d+)$/.exec(
+    (host ?? '').trim().toLowerCase(),
+  );
+  if (!match || match[2] !== region || Number(match[3]) !== port) return undefined;
+  return { urlId: match[1]!, path: rawPath };
+}
+
 export interface UrlCall {
   req: IncomingMessage;
+  target: UrlTarget;
+  /** The path as sent (what a signature covers). */
   rawPath: string;
   rawQuery: string;
   body: ReceivedBody;
@@ -52,9 +86,7 @@ export async function serveFunctionUrl(
   credentials: Credentials,
   call: UrlCall,
 ): Promise<UrlResponse> {
-  const rest = call.rawPath.slice(URL_PATH_PREFIX.length);
-  const slash = rest.indexOf('/');
-  const urlId = slash < 0 ? rest : rest.slice(0, slash);
+  const { urlId } = call.target;
   const found = findUrl(services, urlId);
   if (!found) return message(404, 'Not Found');
   const { fn, url } = found;
@@ -91,7 +123,7 @@ export async function serveFunctionUrl(
 
   const event = buildUrlEvent({
     method,
-    rawPath: slash < 0 ? '/' : rest.slice(slash),
+    rawPath: call.target.path,
     rawQuery: call.rawQuery,
     rawHeaders: call.req.rawHeaders,
     body: call.body.data,
