@@ -18,7 +18,7 @@ import { prepareToolchain } from './harness/install';
 import { cacheDir, resultsDir } from './harness/paths';
 import { printReport } from './harness/report';
 import { keepLogs, runScenario } from './harness/runScenario';
-import { deadline, withCleanup } from './harness/session';
+import { atShutdown, deadline, withCleanup } from './harness/session';
 import type { RunResults } from './shared/protocol';
 
 const SCENARIO_TIMEOUT_MS = Number(process.env.FLOURISH_EDITOR_SCENARIO_TIMEOUT_MS ?? 360_000);
@@ -54,6 +54,7 @@ async function main(): Promise<number> {
   rmSync(resultsDir, { recursive: true, force: true });
   mkdirSync(resultsDir, { recursive: true });
   const runDir = mkdtempSync(path.join(tmpdir(), 'flourish-editor-'));
+  if (!values.keep) atShutdown(() => rmSync(runDir, { recursive: true, force: true }));
   try {
     const extension = snapshotExtension(path.join(runDir, 'extension'));
     const bundles = await bundleTests(path.join(runDir, 'bundles'));
@@ -94,5 +95,6 @@ withCleanup(() => Promise.race([main(), overall.promise]))
     );
     if (error instanceof Error && error.cause) console.error('Caused by:', error.cause);
     console.log('0 passed, 1 failed');
-    process.exitCode = 1;
+    // Work abandoned by a timeout may still hold timers; every process is already stopped.
+    process.exit(1);
   });

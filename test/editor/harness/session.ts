@@ -2,11 +2,21 @@
 // out, including on Ctrl-C, SIGTERM and an overall timeout.
 import { killAllGroupsNow, refuseNewProcesses, stopAllGroups } from './processes';
 
+const shutdownTasks: (() => void)[] = [];
+
+/** Registers quick, synchronous cleanup (removing scratch folders) for every way out. */
+export function atShutdown(task: () => void): void {
+  shutdownTasks.push(task);
+}
+
 export async function withCleanup<T>(work: () => Promise<T>): Promise<T> {
   const onSignal = (signal: NodeJS.Signals) => {
     console.error(`\n${signal}: stopping every process the harness started`);
     refuseNewProcesses();
-    void stopAllGroups().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    void stopAllGroups().finally(() => {
+      for (const task of shutdownTasks) task();
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    });
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -15,7 +25,10 @@ export async function withCleanup<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } finally {
+    // Whether the work finished or gave up (an overall timeout), nothing new starts after it.
+    refuseNewProcesses();
     await stopAllGroups();
+    for (const task of shutdownTasks) task();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
