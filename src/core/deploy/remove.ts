@@ -210,11 +210,17 @@ export async function applyRemove(
         },
       );
     }
+    // A function that stayed (skipped or failed) may still run as one of these roles.
+    const removedFunctions = new Set(
+      result.removed.filter((r) => r.kind === 'function').map((r) => r.name),
+    );
+    const stayed = plan.functions.filter((f) => !removedFunctions.has(f.name)).map((f) => f.name);
     for (const role of plan.roles) {
       await remove(
         'role',
         role.name,
         async () => {
+          if (stayed.length) return `kept for function ${stayed.join(', ')}, which is still there`;
           const now = await provider.getRole(role.name, { signal });
           return now && !ownedBy(now.tags, service, stage) ? ownerOf(now.tags) : undefined;
         },
