@@ -108,6 +108,18 @@ describe('local cloud: EventBridge Scheduler', function () {
       ),
       { name: 'ConflictException', status: 409, type: ConflictException },
     );
+    const retried = new CreateScheduleCommand({
+      Name: 'retried',
+      ScheduleExpression: 'rate(1 hour)',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: target(),
+      State: 'DISABLED',
+      ClientToken: 'same-token',
+    });
+    const firstTry = await scheduler.send(retried);
+    const secondTry = await scheduler.send(retried);
+    assert.equal(secondTry.ScheduleArn, firstTry.ScheduleArn, 'a retry with its token succeeds');
+    await scheduler.send(new DeleteScheduleCommand({ Name: 'retried' }));
     for (const bad of [
       'rate(1 minutes)',
       'rate(0 minutes)',

@@ -51,15 +51,25 @@ const createSchedule: SchedulerHandler = async (services, request) => {
   const group = groupOf(input.GroupName);
   const fields = scheduleFields(input);
   const key = scheduleKey(group, name);
-  if (schedules(services)[key]) throw scheduleConflict(`Schedule ${name} already exists.`);
+  const token = typeof input.ClientToken === 'string' ? input.ClientToken : undefined;
+  const found = schedules(services)[key];
+  if (found) {
+    // The SDK sends a fresh token per call and the same one on its retries.
+    if (token !== undefined && found.clientToken === token) {
+      return { status: 200, json: { ScheduleArn: scheduleArn(services.identity, group, name) } };
+    }
+    throw scheduleConflict(`Schedule ${name} already exists.`);
+  }
   const now = services.clock();
-  schedules(services)[key] = {
+  const record: ScheduleRecord = {
     name,
     groupName: group,
     ...fields,
     creationDate: now,
     lastModificationDate: now,
   };
+  if (token !== undefined) record.clientToken = token;
+  schedules(services)[key] = record;
   await services.store.save();
   return { status: 200, json: { ScheduleArn: scheduleArn(services.identity, group, name) } };
 };

@@ -78,7 +78,7 @@ function window(value: unknown): ScheduleRecord['flexibleTimeWindow'] {
 
 export type ScheduleFields = Omit<
   ScheduleRecord,
-  'name' | 'groupName' | 'creationDate' | 'lastModificationDate' | 'lastFiredAt'
+  'name' | 'groupName' | 'creationDate' | 'lastModificationDate' | 'lastFiredAt' | 'clientToken'
 >;
 
 export function scheduleFields(input: Record<string, unknown>): ScheduleFields {

@@ -27,6 +27,8 @@ export interface ScheduleRecord {
   lastModificationDate: number;
   /** When the scheduler last invoked the target (missed runs are not replayed). */
   lastFiredAt?: number;
+  /** The create request's idempotency token: a retried create answers as the first did. */
+  clientToken?: string;
 }
 
 export const DEFAULT_GROUP = 'default';
