@@ -180,12 +180,9 @@ export class StageRoles {
     const ours = existing && ownedBy(existing.tags, this.stage.service, this.stage.stage);
     // Someone else's role of this name: used as it is (the plan said so), never changed.
     if (existing && !ours) return existing.arn;
-    const message = existing
-      ? `Checking the policies of role ${spec.name}`
-      : `Creating role ${spec.name}`;
-    const { role } = await step(message, () =>
-      this.provider.ensureRole(spec, { signal: this.signal }),
-    );
+    const ensure = () => this.provider.ensureRole(spec, { signal: this.signal });
+    // Reusing is reads unless a policy went missing: no step to report for it.
+    const { role } = existing ? await ensure() : await step(`Creating role ${spec.name}`, ensure);
     return role.arn;
   }
 }
