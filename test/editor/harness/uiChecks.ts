@@ -102,7 +102,10 @@ async function webviewFrame(page: Page, selector: string, timeoutMs: number): Pr
 
 /** Checks a suite asks for in the middle of its flow, by name; `input` is theirs to define. */
 const requested: Record<string, (context: UiContext, input?: string) => Promise<string>> = {
-  /** The invoke panel is open: type `input` as the payload, press Invoke, return the response. */
+  /**
+   * The invoke panel is open: type `input` as the payload, press Invoke, and return what the
+   * panel shows as JSON: { response, log }.
+   */
   async 'the invoke panel shows the result of an invocation'({ page }, input) {
     const frame = await webviewFrame(page, '#invoke', TIMEOUT);
     if (input !== undefined) {
@@ -115,7 +118,8 @@ const requested: Record<string, (context: UiContext, input?: string) => Promise<
     await frame.locator('#result').waitFor({ state: 'visible', timeout: 60_000 });
     const response = await frame.locator('#response').innerText({ timeout: TIMEOUT });
     if (!response.trim()) throw new Error('the invoke panel shows a result with an empty response');
-    return response;
+    const log = await frame.locator('#log').innerText({ timeout: TIMEOUT });
+    return JSON.stringify({ response, log });
   },
   /**
    * The Deployed view is focused: expand the function `input.functionName` and find each of

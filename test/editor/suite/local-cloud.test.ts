@@ -73,7 +73,7 @@ describe('deploy, invoke, logs and rollback on the local cloud', function () {
     versions.push(await deploy(ref));
   });
 
-  it('invokes it with a payload in the invoke panel', async function () {
+  it('invokes it with a payload in the invoke panel and shows its log', async function () {
     const channel = harness();
     if (!channel) this.skip(); // reading the webview needs the browser harness
     await vscode.commands.executeCommand('flourish.invoke', ref);
@@ -82,10 +82,17 @@ describe('deploy, invoke, logs and rollback on the local cloud', function () {
       90_000,
     );
     if (!response.ok) throw new Error(response.error);
+    const shown = JSON.parse(response.text ?? '{}') as { response?: string; log?: string };
     assert.match(
-      response.text ?? '',
+      shown.response ?? '',
       /Editor tests/,
-      `the response does not echo the payload: ${response.text}`,
+      `the response does not echo the payload: ${shown.response}`,
+    );
+    // The invocation's own log lines, as Lambda writes them, are shown with the result.
+    assert.match(
+      shown.log ?? '',
+      /START RequestId: [\s\S]*REPORT RequestId: /,
+      `no invocation log shown: ${shown.log}`,
     );
   });
 
