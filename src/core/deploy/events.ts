@@ -59,6 +59,25 @@ export function planEvents(
 }
 
 /**
+ * The function's URL on the stage alias. A function without http events has no need of one,
+ * so a caller not allowed to read URLs is then no reason to stop a deploy.
+ */
+export async function readUrl(
+  provider: CloudProvider,
+  fn: FunctionSpec,
+  stage: string,
+  options: CallOptions = {},
+): Promise<FunctionUrlInfo | undefined> {
+  try {
+    return await provider.getFunctionUrl(fn.name, stage, options);
+  } catch (error) {
+    const needed = fn.events.some((e) => e.type === 'http');
+    if (!needed && error instanceof CloudError && /AccessDenied/.test(error.code)) return undefined;
+    throw error;
+  }
+}
+
+/**
  * Every schedule Flourish made for this stage, by function key. Without schedule events in the
  * manifest, a caller not allowed to list schedules is no reason to stop a deploy.
  */

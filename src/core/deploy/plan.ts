@@ -18,7 +18,7 @@ import type { FunctionSpec, Manifest } from '../manifest/types';
 import { desiredConfiguration } from './configuration';
 import { decideFunction, type DeployedState, type FunctionDecision } from './decide';
 import { DeployError } from './errors';
-import { planEvents, readStageSchedules, type EventsPlan } from './events';
+import { planEvents, readStageSchedules, readUrl, type EventsPlan } from './events';
 import { managedTags } from './ownership';
 import { mapBounded } from './pool';
 import { pendingRoleArn, roleName, rolePlanOf, type RolePlan } from './roles';
@@ -215,9 +215,7 @@ async function planFunction(
       );
   const tags = { ...fn.tags, ...managedTags(manifest.service, manifest.stage) };
   const decision = decideFunction({ configuration, codeSha256: pkg.codeSha256, tags }, state);
-  const url = state.latest
-    ? await provider.getFunctionUrl(fn.name, manifest.stage, { signal })
-    : undefined;
+  const url = state.latest ? await readUrl(provider, fn, manifest.stage, { signal }) : undefined;
   const events = planEvents(manifest, fn, {
     url,
     schedules: stage.schedules.get(fn.key) ?? [],
