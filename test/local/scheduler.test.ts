@@ -21,6 +21,7 @@ import {
   nodeHandlerZip,
   ROLE,
   startFixture,
+  watchLogs,
   type CloudFixture,
 } from './cloud-support';
 
@@ -248,5 +249,61 @@ describe('local cloud: EventBridge Scheduler', function () {
     await scheduler.send(new DeleteScheduleCommand({ Name: 'noon-weekdays' }));
     assert.deepEqual(await f.cloud.runDueSchedules(t0 + 30 * 24 * 60 * MINUTE), []);
     assert.deepEqual((await scheduler.send(new ListSchedulesCommand({}))).Schedules, []);
+  });
+});
+
+describe('local cloud: the scheduler timer', function () {
+  this.timeout(60_000);
+  let f: CloudFixture;
+  let scheduler: SchedulerClient;
+  let now = Date.now();
+
+  before(async () => {
+    f = await startFixture({ clock: () => now });
+    scheduler = new SchedulerClient({ ...localCloudClientConfig(f.cloud), maxAttempts: 1 });
+    await f.lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: 'timed',
+        Runtime: 'nodejs20.x',
+        Role: ROLE,
+        Handler: 'index.handler',
+        Code: {
+          ZipFile: nodeHandlerZip(
+            'export const handler = async (event) => { console.log("TIMED " + event.n); };',
+          ),
+        },
+      }),
+    );
+    await waitUntilFunctionActiveV2(
+      { client: f.lambda, maxWaitTime: 30, minDelay: 1 },
+      { FunctionName: 'timed' },
+    );
+  });
+  after(async () => {
+    scheduler.destroy();
+    await f.close();
+  });
+
+  it('fires a due schedule by itself once the clock reaches it', async () => {
+    await scheduler.send(
+      new CreateScheduleCommand({
+        Name: 'timed-every-minute',
+        ScheduleExpression: 'rate(1 minute)',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        Target: {
+          Arn: 'arn:aws:lambda:us-east-1:000000000000:function:timed',
+          RoleArn: ROLE,
+          Input: '{"n":7}',
+        },
+      }),
+    );
+    const watch = watchLogs(f.cloud, '/aws/lambda/timed', (lines) =>
+      lines.some((line) => line.includes('TIMED 7')),
+    );
+    await watch.ready;
+    // Nothing is due until the cloud's clock passes the minute; the timer then fires it.
+    now += MINUTE;
+    const lines = await watch.finished;
+    assert.ok(lines.some((line) => line.includes('TIMED 7')));
   });
 });
