@@ -12,7 +12,6 @@ const base = {
   sourceIp: '127.0.0.1',
   urlId: 'x'.repeat(32),
   domainName: '127.0.0.1:9000',
-  accountId: '000000000000',
   requestId: '11111111-2222-3333-4444-555555555555',
   now: Date.UTC(2026, 2, 5, 7, 8, 9),
 };

@@ -70,7 +70,13 @@ export class ScheduleLoop {
     const fired: FiredSchedule[] = [];
     for (const schedule of Object.values(all)) {
       if (schedule.state !== 'ENABLED') continue;
-      const due = this.nextFireOf(schedule);
+      let due: number | undefined;
+      try {
+        due = this.nextFireOf(schedule);
+      } catch {
+        // Only a hand-edited state file holds an expression the API would have refused.
+        continue;
+      }
       if (due === undefined || due > now) continue;
       schedule.lastFiredAt = now;
       fired.push(await this.fire(schedule, due));

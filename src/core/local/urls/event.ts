@@ -11,7 +11,6 @@ export interface UrlRequest {
   sourceIp: string;
   urlId: string;
   domainName: string;
-  accountId: string;
   requestId: string;
   now: number;
   /** The verified caller of an AWS_IAM URL. */

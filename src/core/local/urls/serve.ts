@@ -130,7 +130,6 @@ export async function serveFunctionUrl(
     sourceIp: (call.req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
     urlId,
     domainName: call.req.headers.host ?? '',
-    accountId: services.identity.accountId,
     requestId: call.requestId,
     now: services.clock(),
     caller,
