@@ -278,6 +278,7 @@ async function applyFunction(
             step('role', message, run),
           ),
         step: (name, message, run) => step(name, message, run),
+        retryDelaysMs: ctx.retryDelays,
       });
       outcome.url = events.url;
       if (events.schedules.length) outcome.schedules = events.schedules;

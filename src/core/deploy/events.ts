@@ -10,6 +10,7 @@ import type {
 import { CloudError } from '../cloud/errors';
 import type { FunctionSpec, Manifest } from '../manifest/types';
 import { scheduleOwner, stagePrefix } from './ownership';
+import { retryWhileRoleNotAssumable } from './roles';
 import {
   decideSchedules,
   desiredSchedules,
@@ -114,6 +115,8 @@ export interface ApplyEventsContext {
   /** The scheduler role's ARN, made on first need. */
   schedulerRole: () => Promise<string>;
   step: <T>(step: 'url' | 'schedule', message: string, run: () => Promise<T>) => Promise<T>;
+  /** Pauses while the scheduler cannot assume a new role yet (see retryWhileRoleNotAssumable). */
+  retryDelaysMs?: number[];
 }
 
 export interface EventsOutcome {
@@ -178,7 +181,15 @@ export async function applyEvents(
         const spec = change.desired!;
         const verb = change.action === 'create' ? 'Creating' : 'Updating';
         await ctx.step('schedule', `${verb} schedule ${spec.name} (${spec.expression})`, () =>
-          provider.putSchedule(spec, { signal, create: change.action === 'create' }),
+          retryWhileRoleNotAssumable(
+            () => provider.putSchedule(spec, { signal, create: change.action === 'create' }),
+            roleArn,
+            {
+              signal,
+              delaysMs: ctx.retryDelaysMs,
+              service: { name: 'EventBridge Scheduler', principal: 'scheduler.amazonaws.com' },
+            },
+          ),
         );
         outcome.schedules.push(change.name);
       }

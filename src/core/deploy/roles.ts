@@ -110,22 +110,26 @@ export interface AssumeRetryOptions {
   /** Pauses between attempts, in ms; one attempt more than pauses. */
   delaysMs?: number[];
   onRetry?: (attempt: number, delayMs: number) => void;
+  /** Who assumes the role, for the message; default Lambda. */
+  service?: { name: string; principal: string };
 }
 
 /** About a minute in all: IAM usually propagates within seconds, rarely in more than 30. */
 export const ASSUME_DELAYS_MS = [1000, 2000, 4000, 8000, 16000, 30000];
 
-/** Lambda's answer while a new role has not reached it yet. */
+/** Lambda's (or the scheduler's) answer while a new role has not reached it yet. */
 export function isRoleNotAssumable(error: unknown): boolean {
+  if (!(error instanceof CloudError)) return false;
+  if (error.code === 'InvalidParameterValueException')
+    return /cannot be assumed by Lambda/i.test(error.message);
+  // Scheduler: "The execution role you provide must allow AWS EventBridge Scheduler to assume the role."
   return (
-    error instanceof CloudError &&
-    error.code === 'InvalidParameterValueException' &&
-    /cannot be assumed by Lambda/i.test(error.message)
+    error.code === 'ValidationException' && /Scheduler to assume the role/i.test(error.message)
   );
 }
 
 /**
- * Runs `run` again while Lambda says the role cannot be assumed (IAM is eventually
+ * Runs `run` again while Lambda (or the scheduler) says the role cannot be assumed (IAM is eventually
  * consistent: a role just created takes a while to be usable), then gives up clearly.
  */
 export async function retryWhileRoleNotAssumable<T>(
@@ -141,8 +145,9 @@ export async function retryWhileRoleNotAssumable<T>(
       if (!isRoleNotAssumable(error)) throw error;
       if (attempt >= delays.length) {
         const waited = delays.reduce((a, b) => a + b, 0) / 1000;
+        const by = options.service ?? { name: 'Lambda', principal: 'lambda.amazonaws.com' };
         throw new DeployError(
-          `Lambda still cannot assume the role ${role} after ${attempt + 1} attempts over ${waited} s: check that its trust policy allows lambda.amazonaws.com to assume it, then deploy again`,
+          `${by.name} still cannot assume the role ${role} after ${attempt + 1} attempts over ${waited} s: check that its trust policy allows ${by.principal} to assume it, then deploy again`,
           { code: 'role-not-assumable', cause: error },
         );
       }

@@ -270,6 +270,30 @@ describe('waiting for IAM to propagate a new role', () => {
     assert.equal((error.cause as CloudError).requestId, 'req-1');
   });
 
+  it('waits for the scheduler too, and names it when giving up', async () => {
+    const scheduler = new CloudError(
+      'The execution role you provide must allow AWS EventBridge Scheduler to assume the role',
+      { code: 'ValidationException', operation: 'CreateSchedule', httpStatus: 400 },
+    );
+    let calls = 0;
+    const error = await retryWhileRoleNotAssumable(
+      async () => {
+        calls++;
+        throw scheduler;
+      },
+      'arn:aws:iam::1:role/s',
+      {
+        delaysMs: [1],
+        service: { name: 'EventBridge Scheduler', principal: 'scheduler.amazonaws.com' },
+      },
+    ).catch((e: unknown) => e as Error);
+    assert.equal(calls, 2);
+    assert.match(
+      error.message,
+      /^EventBridge Scheduler still cannot assume .*scheduler\.amazonaws\.com/,
+    );
+  });
+
   it('does not retry other errors, and stops waiting when aborted', async () => {
     let calls = 0;
     const other = new CloudError('bad', {
