@@ -15,7 +15,7 @@ export type UrlAction = 'create' | 'update' | 'delete' | 'unchanged' | 'none';
 
 export interface UrlDecision {
   action: UrlAction;
-  /** The auth type changes between NONE and AWS_IAM (the public permission follows it). */
+  /** The public permission must be granted or taken away (it follows auth NONE). */
   authChanged: boolean;
 }
 
@@ -63,7 +63,8 @@ export function decideUrl(
   current: FunctionUrlInfo | undefined,
 ): UrlDecision {
   if (!desired) return { action: current ? 'delete' : 'none', authChanged: Boolean(current) };
-  if (!current) return { action: 'create', authChanged: true };
+  // A new URL starts with no permission: only a public one needs one granted.
+  if (!current) return { action: 'create', authChanged: desired.authType === 'NONE' };
   const authChanged = desired.authType !== current.authType;
   const same = !authChanged && sameCors(desired.cors, current.cors);
   return { action: same ? 'unchanged' : 'update', authChanged };

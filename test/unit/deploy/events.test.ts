@@ -95,6 +95,8 @@ describe('http events to a function URL', () => {
     const open = desiredUrl(fn([{ type: 'http', method: 'GET', path: '/', auth: 'NONE' }]))!;
     assert.deepEqual(decideUrl(open, undefined), { action: 'create', authChanged: true });
     assert.deepEqual(decideUrl(open, url()), { action: 'unchanged', authChanged: false });
+    const signed = { ...open, authType: 'AWS_IAM' as const };
+    assert.deepEqual(decideUrl(signed, undefined), { action: 'create', authChanged: false });
     assert.deepEqual(decideUrl(open, url({ authType: 'AWS_IAM' })), {
       action: 'update',
       authChanged: true,
