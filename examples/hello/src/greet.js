@@ -1,8 +1,9 @@
 'use strict';
 
-// Lambda handler: returns a greeting for event.name (or "world").
+// Lambda handler: greets `name` from an invoke payload ({"name": "Ada"}) or, through the
+// function URL, from the query string (GET /greet?name=Ada).
 exports.handler = async (event, context) => {
-  const name = (event && typeof event.name === 'string' && event.name) || 'world';
+  const name = nameFrom(event) || 'world';
   const greeting = process.env.GREETING || 'Hello';
   console.log(`greeting ${name}`);
   return {
@@ -11,3 +12,11 @@ exports.handler = async (event, context) => {
     version: context.functionVersion,
   };
 };
+
+function nameFrom(event) {
+  if (!event || typeof event !== 'object') return undefined;
+  if (typeof event.name === 'string') return event.name;
+  const query = event.queryStringParameters;
+  if (query && typeof query.name === 'string') return query.name;
+  return undefined;
+}

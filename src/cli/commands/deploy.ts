@@ -70,6 +70,8 @@ function report(output: Parameters<Command['run']>[0]['output'], result: DeployR
         ),
       );
     }
+    if (fn.url) output.line(`  url: ${fn.url}`);
+    for (const schedule of fn.schedules ?? []) output.line(`  schedule: ${schedule}`);
   }
   output.line(`Done in ${(result.durationMs / 1000).toFixed(1)} s.`);
 }

@@ -69,7 +69,26 @@ export const quickstartCommand: Command = {
       out.line(indent(result.log.trimEnd(), 6));
     }
 
-    out.line(out.bold('5. Versions'));
+    const withUrls = deployed.functions.filter((fn) => fn.url);
+    if (withUrls.length) {
+      out.line(out.bold('5. HTTP'));
+      for (const fn of withUrls) {
+        const spec = manifest.functions.find((f) => f.key === fn.functionKey);
+        const route = spec?.events.find((e) => e.type === 'http');
+        const url = new URL(route?.type === 'http' ? route.path.replace(/^\//, '') : '', fn.url);
+        url.searchParams.set('name', 'Flourish');
+        const response = await fetch(url, {
+          method: route?.type === 'http' && route.method !== 'ANY' ? route.method : 'GET',
+          signal: ctx.signal,
+        });
+        out.line(
+          `   ${fn.functionKey}: ${route?.type === 'http' ? route.method : 'GET'} ${url.href}`,
+        );
+        out.line(indent(`-> ${response.status} ${await response.text()}`, 6));
+      }
+    }
+
+    out.line(out.bold(`${withUrls.length ? 6 : 5}. Versions`));
     for (const fn of manifest.functions) {
       const versions = await listVersions(manifest, provider, fn.key, { signal: ctx.signal });
       const summary = versions
