@@ -27,6 +27,8 @@ export const COMMAND_IDS = [
   'flourish.filterDeployed',
   'flourish.loadMoreDeployed',
   'flourish.copyArn',
+  'flourish.removeStage',
+  'flourish.openUrl',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];
@@ -39,4 +41,5 @@ export const TRUSTED_ONLY: readonly CommandId[] = [
   'flourish.deployFunction',
   'flourish.deployAll',
   'flourish.rollback',
+  'flourish.removeStage',
 ];

@@ -195,6 +195,30 @@ const COMMANDS: Record<CommandId, (ctx: FlourishContext) => Handler> = {
     void vscode.window.setStatusBarMessage(`Copied ${arn}`, 3000);
     return arn;
   },
+  'flourish.removeStage': (ctx) => async (arg?: unknown, options?: unknown) => {
+    const entry = await resolveManifest(ctx, arg);
+    if (!entry) return undefined;
+    const confirmed = (options as { confirmed?: boolean } | undefined)?.confirmed === true;
+    const result = await (await ctx.cloud()).remove(entry, { confirmed });
+    ctx.deployedTree.refresh();
+    ctx.functionsTree.refreshStates();
+    return result;
+  },
+  'flourish.openUrl': (ctx) => async (node?: unknown) => {
+    const n = node as ExplorerNode | undefined;
+    const url =
+      n?.kind === 'function'
+        ? ctx.functionsTree.stateOf(n.entry.uri.fsPath, n.fn.key)?.url
+        : undefined;
+    if (!url) {
+      void vscode.window.showInformationMessage(
+        'This function has no URL yet: give it an http event and deploy it.',
+      );
+      return undefined;
+    }
+    await vscode.env.openExternal(vscode.Uri.parse(url));
+    return url;
+  },
 };
 
 export function registerCommands(ctx: FlourishContext): vscode.Disposable[] {

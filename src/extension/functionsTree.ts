@@ -163,7 +163,7 @@ function manifestItem(entry: WorkspaceManifest): vscode.TreeItem {
 
 function functionItem(fn: FunctionSpec, status: FunctionStatus | undefined): vscode.TreeItem {
   const item = new vscode.TreeItem(fn.key, vscode.TreeItemCollapsibleState.None);
-  item.contextValue = 'function';
+  item.contextValue = status?.url ? 'function.url' : 'function';
   const state = status?.state ?? 'unknown';
   const label = STATE_LABEL[state];
   item.description = `${label ? `${label} · ` : ''}${fn.runtime} · ${fn.memory} MB · ${fn.timeout} s`;
@@ -174,6 +174,7 @@ function functionItem(fn: FunctionSpec, status: FunctionStatus | undefined): vsc
   if (fn.description) tooltip.appendMarkdown(`${fn.description}\n\n`);
   tooltip.appendMarkdown(`Handler \`${fn.handler}\` · ${fn.architecture}`);
   if (status) tooltip.appendMarkdown(`\n\n${status.detail}`);
+  if (status?.url) tooltip.appendMarkdown(`\n\nURL: ${status.url}`);
   item.tooltip = tooltip;
   return item;
 }

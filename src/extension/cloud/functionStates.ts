@@ -12,6 +12,8 @@ export type FunctionState = 'not-deployed' | 'in-sync' | 'changed' | 'drifted' |
 export interface FunctionStatus {
   state: FunctionState;
   detail: string;
+  /** The function URL on the stage alias, when it has one. */
+  url?: string;
 }
 
 export async function functionStates(
@@ -31,10 +33,12 @@ export async function functionStates(
     const provider = await providerFor(ctx, manifest, entry.uri);
     const plan = await planDeploy(manifest, provider, { skipBuild: true, signal });
     for (const fn of plan.functions) {
+      const url = fn.events?.url.current?.url;
       if (fn.drift) {
         states.set(fn.key, {
           state: 'drifted',
           detail: `changed outside Flourish since version ${fn.drift.since}`,
+          url,
         });
       } else if (fn.action === 'create') {
         states.set(fn.key, { state: 'not-deployed', detail: `not deployed to ${manifest.stage}` });
@@ -42,6 +46,7 @@ export async function functionStates(
         states.set(fn.key, {
           state: 'in-sync',
           detail: `in sync (version ${fn.aliasBefore?.version ?? '?'})`,
+          url,
         });
       } else {
         const what = [
@@ -53,6 +58,7 @@ export async function functionStates(
         states.set(fn.key, {
           state: 'changed',
           detail: what ? `${what} changed locally` : 'a deploy is pending',
+          url,
         });
       }
     }

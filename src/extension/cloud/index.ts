@@ -12,6 +12,7 @@ import { invokeBackend } from './invokeBackend';
 import { LocalCloudService } from './localCloudService';
 import { LogTail } from './logTail';
 import { ProviderCache, providerFor } from './providers';
+import { removeStage } from './remove';
 import { rollbackFunction } from './rollback';
 
 /** The extension context plus the long-lived cloud services. */
@@ -37,6 +38,8 @@ export function createCloudFeatures(base: FlourishContext) {
     deploy: (entry: ResolvedFunction['entry'], functionKeys?: string[]) =>
       deploy(ctx, entry, functionKeys),
     rollback: (target: ResolvedFunction, to?: string) => rollbackFunction(ctx, target, to),
+    remove: (entry: ResolvedFunction['entry'], options?: { confirmed?: boolean }) =>
+      removeStage(ctx, entry, options),
     build: (target: ResolvedFunction) => buildFunction(ctx, target),
     package: (target: ResolvedFunction) => packageOne(ctx, target),
     invokeBackend: (target: ResolvedFunction) => invokeBackend(ctx, target),
