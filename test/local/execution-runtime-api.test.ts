@@ -1,6 +1,8 @@
 // The Runtime API server as a runtime sees it: the long poll, the headers, and the documented
 // status codes for results, errors and init errors.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import http from 'node:http';
 import net from 'node:net';
 import {
@@ -276,6 +278,39 @@ describe('execution engine: Runtime API server', function () {
     conn.socket.write('NONSENSE\r\n\r\n');
     await closed;
     assert.match(conn.received(), /^HTTP\/1\.1 400 Bad Request\r\n/);
+  });
+
+  it('serves only processes of its own user when asked to', async function () {
+    if (process.platform !== 'linux' || process.getuid?.() !== 0) this.skip(); // needs root to act as another user
+    const guarded = new RuntimeApiServer(
+      {
+        onFirstNext: () => undefined,
+        onDelivered: () => undefined,
+        onResult: () => undefined,
+        onInitError: () => undefined,
+      },
+      true,
+    );
+    const guardedAddress = await guarded.listen();
+    try {
+      guarded.dispatch(event('secret'));
+      const [host, port] = guardedAddress.split(':');
+      const script = `const s = require('net').connect(${port}, '${host}'); let d = ''; const done = () => { console.log(JSON.stringify(d)); process.exit(0); }; s.on('data', (c) => { d += c; done(); }); s.on('close', done); s.on('error', () => {}); s.write('GET /2018-06-01/runtime/invocation/next HTTP/1.1\\r\\nHost: ${guardedAddress}\\r\\n\\r\\n');`;
+      const child = spawn(process.execPath, ['-e', script], {
+        uid: 65534,
+        gid: 65534,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      await once(child, 'exit');
+      assert.equal(JSON.parse(out), '', 'the other user got nothing and was disconnected');
+      assert.equal(guarded.delivered, false);
+      const mine = await call(guardedAddress, 'GET', '/invocation/next');
+      assert.equal(mine.headers['lambda-runtime-aws-request-id'], 'secret');
+    } finally {
+      await guarded.close();
+    }
   });
 
   it('answers unknown paths with 404', async () => {

@@ -123,16 +123,19 @@ export class ExecutionEnvironment {
       (events) => options.logSink.write(logGroupName, this.logStreamName, events),
       options.maxLogBytes,
     );
-    this.api = new RuntimeApiServer({
-      onFirstNext: () => {
-        this.initDurationMs = performance.now() - this.spawnedAt;
-        this.resolveInit({ ok: true });
+    this.api = new RuntimeApiServer(
+      {
+        onFirstNext: () => {
+          this.initDurationMs = performance.now() - this.spawnedAt;
+          this.resolveInit({ ok: true });
+        },
+        onInitError: (body, errorType) =>
+          this.resolveInit({ ok: false, ending: { kind: 'init-error', body, errorType } }),
+        onResult: (_requestId, result) => this.settle?.(result),
+        onDelivered: () => this.onDelivered?.(),
       },
-      onInitError: (body, errorType) =>
-        this.resolveInit({ ok: false, ending: { kind: 'init-error', body, errorType } }),
-      onResult: (_requestId, result) => this.settle?.(result),
-      onDelivered: () => this.onDelivered?.(),
-    });
+      true,
+    );
   }
 
   get family(): RuntimeFamily {

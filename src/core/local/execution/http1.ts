@@ -312,11 +312,22 @@ export class Http1Server {
   private readonly server: net.Server;
   private readonly connections = new Set<Connection>();
 
-  constructor(handler: Http1Handler, maxBodyBytes: number) {
+  /** `acceptPeer`: decides, before anything is read, whether a connection is served. */
+  constructor(
+    handler: Http1Handler,
+    maxBodyBytes: number,
+    acceptPeer?: (socket: net.Socket) => Promise<boolean>,
+  ) {
     this.server = net.createServer((socket) => {
       const connection = new Connection(socket, handler, maxBodyBytes);
       this.connections.add(connection);
       socket.once('close', () => this.connections.delete(connection));
+      if (!acceptPeer) return;
+      socket.pause();
+      acceptPeer(socket).then(
+        (ok) => (ok ? socket.resume() : socket.destroy()),
+        () => socket.destroy(),
+      );
     });
   }
 

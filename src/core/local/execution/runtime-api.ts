@@ -2,6 +2,7 @@
 // long-polls /invocation/next; the environment hands it one event at a time and learns the
 // result from /response or /error. Status codes and error bodies follow the API reference.
 import { Http1Server, type Http1Reply, type Http1Request } from './http1';
+import { isOwnUsersConnection } from './loopback-peer';
 
 const PREFIX = '/2018-06-01/runtime';
 /** Lambda's limit on a synchronous response and on an error document. */
@@ -44,8 +45,18 @@ export class RuntimeApiServer {
   private deliveredCurrent = false;
   private address = '';
 
-  constructor(private readonly listener: RuntimeApiListener) {
-    this.server = new Http1Server((req, reply) => this.route(req, reply), MAX_RESPONSE_BYTES);
+  /** `ownUserOnly`: serve only connections from processes of this user (see loopback-peer). */
+  constructor(
+    private readonly listener: RuntimeApiListener,
+    ownUserOnly = false,
+  ) {
+    this.server = new Http1Server(
+      (req, reply) => this.route(req, reply),
+      MAX_RESPONSE_BYTES,
+      ownUserOnly
+        ? (socket) => isOwnUsersConnection(socket.remotePort ?? 0, socket.localPort ?? 0)
+        : undefined,
+    );
   }
 
   /** Listens on 127.0.0.1 and returns `host:port` for AWS_LAMBDA_RUNTIME_API. */
