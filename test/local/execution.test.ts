@@ -362,6 +362,11 @@ def handler(event, context):
     assert.match(outcome.log.slice(0, -1).split('\n').at(-1)!, REPORT);
     const warm = await engine.invoke(cfg, request({ n: 8 }));
     assert.equal(warm.coldStart, false);
+    assert.equal(
+      existsSync(path.join(dir, 'pkg', '__pycache__')),
+      false,
+      'the code folder stays as deployed',
+    );
   });
 
   it('moves large events and results, and reports an unserialisable result as Runtime.MarshalError', async () => {

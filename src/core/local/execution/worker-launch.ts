@@ -117,6 +117,10 @@ export function lambdaEnvironment(
     LD_LIBRARY_PATH: `${config.codeDir}/lib:/opt/lib`,
   };
   if (family === 'node') defaults.NODE_PATH = path.join(config.codeDir, 'node_modules');
-  if (family === 'python') defaults.PYTHONPATH = config.codeDir;
+  if (family === 'python') {
+    defaults.PYTHONPATH = config.codeDir;
+    // The code folder is read-only in Lambda: no __pycache__ written into it here either.
+    defaults.PYTHONDONTWRITEBYTECODE = '1';
+  }
   return { ...defaults, ...config.environment, ...reserved };
 }
