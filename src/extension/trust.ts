@@ -14,7 +14,7 @@ export function isRefusal(value: unknown): value is Refusal {
 /** Undefined when the workspace is trusted; otherwise tells the user and returns why. */
 export function refuseUntrusted(action: string): Refusal | undefined {
   if (vscode.workspace.isTrusted) return undefined;
-  const message = `${action} runs code from this workspace, so Flourish does not do it in Restricted Mode. Trust the workspace to ${action.toLowerCase()}.`;
+  const message = `${action} runs code from this workspace, so Flourish does not do it in Restricted Mode. Trust the workspace to allow it.`;
   void vscode.window
     .showWarningMessage(message, 'Manage Workspace Trust')
     .then((choice) => choice && vscode.commands.executeCommand('workbench.trust.manage'));

@@ -49,7 +49,8 @@ function composeMessage(message: string, d: CloudErrorDetails): string {
   const facts = [d.code];
   if (d.httpStatus !== undefined) facts.push(`HTTP ${d.httpStatus}`);
   if (d.requestId) facts.push(`request id ${d.requestId}`);
-  const text = `${d.operation}${about} failed (${facts.join(', ')}): ${message}`;
+  // The hint follows as a sentence of its own, so the message's own full stop is dropped.
+  const text = `${d.operation}${about} failed (${facts.join(', ')}): ${message.replace(/[.\s]+$/, '')}`;
   return d.hint ? `${text}. ${d.hint}` : text;
 }
 

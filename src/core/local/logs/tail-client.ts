@@ -116,7 +116,7 @@ export async function* tailLocalLogs(
 
 function ended(config: TailClientConfig, options: TailOptions, cause: unknown): Error {
   return new Error(
-    `The local cloud at ${config.endpoint} ended the log tail of ${options.logGroupName}; it has probably stopped. Start it again and tail once more.`,
+    `The local cloud at ${config.endpoint} ended the log tail of ${options.logGroupName}; it has probably stopped.`,
     { cause },
   );
 }
