@@ -28,6 +28,10 @@ const lazyCloud = {
       path: './extension-cloud.js',
       external: true,
     }));
+    build.onResolve({ filter: /^\.\/lsp\/index\.js$/ }, () => ({
+      path: './extension-lsp.js',
+      external: true,
+    }));
   },
 };
 
@@ -48,6 +52,12 @@ const bundles = [
     entryPoints: { 'extension-cloud': 'src/extension/cloud/index.ts' },
     outdir: 'dist',
     external: ['vscode', ...external],
+  },
+  {
+    ...node,
+    entryPoints: { 'extension-lsp': 'src/extension/lsp/index.ts' },
+    outdir: 'dist',
+    external: ['vscode'],
   },
   { ...node, entryPoints: { server: 'src/server/main.ts' }, outdir: 'dist' },
   {

@@ -1,14 +1,8 @@
 // The language client starts on first need: when a manifest is open in an editor, not at
-// activation, so a workspace that only shows the explorer never pays for a server process.
+// activation, so a workspace that only shows the explorer never pays for a server process,
+// and the client library itself loads only then (see lsp/index.ts).
 import * as vscode from 'vscode';
-import {
-  LanguageClient,
-  TransportKind,
-  type LanguageClientOptions,
-  type ServerOptions,
-} from 'vscode-languageclient/node';
-import { SetStageNotification, type FlourishInitializationOptions } from '../server/protocol';
-import { readSetting } from './settings';
+import type { RunningClient } from './lsp';
 
 export const MANIFEST_SELECTOR = [
   { scheme: 'file', language: 'flourish-yaml' },
@@ -20,10 +14,9 @@ export function isManifestDocument(document: vscode.TextDocument): boolean {
 }
 
 export class ManifestLanguageClient implements vscode.Disposable {
-  private client: LanguageClient | undefined;
-  private starting: Promise<LanguageClient> | undefined;
-  private watcher: vscode.FileSystemWatcher | undefined;
-  private stageWatcher: vscode.Disposable | undefined;
+  private client: RunningClient | undefined;
+  private starting: Promise<RunningClient> | undefined;
+  private disposed = false;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -33,65 +26,37 @@ export class ManifestLanguageClient implements vscode.Disposable {
   /** Starts the server once, when the first manifest is open; later calls reuse it. */
   startWhenNeeded(): vscode.Disposable {
     const maybeStart = (document: vscode.TextDocument) => {
-      if (isManifestDocument(document)) void this.ensureStarted();
+      if (isManifestDocument(document)) void this.ensureStarted().catch(() => undefined);
     };
     vscode.workspace.textDocuments.forEach(maybeStart);
     return vscode.workspace.onDidOpenTextDocument(maybeStart);
   }
 
-  ensureStarted(): Promise<LanguageClient> {
-    this.starting ??= this.start().catch((error: unknown) => {
-      this.starting = undefined;
-      this.output.appendLine(`Flourish language server failed to start: ${String(error)}`);
-      throw error;
-    });
+  ensureStarted(): Promise<RunningClient> {
+    this.starting ??= import('./lsp/index.js')
+      .then(({ startManifestClient }) =>
+        startManifestClient(this.context, this.output, MANIFEST_SELECTOR),
+      )
+      .then((client) => {
+        if (this.disposed) client.dispose();
+        this.client = client;
+        return client;
+      })
+      .catch((error: unknown) => {
+        this.starting = undefined;
+        this.output.error(`Flourish language server failed to start: ${String(error)}`);
+        throw error;
+      });
     return this.starting;
   }
 
   async restart(): Promise<void> {
-    if (this.client) {
-      await this.client.restart();
-    } else {
-      await this.ensureStarted();
-    }
-  }
-
-  private async start(): Promise<LanguageClient> {
-    const module = this.context.asAbsolutePath('dist/server.js');
-    const serverOptions: ServerOptions = {
-      run: { module, transport: TransportKind.ipc },
-      debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--inspect=6019'] } },
-    };
-    const clientOptions: LanguageClientOptions = {
-      documentSelector: MANIFEST_SELECTOR,
-      outputChannel: this.output,
-      synchronize: {
-        // Handler files decide diagnostics too: tell the server when sources change.
-        fileEvents: (this.watcher = vscode.workspace.createFileSystemWatcher(
-          '**/*.{js,mjs,cjs,ts,mts,cts,py}',
-        )),
-      },
-      initializationOptions: {
-        stage: readSetting('stage') || undefined,
-      } satisfies FlourishInitializationOptions,
-    };
-    const client = new LanguageClient('flourish', 'Flourish', serverOptions, clientOptions);
-    await client.start();
-    this.client = client;
-    // Diagnostics follow the stage chosen in the status bar (stage overrides change limits).
-    this.stageWatcher = vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('flourish.stage')) {
-        void client.sendNotification(SetStageNotification, {
-          stage: readSetting('stage') || undefined,
-        });
-      }
-    });
-    return client;
+    if (this.client) await this.client.restart();
+    else await this.ensureStarted();
   }
 
   dispose(): void {
-    void this.client?.stop();
-    this.watcher?.dispose();
-    this.stageWatcher?.dispose();
+    this.disposed = true;
+    this.client?.dispose();
   }
 }
