@@ -31,6 +31,7 @@ export class CodeStore {
   private readonly unpacking = new Map<string, Promise<string>>();
   private readonly unpacked = new Set<string>();
   private readonly fresh = new Map<string, number>();
+  private collecting: Promise<void> = Promise.resolve();
 
   private storedBytes = 0;
 
@@ -133,17 +134,30 @@ export class CodeStore {
     return target;
   }
 
-  /** Deletes every package no longer referenced. */
-  async collect(referenced: Set<string>): Promise<void> {
+  /** Deletes every package no longer referenced. Runs one at a time: two deletes in quick
+   * succession each collect, and the second must not trip over what the first removed. */
+  collect(referenced: Set<string>): Promise<void> {
+    const run = this.collecting.then(() => this.doCollect(referenced));
+    this.collecting = run.catch(() => undefined);
+    return run;
+  }
+
+  private async doCollect(referenced: Set<string>): Promise<void> {
     const now = Date.now();
     for (const [sha, at] of this.fresh) if (now - at > FRESH_MS) this.fresh.delete(sha);
     for (const name of await fs.readdir(this.dir)) {
       const key = name.replace(/\.zip$/, '');
       if (/^[0-9a-f]{64}(\.zip)?$/.test(name) && !referenced.has(key) && !this.fresh.has(key)) {
         this.unpacked.delete(key);
-        if (name.endsWith('.zip'))
-          this.storedBytes -= (await fs.stat(path.join(this.dir, name))).size;
-        await fs.rm(path.join(this.dir, name), { recursive: true, force: true });
+        const file = path.join(this.dir, name);
+        if (name.endsWith('.zip')) {
+          const size = await fs.stat(file).then(
+            (stat) => stat.size,
+            () => 0,
+          );
+          this.storedBytes -= size;
+        }
+        await fs.rm(file, { recursive: true, force: true });
       }
     }
   }
