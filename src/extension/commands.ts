@@ -95,12 +95,25 @@ const COMMANDS: Record<CommandId, (ctx: FlourishContext) => Handler> = {
   },
   'flourish.invoke': (ctx) =>
     onFunction(ctx, async (resolved) => {
-      const backend = (await ctx.cloud()).invokeBackend(resolved);
+      const cloud = await ctx.cloud();
+      const ref = { manifestFile: resolved.entry.uri.fsPath, functionKey: resolved.fn.key };
+      // After a target or stage change the manifest resolves differently: look it up again.
+      const rebind = async () => {
+        const again = await resolveFunction(ctx, ref);
+        return (
+          again && {
+            manifest: again.entry.manifest,
+            fn: again.fn,
+            backend: cloud.invokeBackend(again),
+          }
+        );
+      };
       return InvokePanel.show(
         ctx.extension.extensionUri,
         resolved.entry.manifest,
         resolved.fn,
-        backend,
+        cloud.invokeBackend(resolved),
+        rebind,
       );
     }),
   'flourish.tailLogs': (ctx) =>

@@ -18,6 +18,11 @@ import type {
 } from '../../webview/invoke/protocol';
 import { renderWebviewHtml, webviewOptions } from '../webviewHtml';
 
+/** Resolves the function again after the target or stage changed (the manifest differs per stage). */
+export type Rebind = () => Promise<
+  { manifest: Manifest; fn: FunctionSpec; backend: InvokeBackend } | undefined
+>;
+
 export interface InvokeBackend {
   describe(): Promise<{
     target: string;
@@ -34,6 +39,7 @@ const BODY = `
   <span id="subtitle" class="subtle"></span>
   <span class="grow"></span>
   <vscode-badge id="target"></vscode-badge>
+  <vscode-button id="change-target" icon="cloud" secondary title="Change target, stage or AWS profile">Change…</vscode-button>
 </header>
 <p id="untrusted" class="untrusted" hidden>This workspace is in Restricted Mode: invoking on the local cloud runs its code, so it is off until you trust the workspace.</p>
 <div class="row">
@@ -81,6 +87,7 @@ export class InvokePanel implements vscode.Disposable {
     manifest: Manifest,
     fn: FunctionSpec,
     backend: InvokeBackend,
+    rebind?: Rebind,
   ): InvokePanel {
     const key = `${manifest.file}#${fn.key}`;
     const existing = InvokePanel.open.get(key);
@@ -96,7 +103,7 @@ export class InvokePanel implements vscode.Disposable {
       vscode.ViewColumn.Active,
       webviewOptions(extensionUri),
     );
-    const created = new InvokePanel(panel, extensionUri, manifest, fn, backend);
+    const created = new InvokePanel(panel, extensionUri, manifest, fn, backend, rebind);
     InvokePanel.open.set(key, created);
     panel.onDidDispose(() => InvokePanel.open.delete(key));
     return created;
@@ -105,9 +112,10 @@ export class InvokePanel implements vscode.Disposable {
   private constructor(
     readonly panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
-    private readonly manifest: Manifest,
-    private readonly fn: FunctionSpec,
+    private manifest: Manifest,
+    private fn: FunctionSpec,
     private backend: InvokeBackend,
+    private readonly rebind?: Rebind,
   ) {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'flourish.svg');
     panel.webview.html = renderWebviewHtml(panel.webview, extensionUri, {
@@ -161,6 +169,12 @@ export class InvokePanel implements vscode.Disposable {
       switch (message.type) {
         case 'ready':
           return await this.sendInit();
+        case 'changeTarget': {
+          await vscode.commands.executeCommand('flourish.selectTarget');
+          const bound = await this.rebind?.();
+          if (bound) ({ manifest: this.manifest, fn: this.fn, backend: this.backend } = bound);
+          return await this.sendInit();
+        }
         case 'invoke':
           return await this.invoke(message.id, message.qualifier, message.payload);
         case 'loadPayload':

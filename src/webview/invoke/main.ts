@@ -231,6 +231,7 @@ function handle(message: ExtensionToPanel): void {
 function wire(): void {
   $('payload').addEventListener('input', checkPayload);
   $('invoke').addEventListener('click', invoke);
+  $('change-target').addEventListener('click', () => bridge.post({ type: 'changeTarget' }));
   $('qualifier').addEventListener('change', () => {
     state.qualifier = $('qualifier').value;
     persist();

@@ -37,6 +37,8 @@ export interface InvokeOutcomeView {
 
 export type PanelToExtension =
   | { type: 'ready' }
+  /** Change where invocations go (target, stage, profile); the panel is re-initialised. */
+  | { type: 'changeTarget' }
   | { type: 'invoke'; id: number; qualifier: string; payload: string }
   | { type: 'loadPayload'; name: string }
   | { type: 'loadSample'; id: string }
