@@ -120,7 +120,8 @@ const COMMANDS: Record<CommandId, (ctx: FlourishContext) => Handler> = {
     onFunction(ctx, async (resolved) => {
       const cloud = await ctx.cloud();
       await cloud.tailLogs(resolved);
-      return { following: cloud.logTail.active };
+      // `lines` is the live list of what the view shows (bounded), for the editor tests.
+      return { following: cloud.logTail.active, lines: cloud.logTail.recent };
     }),
   'flourish.stopTail': (ctx) => async () => ({ stopped: (await ctx.cloud()).logTail.stop() }),
   'flourish.filterLogs': (ctx) => async (text?: unknown) => {

@@ -96,9 +96,10 @@ describe('deploy, invoke, logs and rollback on the local cloud', function () {
     );
   });
 
-  it('follows its logs', async () => {
-    // tailLogs answers with the log streams it now follows, e.g. "greet (dev, local)".
-    const tail = await vscode.commands.executeCommand<{ following: unknown }>(
+  it("follows its logs: a new invocation's lines arrive in the log view", async () => {
+    // tailLogs answers with the log streams it now follows, e.g. "greet (dev, local)", and the
+    // live list of lines the view shows.
+    const tail = await vscode.commands.executeCommand<{ following: unknown; lines?: string[] }>(
       'flourish.tailLogs',
       ref,
     );
@@ -107,6 +108,34 @@ describe('deploy, invoke, logs and rollback on the local cloud', function () {
       following.some((stream) => typeof stream === 'string' && stream.startsWith(ref.functionKey)),
       `tailLogs does not follow ${ref.functionKey}: ${JSON.stringify(tail)}`,
     );
+    const lines = tail.lines ?? [];
+    // Invoke through the panel's own message handler, as the Invoke button does.
+    const panel = await vscode.commands.executeCommand<{
+      receive(message: {
+        type: 'invoke';
+        id: number;
+        qualifier: string;
+        payload: string;
+      }): Promise<void>;
+    }>('flourish.invoke', ref);
+    await panel.receive({
+      type: 'invoke',
+      id: 1001,
+      qualifier: 'dev',
+      payload: '{"name":"tail check"}',
+    });
+    const deadline = Date.now() + 30_000;
+    // The tail is a push stream with no event the test can await; poll the view's lines.
+    const arrived = () =>
+      lines.some((line) => line.includes('greeting tail check')) &&
+      lines.some((line) => /REPORT RequestId: /.test(line));
+    while (!arrived()) {
+      assert.ok(
+        Date.now() < deadline,
+        `the invocation's lines did not arrive; the view shows: ${lines.join('\n')}`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     await vscode.commands.executeCommand('flourish.stopTail');
   });
 
