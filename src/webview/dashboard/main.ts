@@ -78,10 +78,20 @@ function render(metrics: ServiceMetrics): void {
     errors: metrics.functions.reduce((n, f) => n + (f.metrics.timeline[i]?.errors ?? 0), 0),
     line: Math.max(...metrics.functions.map((f) => f.metrics.timeline[i]?.p95Ms ?? 0)) || undefined,
   }));
+  const legend = h(
+    'div',
+    { class: 'legend' },
+    h('span', {}, h('span', { class: 'swatch bar' }), 'invocations'),
+    h('span', {}, h('span', { class: 'swatch bar-error' }), 'errors'),
+    h('span', {}, h('span', { class: 'swatch line' }), 'p95 duration (own scale)'),
+  );
   $('timeline').replaceChildren(
-    buckets
-      ? barChart(buckets, { title: 'Invocations and errors over time, with p95 duration' })
-      : 'No functions.',
+    ...(buckets
+      ? [
+          barChart(buckets, { title: 'Invocations and errors over time, with p95 duration' }),
+          legend,
+        ]
+      : ['No functions.']),
   );
   $('functions').replaceChildren(
     ...metrics.functions.map(({ key, name, metrics: m, truncated }) => {
