@@ -122,6 +122,30 @@ const requested: Record<string, (context: UiContext, input?: string) => Promise<
     return JSON.stringify({ response, log });
   },
   /**
+   * The dashboard panel is open: wait for its numbers and return the Invocations card's value
+   * and the function rows, as JSON: { invocations, rows }.
+   */
+  async "the dashboard shows the service's numbers"({ page }) {
+    const frame = await webviewFrame(page, '#cards', TIMEOUT);
+    await frame.locator('#content').waitFor({ state: 'visible', timeout: 60_000 });
+    const invocations = await frame
+      .locator('#cards .card .card-value')
+      .first()
+      .innerText({ timeout: TIMEOUT });
+    const rows = await frame.locator('#functions tr').allInnerTexts();
+    await frame.locator('svg.chart').first().waitFor({ state: 'visible', timeout: TIMEOUT });
+    return JSON.stringify({ invocations, rows });
+  },
+  /** The Flourish Logs output is showing: find `input` among its lines and return them. */
+  async 'the log output shows the followed lines'({ page }, input) {
+    const lines = page.locator('.part.panel .monaco-editor .view-lines');
+    await lines
+      .filter({ hasText: input ?? 'REPORT' })
+      .first()
+      .waitFor({ state: 'visible', timeout: TIMEOUT });
+    return (await lines.first().innerText({ timeout: TIMEOUT })).trim();
+  },
+  /**
    * The Deployed view is focused: expand the function `input.functionName` and find each of
    * `input.rows` (alias and version lines) under it.
    */

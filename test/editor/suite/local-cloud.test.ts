@@ -136,7 +136,39 @@ describe('deploy, invoke, logs and rollback on the local cloud', function () {
       );
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    const channel = harness();
+    if (channel) {
+      const shown = await channel.request(
+        {
+          kind: 'uiCheck',
+          name: 'the log output shows the followed lines',
+          input: 'greeting tail check',
+        },
+        60_000,
+      );
+      if (!shown.ok) throw new Error(shown.error);
+    }
     await vscode.commands.executeCommand('flourish.stopTail');
+  });
+
+  it('opens the dashboard with the invocations so far', async function () {
+    const channel = harness();
+    if (!channel) this.skip(); // reading the webview needs the browser harness
+    await vscode.commands.executeCommand('flourish.openDashboard');
+    const response = await channel.request(
+      { kind: 'uiCheck', name: "the dashboard shows the service's numbers" },
+      90_000,
+    );
+    if (!response.ok) throw new Error(response.error);
+    const shown = JSON.parse(response.text ?? '{}') as { invocations?: string; rows?: string[] };
+    assert.ok(
+      Number(shown.invocations) >= 2,
+      `the dashboard counts ${shown.invocations} invocations`,
+    );
+    assert.ok(
+      (shown.rows ?? []).some((row) => row.startsWith(ref.functionKey)),
+      `no row for ${ref.functionKey}: ${JSON.stringify(shown.rows)}`,
+    );
   });
 
   it('deploys a change as a new version', async () => {
