@@ -119,7 +119,8 @@ export async function startFixture(
     fixture.lambda.destroy();
     fixture.logs.destroy();
     await fixture.cloud.stop();
-    await rm(stateDir, { recursive: true, force: true });
+    // A package unpacked for a request that raced the stop can still be landing; retry the rm.
+    await rm(stateDir, { recursive: true, force: true, maxRetries: 5 });
   };
   return fixture;
 }
