@@ -8,7 +8,8 @@ import { CODE_PATH_PREFIX, type CodeLinks } from './http/code-links';
 import { ApiError, serviceError, unknownOperation } from './http/errors';
 import { isAllowedHost } from './http/host-guard';
 import { parseQuery, verifySignature, type Credentials } from './http/sigv4';
-import type { LambdaServices } from './lambda/context';
+import type { LambdaRequest, LambdaResponse, LambdaServices } from './lambda/context';
+import type { Router } from './http/router';
 import { bodyAllowance, lambdaRouter } from './lambda/routes';
 import type { Identity } from './lambda/model';
 import { LOGS_OPERATIONS } from './logs/handlers';
@@ -127,7 +128,7 @@ export function createRequestHandler(deps: ServerDeps): RequestHandler {
           const xml = await serveIam(deps.iam, body, requestId);
           send(res, 200, requestId, Buffer.from(xml), { 'Content-Type': 'text/xml' });
         } else if (flavour === 'scheduler') {
-          await serveScheduler(deps, schedules, {
+          await serveRest(deps.scheduler, schedules, {
             req,
             res,
             method,
@@ -139,7 +140,15 @@ export function createRequestHandler(deps: ServerDeps): RequestHandler {
         } else if (flavour === 'logs') {
           serveLogs(deps, req, body, requestId, res);
         } else {
-          await serveLambda(deps, router, { req, res, method, rawPath, query, body, requestId });
+          await serveRest(deps.lambda, router, {
+            req,
+            res,
+            method,
+            rawPath,
+            query,
+            body,
+            requestId,
+          });
         }
       })
       .catch((error: unknown) => {
@@ -162,15 +171,16 @@ interface LambdaCall {
   requestId: string;
 }
 
-async function serveLambda(
-  deps: ServerDeps,
-  router: ReturnType<typeof lambdaRouter>,
+/** Serves a REST JSON service (Lambda, Scheduler): route, run the handler, write its answer. */
+async function serveRest<S>(
+  services: S,
+  router: Router<(services: S, request: LambdaRequest) => Promise<LambdaResponse>>,
   call: LambdaCall,
 ): Promise<void> {
   const match = router.match(call.method, call.rawPath);
   if (match === undefined || match === 'method-not-allowed')
     throw unknownOperation(call.method, call.rawPath);
-  const result = await match.handler(deps.lambda, {
+  const result = await match.handler(services, {
     params: match.params,
     query: call.query,
     headers: call.req.headers,
@@ -191,25 +201,6 @@ function abortOnClose(res: ServerResponse): AbortSignal {
     if (!res.writableFinished) aborted.abort();
   });
   return aborted.signal;
-}
-
-async function serveScheduler(
-  deps: ServerDeps,
-  router: ReturnType<typeof schedulerRouter>,
-  call: LambdaCall,
-): Promise<void> {
-  const match = router.match(call.method, call.rawPath);
-  if (match === undefined || match === 'method-not-allowed')
-    throw unknownOperation(call.method, call.rawPath);
-  const result = await match.handler(deps.scheduler, {
-    params: match.params,
-    query: call.query,
-    headers: call.req.headers,
-    body: call.body,
-    requestId: call.requestId,
-    signal: abortOnClose(call.res),
-  });
-  send(call.res, result.status, call.requestId, Buffer.from(JSON.stringify(result.json)));
 }
 
 function serveLogs(

@@ -7,6 +7,7 @@ import {
   type FunctionVersion,
 } from '../../core/cloud';
 import type { CloudContext } from './index';
+import { ProviderCache } from './providers';
 
 export type TargetKey = 'local' | 'aws';
 
@@ -27,24 +28,19 @@ const PAGE = 50;
 const MAX_FILTER_PAGES = 20;
 
 export class DeployedBrowser {
-  private readonly providers = new Map<string, Promise<CloudProvider>>();
+  private readonly providers = new ProviderCache();
 
   constructor(private readonly ctx: CloudContext) {}
 
   private provider(target: TargetSettings): Promise<CloudProvider> {
-    const key = JSON.stringify(target);
-    let provider = this.providers.get(key);
-    if (!provider) {
-      provider = resolveProvider({
+    return this.providers.remember(JSON.stringify(target), () =>
+      resolveProvider({
         target: target.kind,
         profile: target.profile,
         region: target.region,
         localStateDir: this.ctx.localCloud.stateDir,
-      });
-      provider.catch(() => this.providers.delete(key));
-      this.providers.set(key, provider);
-    }
-    return provider;
+      }),
+    );
   }
 
   async list(target: TargetSettings, marker?: string, filter?: string): Promise<FunctionsPage> {
@@ -77,15 +73,10 @@ export class DeployedBrowser {
 
   /** Forget cached clients (a restarted local cloud has new credentials). */
   reset(): void {
-    for (const provider of this.providers.values())
-      void provider.then(
-        (p) => p.dispose(),
-        () => undefined,
-      );
-    this.providers.clear();
+    this.providers.dispose();
   }
 
   dispose(): void {
-    this.reset();
+    this.providers.dispose();
   }
 }

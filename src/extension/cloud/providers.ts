@@ -21,15 +21,22 @@ export class ProviderCache implements vscode.Disposable {
       manifest.provider.endpoint,
       local?.endpoint,
     ]);
-    let provider = this.providers.get(key);
-    if (!provider) {
-      provider = resolveTarget(manifest, {
+    return this.remember(key, () =>
+      resolveTarget(manifest, {
         target: target.kind,
         profile: target.profile,
         region: target.region,
         localStateDir: ctx.localCloud.stateDir,
         ensureLocalCloud: () => ctx.localCloud.ensure(),
-      });
+      }),
+    );
+  }
+
+  /** The provider kept under `key`, made by `create` the first time (a failed one is forgotten). */
+  remember(key: string, create: () => Promise<CloudProvider>): Promise<CloudProvider> {
+    let provider = this.providers.get(key);
+    if (!provider) {
+      provider = create();
       provider.catch(() => this.providers.delete(key));
       this.providers.set(key, provider);
     }

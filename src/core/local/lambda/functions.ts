@@ -7,6 +7,7 @@ import {
   queryString,
   type LambdaHandler,
   type LambdaRequest,
+  type LambdaResponse,
   type LambdaServices,
 } from './context';
 import {
@@ -85,16 +86,7 @@ export const createFunction: LambdaHandler = async (services, request) => {
   };
   services.lifecycle.markCreating(fn);
   services.store.state.functions[name] = fn;
-  let published: VersionRecord | undefined;
-  if (input.Publish === true) published = publishVersion(services, fn, {});
-  await services.store.save();
-  services.code.adopted(code.sha256Hex);
-  services.lifecycle.schedule(fn);
-  const shown = published ?? fn.latest;
-  return {
-    status: 201,
-    json: renderConfiguration(services.identity, fn, shown, published !== undefined),
-  };
+  return storeNewCode(services, fn, code.sha256Hex, input.Publish === true, 201);
 };
 
 export const getFunction: LambdaHandler = async (services, request) => {
@@ -173,16 +165,7 @@ export const updateFunctionCode: LambdaHandler = async (services, request) => {
     architecture,
   });
   services.lifecycle.markUpdating(fn);
-  let published: VersionRecord | undefined;
-  if (input.Publish === true) published = publishVersion(services, fn, {});
-  await services.store.save();
-  services.code.adopted(code.sha256Hex);
-  services.lifecycle.schedule(fn);
-  const shown = published ?? fn.latest;
-  return {
-    status: 200,
-    json: renderConfiguration(services.identity, fn, shown, published !== undefined),
-  };
+  return storeNewCode(services, fn, code.sha256Hex, input.Publish === true, 200);
 };
 
 export const updateFunctionConfiguration: LambdaHandler = async (services, request) => {
@@ -276,3 +259,31 @@ export const listFunctions: LambdaHandler = async (services, request) => {
   const page = paginate(items, request, 50);
   return { status: 200, json: { Functions: page.items, NextMarker: page.nextMarker } };
 };
+
+/**
+ * The end of CreateFunction and UpdateFunctionCode: publish if asked, persist, keep the new
+ * package, settle the change in the background, and answer with what was created or published.
+ */
+async function storeNewCode(
+  services: LambdaServices,
+  fn: FunctionRecord,
+  sha256Hex: string,
+  publish: boolean,
+  status: number,
+): Promise<LambdaResponse> {
+  const published: VersionRecord | undefined = publish
+    ? publishVersion(services, fn, {})
+    : undefined;
+  await services.store.save();
+  services.code.adopted(sha256Hex);
+  services.lifecycle.schedule(fn);
+  return {
+    status,
+    json: renderConfiguration(
+      services.identity,
+      fn,
+      published ?? fn.latest,
+      published !== undefined,
+    ),
+  };
+}
