@@ -20,6 +20,8 @@ import { Lifecycle } from './lambda/lifecycle';
 import type { Identity } from './lambda/model';
 import { LogStore } from './logs/log-store';
 import { assertRoleAssumable } from './iam/serve';
+import { LambdaMetrics } from './monitoring/lambda-metrics';
+import { MetricStore } from './monitoring/metric-store';
 import { ScheduleLoop, type FiredSchedule } from './scheduler/loop';
 import { createRequestHandler } from './server';
 import { CodeStore } from './store/code-store';
@@ -92,6 +94,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   await code.init();
   const logs = new LogStore(path.join(stateDir, 'logs'), { clock, onError: (e) => onError(e) });
   await logs.load();
+  const metrics = new MetricStore(stateDir, { clock, onError });
+  await metrics.load();
 
   const maxConcurrency = options.maxConcurrency ?? 64;
   const engine =
@@ -103,7 +107,14 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       nodeExecutable: options.nodeExecutable,
       pythonExecutable: options.pythonExecutable,
     });
-  const invoker = new Invoker(identity, engine, code, maxConcurrency, options.asyncRetryDelaysMs);
+  const invoker = new Invoker(
+    identity,
+    engine,
+    code,
+    maxConcurrency,
+    options.asyncRetryDelaysMs,
+    new LambdaMetrics(metrics),
+  );
   const lifecycle = new Lifecycle(identity, store, code, clock, {
     minTransitionMs: options.minTransitionMs ?? 0,
     // Environments of the old code are not reused (their key changed): stop them promptly and
@@ -140,6 +151,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     credentials,
     identity,
     logs,
+    metrics,
     codeLinks,
     clock,
     onError,
@@ -191,6 +203,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         await handler.idle();
         await closed;
         await logs.flush();
+        await metrics.flush();
         await store.idle();
         await removeEndpointFile(stateDir);
       })()),

@@ -1,6 +1,7 @@
 // One request, end to end: host guard, body, signature, then the Lambda route table, the
-// CloudWatch Logs JSON 1.1 dispatcher, the live tail, a code download link, the Scheduler
-// routes, IAM's query actions, or a function URL (which checks its own auth type).
+// CloudWatch Logs JSON 1.1 dispatcher, CloudWatch's JSON 1.0 (GetMetricData), the live tail, a
+// code download link, the Scheduler routes, IAM's query actions, or a function URL (which
+// checks its own auth type).
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLargeError, readBody, type ReceivedBody } from './http/body';
@@ -14,6 +15,8 @@ import { bodyAllowance, lambdaRouter } from './lambda/routes';
 import type { Identity } from './lambda/model';
 import { LOGS_OPERATIONS } from './logs/handlers';
 import type { LogStore } from './logs/log-store';
+import { MONITORING_OPERATIONS } from './monitoring/get-metric-data';
+import type { MetricStore } from './monitoring/metric-store';
 import { streamTail, TAIL_PATH } from './logs/tail-endpoint';
 import type { IamServices } from './iam/handlers';
 import { isIamRequest, serveIam } from './iam/serve';
@@ -32,6 +35,7 @@ import {
 
 const HARD_BODY_CAP = 300 * 1024 * 1024;
 const LOGS_TARGET_PREFIX = 'Logs_20140328.';
+const MONITORING_TARGET_PREFIX = 'GraniteServiceVersion20100801.';
 
 export interface ServerDeps {
   port: () => number;
@@ -39,6 +43,7 @@ export interface ServerDeps {
   identity: Identity;
   lambda: LambdaServices;
   logs: LogStore;
+  metrics: MetricStore;
   scheduler: SchedulerServices;
   iam: IamServices;
   codeLinks: CodeLinks;
@@ -46,16 +51,20 @@ export interface ServerDeps {
   onError: (error: unknown) => void;
 }
 
-type Flavour = 'lambda' | 'logs' | 'scheduler' | 'iam' | 'url';
+/** Also the SigV4 signing name each service's requests must carry. */
+type Flavour = 'lambda' | 'logs' | 'monitoring' | 'scheduler' | 'iam' | 'url';
 
 function flavourOf(
   method: string,
   rawPath: string,
-  contentType: string | undefined,
+  headers: IncomingMessage['headers'],
   url: UrlTarget | undefined,
 ): Flavour {
   if (url) return 'url';
-  if (isIamRequest(method, rawPath, contentType)) return 'iam';
+  if (isIamRequest(method, rawPath, headers['content-type'])) return 'iam';
+  // CloudWatch and CloudWatch Logs both POST JSON to `/`; their targets tell them apart.
+  if (rawPath === '/' && String(headers['x-amz-target'] ?? '').startsWith(MONITORING_TARGET_PREFIX))
+    return 'monitoring';
   if (rawPath === '/' || rawPath === TAIL_PATH) return 'logs';
   return isSchedulerPath(rawPath) ? 'scheduler' : 'lambda';
 }
@@ -85,7 +94,7 @@ export function createRequestHandler(deps: ServerDeps): RequestHandler {
     const method = req.method ?? 'GET';
     const byHost = urlFromHost(req.headers.host, rawPath, deps.identity.region, deps.port());
     const functionUrl = byHost ?? (isUrlPath(rawPath) ? urlFromPath(rawPath) : undefined);
-    const flavour = flavourOf(method, rawPath, req.headers['content-type'], functionUrl);
+    const flavour = flavourOf(method, rawPath, req.headers, functionUrl);
     const fail = (error: unknown): void => sendError(res, requestId, flavour, error, deps.onError);
 
     if (!byHost && !isAllowedHost(req.headers.host, deps.port())) {
@@ -139,6 +148,8 @@ export function createRequestHandler(deps: ServerDeps): RequestHandler {
           });
         } else if (flavour === 'logs') {
           serveLogs(deps, req, body, requestId, res);
+        } else if (flavour === 'monitoring') {
+          serveMonitoring(deps, req, body, requestId, res);
         } else {
           await serveRest(deps.lambda, router, {
             req,
@@ -222,10 +233,42 @@ function serveLogs(
       `The local cloud's CloudWatch Logs does not implement '${target}'; it serves ${Object.keys(LOGS_OPERATIONS).join(', ')}.`,
     );
   }
-  let input: Record<string, unknown>;
+  const output = handler(deps.logs, deps.identity, jsonInput(body));
+  send(res, 200, requestId, Buffer.from(JSON.stringify(output)), {
+    'Content-Type': 'application/x-amz-json-1.1',
+  });
+}
+
+function serveMonitoring(
+  deps: ServerDeps,
+  req: IncomingMessage,
+  body: ReceivedBody,
+  requestId: string,
+  res: ServerResponse,
+): void {
+  const target = String(req.headers['x-amz-target'] ?? '');
+  const handler = MONITORING_OPERATIONS[target.slice(MONITORING_TARGET_PREFIX.length)];
+  if (req.method !== 'POST' || !handler) {
+    throw new ApiError(
+      'UnknownOperationException',
+      400,
+      `The local cloud's CloudWatch does not implement '${target}'; it serves ${Object.keys(MONITORING_OPERATIONS).join(', ')}.`,
+    );
+  }
+  const output = handler(deps.metrics, jsonInput(body));
+  send(res, 200, requestId, Buffer.from(JSON.stringify(output)), {
+    'Content-Type': 'application/x-amz-json-1.0',
+  });
+}
+
+/** The body of a JSON 1.0/1.1 request: an object, `{}` when empty. */
+function jsonInput(body: ReceivedBody): Record<string, unknown> {
+  if (body.truncated) {
+    throw new ApiError('SerializationException', 400, 'The request body is too large.');
+  }
+  let input: unknown;
   try {
-    input =
-      body.size === 0 ? {} : (JSON.parse(body.data.toString('utf8')) as Record<string, unknown>);
+    input = body.size === 0 ? {} : JSON.parse(body.data.toString('utf8'));
   } catch (error) {
     throw new ApiError(
       'SerializationException',
@@ -233,10 +276,10 @@ function serveLogs(
       `The request body is not valid JSON: ${(error as Error).message}`,
     );
   }
-  const output = handler(deps.logs, deps.identity, input);
-  send(res, 200, requestId, Buffer.from(JSON.stringify(output)), {
-    'Content-Type': 'application/x-amz-json-1.1',
-  });
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new ApiError('SerializationException', 400, 'The request body is not a JSON object.');
+  }
+  return input as Record<string, unknown>;
 }
 
 function serveTail(
@@ -333,7 +376,7 @@ function sendError(
     return;
   }
   const body =
-    flavour === 'logs'
+    flavour === 'logs' || flavour === 'monitoring'
       ? apiError.jsonRpcBody()
       : flavour === 'scheduler'
         ? schedulerErrorBody(apiError)
@@ -342,5 +385,6 @@ function sendError(
     ...apiError.headers,
     'x-amzn-ErrorType': apiError.type,
     ...(flavour === 'logs' ? { 'Content-Type': 'application/x-amz-json-1.1' } : {}),
+    ...(flavour === 'monitoring' ? { 'Content-Type': 'application/x-amz-json-1.0' } : {}),
   });
 }

@@ -122,13 +122,17 @@ async function runNow(
   const { fn, record } = await target(services, resolved);
   const config = await services.invoker.config(fn, record);
   try {
-    const outcome = await services.invoker.invoke(config, {
-      requestId: request.requestId,
-      payload,
-      invocationType: 'RequestResponse',
-      clientContext: headerValue(request, 'x-amz-client-context'),
-      signal: request.signal,
-    });
+    const outcome = await services.invoker.invoke(
+      config,
+      {
+        requestId: request.requestId,
+        payload,
+        invocationType: 'RequestResponse',
+        clientContext: headerValue(request, 'x-amz-client-context'),
+        signal: request.signal,
+      },
+      resolved.qualifier,
+    );
     return { record, outcome };
   } catch (error) {
     if (error instanceof ConcurrencyLimitError) {
@@ -153,7 +157,12 @@ export const invoke: LambdaHandler = async (services, request) => {
   if (type === 'Event') {
     const { fn, record } = await target(services, resolved);
     const config = await services.invoker.config(fn, record);
-    services.invoker.enqueue(config, payload, headerValue(request, 'x-amz-client-context'));
+    services.invoker.enqueue(
+      config,
+      payload,
+      headerValue(request, 'x-amz-client-context'),
+      resolved.qualifier,
+    );
     return { status: 202 };
   }
   const { record, outcome } = await runNow(services, request, resolved, payload);

@@ -1,6 +1,7 @@
 // Runs invocations on the execution engine: resolves an alias's routing to one version, builds
 // the immutable ExecutionConfig, and queues asynchronous (Event) invocations, retrying them
-// when every environment is busy as Lambda retries throttled events.
+// when every environment is busy as Lambda retries throttled events. Every refusal for
+// concurrency is counted as a throttle (an Event once, however often it is retried).
 import { createHash, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import {
@@ -9,6 +10,7 @@ import {
   type InvocationOutcome,
   type InvocationRequest,
 } from '../execution/contract';
+import type { ThrottleRecorder } from '../monitoring/lambda-metrics';
 import type { CodeStore } from '../store/code-store';
 import {
   functionArn,
@@ -31,6 +33,8 @@ interface QueuedEvent {
   request: InvocationRequest;
   /** Runs so far that ended in a function error. */
   failures: number;
+  /** The version or alias the caller named, for the Resource dimension of its metrics. */
+  qualifier?: string;
 }
 
 /** Lambda retries a failed asynchronous invocation twice, about one then two minutes later. */
@@ -51,6 +55,7 @@ export class Invoker {
     private readonly code: CodeStore,
     private readonly asyncConcurrency: number,
     private readonly retryDelaysMs: number[] = LAMBDA_ASYNC_RETRY_DELAYS_MS,
+    private readonly throttles?: ThrottleRecorder,
   ) {
     this.slots.setMaxListeners(0);
   }
@@ -96,7 +101,28 @@ export class Invoker {
     };
   }
 
-  async invoke(config: ExecutionConfig, request: InvocationRequest): Promise<InvocationOutcome> {
+  /**
+   * Runs one synchronous invocation; a ConcurrencyLimitError is counted as a throttle of
+   * `qualifier` (what the caller named) and passed on.
+   */
+  async invoke(
+    config: ExecutionConfig,
+    request: InvocationRequest,
+    qualifier?: string,
+  ): Promise<InvocationOutcome> {
+    try {
+      return await this.run(config, request);
+    } catch (error) {
+      if (error instanceof ConcurrencyLimitError)
+        this.throttles?.throttled(config.functionName, qualifier);
+      throw error;
+    }
+  }
+
+  private async run(
+    config: ExecutionConfig,
+    request: InvocationRequest,
+  ): Promise<InvocationOutcome> {
     this.running++;
     try {
       return await this.engine.invoke(config, request);
@@ -106,7 +132,12 @@ export class Invoker {
     }
   }
 
-  enqueue(config: ExecutionConfig, payload: Buffer, clientContext?: string): string {
+  enqueue(
+    config: ExecutionConfig,
+    payload: Buffer,
+    clientContext?: string,
+    qualifier?: string,
+  ): string {
     const requestId = randomUUID();
     this.queue.push({
       config,
@@ -118,6 +149,7 @@ export class Invoker {
         signal: this.stopping.signal,
       },
       failures: 0,
+      qualifier,
     });
     this.pump();
     return requestId;
@@ -165,13 +197,18 @@ export class Invoker {
   }
 
   private async runEvent(event: QueuedEvent): Promise<void> {
+    let throttled = false;
     while (!this.stopping.signal.aborted) {
       try {
-        const outcome = await this.invoke(event.config, event.request);
+        const outcome = await this.run(event.config, event.request);
         if (outcome.functionError) this.retryLater(event);
         return;
       } catch (error) {
         if (!(error instanceof ConcurrencyLimitError)) return;
+        // Lambda counts a throttled event; here it waits for a slot rather than backing off,
+        // so its attempts are no measure: one throttle per event.
+        if (!throttled) this.throttles?.throttled(event.config.functionName, event.qualifier);
+        throttled = true;
         await this.nextFreeSlot();
       }
     }

@@ -163,14 +163,19 @@ async function run(
   const chosen = await target(services, resolved);
   const config = await services.invoker.config(chosen.fn, chosen.record);
   try {
-    const outcome = await services.invoker.invoke(config, {
-      requestId: call.requestId,
-      payload: Buffer.from(JSON.stringify(event)),
-      invocationType: 'RequestResponse',
-      signal: call.signal,
-    });
+    const outcome = await services.invoker.invoke(
+      config,
+      {
+        requestId: call.requestId,
+        payload: Buffer.from(JSON.stringify(event)),
+        invocationType: 'RequestResponse',
+        signal: call.signal,
+      },
+      url.qualifier === '$LATEST' ? undefined : url.qualifier,
+    );
     return outcome.functionError ? badGateway() : mapUrlResult(outcome.payload);
   } catch (error) {
+    // The invoker has counted it as a throttle.
     if (error instanceof ConcurrencyLimitError) return message(429, 'Rate Exceeded.');
     throw error;
   }
