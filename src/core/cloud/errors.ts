@@ -17,6 +17,8 @@ export interface CloudErrorDetails {
   cause?: unknown;
 }
 
+const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'AccessDeniedError']);
+
 export class CloudError extends Error {
   readonly code: string;
   readonly operation: string;
@@ -41,6 +43,11 @@ export class CloudError extends Error {
   /** True when the thing asked for does not exist. */
   get notFound(): boolean {
     return this.code === 'ResourceNotFoundException' || this.httpStatus === 404;
+  }
+
+  /** True when the credentials are not allowed to do this (an IAM policy lacks the action). */
+  get accessDenied(): boolean {
+    return ACCESS_DENIED.has(this.code) || this.httpStatus === 403;
   }
 }
 

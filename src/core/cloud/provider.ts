@@ -150,6 +150,24 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** A period of a platform metric, e.g. throttles over the last day in 1-hour steps. */
+export interface MetricQuery {
+  /** Epoch milliseconds, inclusive. */
+  from: number;
+  /** Epoch milliseconds, exclusive. */
+  to: number;
+  /** Width of each point's bucket: a whole number of minutes. */
+  periodSeconds: number;
+  /** A version or alias; default the whole function, however it was called. */
+  qualifier?: string;
+}
+
+/** One bucket of a metric: the bucket's start (epoch ms) and its sum. Empty buckets are left out. */
+export interface MetricPoint {
+  timestamp: number;
+  value: number;
+}
+
 export type UrlAuthType = 'NONE' | 'AWS_IAM';
 
 /** Cross-origin settings of a function URL, answered by the platform, not the function. */
@@ -328,6 +346,13 @@ export interface CloudProvider {
   filterLogs(group: string, query?: LogQuery, options?: CallOptions): Promise<Page<LogEvent>>;
   /** Events as they arrive, until the signal aborts. */
   tailLogs(groups: string[], options?: TailOptions): AsyncIterable<LogEvent>;
+
+  /**
+   * Requests the platform refused because the function had no free concurrency (they never
+   * reach a log), summed per bucket, oldest first. Throws a CloudError whose `accessDenied`
+   * is true when the credentials may not read metrics.
+   */
+  getThrottles(name: string, query: MetricQuery, options?: CallOptions): Promise<MetricPoint[]>;
 
   /** Closes connections; the provider is not used afterwards. */
   dispose(): void;

@@ -1,6 +1,7 @@
 // Per-function numbers from the logs every Lambda invocation leaves, the same on the local
 // cloud and on AWS: invocations, errors, cold starts, duration percentiles, memory against
-// configured (with a right-sizing hint), the cost, and a timeline for the charts.
+// configured (with a right-sizing hint), the cost, and a timeline for the charts. Throttles
+// never reach a log: they come from the platform's metrics and are merged in here.
 import { estimateCost, type CostBreakdown } from '../cost/costModel';
 import { parseReportLine, type InvocationReport } from '../cost/report';
 import type { Architecture } from '../manifest/types';
@@ -20,13 +21,24 @@ export interface TimelineBucket {
   start: number;
   invocations: number;
   errors: number;
+  /** Requests refused for concurrency (0 when the figure is unavailable). */
+  throttles: number;
   p95Ms?: number;
 }
+
+/** A count read from the platform's metrics, or why it could not be read (shown as n/a). */
+export type PlatformCount =
+  { available: true; count: number } | { available: false; reason: string };
+
+/** Throttle sums per period from the platform (oldest first), or why they are unavailable. */
+export type ThrottleInput = { timestamp: number; value: number }[] | { unavailable: string };
 
 export interface FunctionMetrics {
   invocations: number;
   errors: number;
   coldStarts: number;
+  /** Requests refused because no concurrency was free; they are neither invocations nor billed. */
+  throttles: PlatformCount;
   durationMs: { p50?: number; p95?: number; p99?: number; max?: number };
   initDurationMs: { p50?: number; max?: number };
   maxMemoryUsedMB?: number;
@@ -44,7 +56,13 @@ export interface ServiceMetrics {
   from: number;
   to: number;
   functions: { key: string; name: string; metrics: FunctionMetrics; truncated: boolean }[];
-  totals: { invocations: number; errors: number; coldStarts: number; cost: CostBreakdown };
+  totals: {
+    invocations: number;
+    errors: number;
+    coldStarts: number;
+    throttles: PlatformCount;
+    cost: CostBreakdown;
+  };
 }
 
 export interface RightSizingHint {
@@ -62,6 +80,8 @@ export interface AggregateOptions {
   from: number;
   to: number;
   buckets?: number;
+  /** From the platform's metrics; default none seen. */
+  throttles?: ThrottleInput;
 }
 
 export function aggregateFunctionMetrics(
@@ -93,10 +113,14 @@ export function aggregateFunctionMetrics(
     ? Math.max(...reports.map((r) => r.report.maxMemoryUsedMB))
     : undefined;
   const memorySizeMB = reports.at(-1)?.report.memorySizeMB ?? settings.memorySizeMB;
+  const throttles = options.throttles ?? [];
   return {
     invocations: reports.length,
     errors,
     coldStarts: inits.length,
+    throttles: Array.isArray(throttles)
+      ? { available: true, count: throttles.reduce((n, p) => n + p.value, 0) }
+      : { available: false, reason: throttles.unavailable },
     durationMs: {
       p50: percentile(durations, 50),
       p95: percentile(durations, 95),
@@ -116,8 +140,27 @@ export function aggregateFunctionMetrics(
         ephemeralStorageMB: settings.ephemeralStorageMB,
       })),
     ),
-    timeline: timeline(reports, failed, options),
+    timeline: timeline(reports, failed, Array.isArray(throttles) ? throttles : [], options),
   };
+}
+
+/** The service's throttles: available when every function's figure is. */
+export function totalThrottles(figures: PlatformCount[]): PlatformCount {
+  let count = 0;
+  for (const figure of figures) {
+    if (!figure.available) return figure;
+    count += figure.count;
+  }
+  return { available: true, count };
+}
+
+/**
+ * The period each throttle sum should cover to fill the timeline's buckets: whole minutes
+ * (the finest period CloudWatch keeps Lambda's metrics at), close to a bucket's width.
+ */
+export function throttlePeriodSeconds(options: AggregateOptions): number {
+  const width = Math.max(1, options.to - options.from) / (options.buckets ?? DEFAULT_BUCKETS);
+  return Math.max(60, Math.floor(width / 60_000) * 60);
 }
 
 /** Nearest-rank percentile of sorted values. */
@@ -158,27 +201,33 @@ function roundUpTo64(mb: number): number {
   return Math.ceil(mb / 64) * 64;
 }
 
+const DEFAULT_BUCKETS = 24;
+
 function timeline(
   reports: { at: number; report: InvocationReport }[],
   failed: Set<string>,
+  throttles: { timestamp: number; value: number }[],
   options: AggregateOptions,
 ): TimelineBucket[] {
-  const count = options.buckets ?? 24;
+  const count = options.buckets ?? DEFAULT_BUCKETS;
   const span = Math.max(1, options.to - options.from);
   const width = span / count;
   const buckets = Array.from({ length: count }, (_, i) => ({
     start: Math.round(options.from + i * width),
     invocations: 0,
     errors: 0,
+    throttles: 0,
     durations: [] as number[],
   }));
+  const indexOf = (at: number) =>
+    Math.min(count - 1, Math.max(0, Math.floor((at - options.from) / width)));
   for (const { at, report } of reports) {
-    const index = Math.min(count - 1, Math.max(0, Math.floor((at - options.from) / width)));
-    const bucket = buckets[index];
+    const bucket = buckets[indexOf(at)];
     bucket.invocations += 1;
     if (failed.has(report.requestId.toLowerCase())) bucket.errors += 1;
     bucket.durations.push(report.durationMs);
   }
+  for (const point of throttles) buckets[indexOf(point.timestamp)].throttles += point.value;
   return buckets.map(({ durations, ...bucket }) => ({
     ...bucket,
     p95Ms: percentile(

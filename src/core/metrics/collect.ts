@@ -1,10 +1,18 @@
-// Reads a service's metrics from its functions' logs on any provider (local cloud or AWS):
-// the REPORT line of every invocation and the lines that mark a failure.
+// Reads a service's metrics on any provider (local cloud or AWS): from its functions' logs, the
+// REPORT line of every invocation and the lines that mark a failure; from the platform's
+// metrics, the throttled requests, which leave no log line.
+import { CloudError } from '../cloud/errors';
 import type { CloudProvider, LogEvent } from '../cloud/provider';
 import { estimateCost, type BillableInvocation } from '../cost/costModel';
 import { parseReportLine } from '../cost/report';
 import type { FunctionSpec, Manifest } from '../manifest/types';
-import { aggregateFunctionMetrics, type ServiceMetrics } from './aggregate';
+import {
+  aggregateFunctionMetrics,
+  throttlePeriodSeconds,
+  totalThrottles,
+  type ServiceMetrics,
+  type ThrottleInput,
+} from './aggregate';
 
 /** Only what the numbers need: REPORT lines and failures. */
 export const METRICS_FILTER = '?REPORT ?ERROR ?"Task timed out" ?"Runtime exited"';
@@ -29,7 +37,10 @@ export async function collectServiceMetrics(
   );
   const functions = await Promise.all(
     chosen.map(async (fn) => {
-      const { events, truncated } = await readMetricEvents(provider, fn, options);
+      const [{ events, truncated }, throttles] = await Promise.all([
+        readMetricEvents(provider, fn, options),
+        readThrottles(provider, fn, options),
+      ]);
       const metrics = aggregateFunctionMetrics(
         events,
         {
@@ -37,7 +48,7 @@ export async function collectServiceMetrics(
           memorySizeMB: fn.memory,
           ephemeralStorageMB: fn.ephemeralStorage,
         },
-        { from: options.from, to: options.to, buckets: options.buckets },
+        { from: options.from, to: options.to, buckets: options.buckets, throttles },
       );
       return { key: fn.key, name: fn.name, metrics, truncated, billable: billable(events, fn) };
     }),
@@ -53,6 +64,7 @@ export async function collectServiceMetrics(
       invocations: sum(functions.map((f) => f.metrics.invocations)),
       errors: sum(functions.map((f) => f.metrics.errors)),
       coldStarts: sum(functions.map((f) => f.metrics.coldStarts)),
+      throttles: totalThrottles(functions.map((f) => f.metrics.throttles)),
       // The free tier applies to the account's total, so the service is priced as a whole.
       cost: estimateCost(functions.flatMap((f) => f.billable)),
     },
@@ -85,6 +97,33 @@ async function readMetricEvents(
     if (events.length >= MAX_EVENTS) return { events, truncated: Boolean(nextToken) };
   } while (nextToken);
   return { events, truncated: false };
+}
+
+/**
+ * The function's throttles in periods that fit the timeline. Credentials that may not read
+ * metrics, or an endpoint that does not serve them, leave the figure unavailable with the
+ * reason rather than failing the whole report.
+ */
+async function readThrottles(
+  provider: CloudProvider,
+  fn: FunctionSpec,
+  options: CollectOptions,
+): Promise<ThrottleInput> {
+  try {
+    return await provider.getThrottles(
+      fn.name,
+      { from: options.from, to: options.to, periodSeconds: throttlePeriodSeconds(options) },
+      { signal: options.signal },
+    );
+  } catch (error) {
+    if (
+      error instanceof CloudError &&
+      (error.accessDenied || error.code === 'UnknownOperationException')
+    ) {
+      return { unavailable: error.message };
+    }
+    throw error;
+  }
 }
 
 function billable(events: LogEvent[], fn: FunctionSpec): BillableInvocation[] {

@@ -1,5 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { aggregateFunctionMetrics, percentile } from '../../../src/core/metrics';
+import {
+  aggregateFunctionMetrics,
+  percentile,
+  throttlePeriodSeconds,
+  totalThrottles,
+} from '../../../src/core/metrics';
 
 const ids = Array.from(
   { length: 10 },
@@ -115,6 +120,59 @@ describe('function metrics from logs', () => {
     );
     assert.equal(m.timeline[3].errors, 1);
     assert.equal(m.timeline[7].errors, 1);
+  });
+
+  it("adds the platform's throttles to the timeline, apart from invocations", () => {
+    const m = aggregateFunctionMetrics(
+      events,
+      { architecture: 'arm64', memorySizeMB: 1024 },
+      {
+        from,
+        to,
+        buckets: 10,
+        throttles: [
+          { timestamp: from, value: 2 },
+          { timestamp: from + 6 * 60_000, value: 1 },
+          { timestamp: from + 59 * 60_000, value: 4 },
+        ],
+      },
+    );
+    assert.deepEqual(m.throttles, { available: true, count: 7 });
+    assert.deepEqual(
+      m.timeline.map((b) => b.throttles),
+      [2, 1, 0, 0, 0, 0, 0, 0, 0, 4],
+    );
+    assert.equal(m.invocations, 10);
+    // Throttled requests are not billed.
+    assert.equal(m.cost.requests, 10);
+  });
+
+  it('says why throttles are unavailable, and the service total follows', () => {
+    const m = aggregateFunctionMetrics(
+      events,
+      { architecture: 'arm64', memorySizeMB: 1024 },
+      { from, to, throttles: { unavailable: 'GetMetricData failed (AccessDenied)' } },
+    );
+    assert.deepEqual(m.throttles, {
+      available: false,
+      reason: 'GetMetricData failed (AccessDenied)',
+    });
+    assert.ok(m.timeline.every((b) => b.throttles === 0));
+    assert.deepEqual(totalThrottles([{ available: true, count: 2 }, m.throttles]), m.throttles);
+    assert.deepEqual(
+      totalThrottles([
+        { available: true, count: 2 },
+        { available: true, count: 3 },
+      ]),
+      { available: true, count: 5 },
+    );
+    assert.deepEqual(totalThrottles([]), { available: true, count: 0 });
+  });
+
+  it('asks for throttles in whole minutes near a timeline bucket', () => {
+    assert.equal(throttlePeriodSeconds({ from, to, buckets: 10 }), 360);
+    assert.equal(throttlePeriodSeconds({ from, to: from + 86_400_000 }), 3600);
+    assert.equal(throttlePeriodSeconds({ from, to: from + 60_000 }), 60);
   });
 
   it('has no numbers and no hint without invocations', () => {

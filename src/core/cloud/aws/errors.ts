@@ -98,6 +98,7 @@ function hintFor(code: string, status: number | undefined, ctx: ErrorContext): s
       return local
         ? `The credentials were not recognised by ${ctx.label}: let Flourish read them from the local cloud's state folder rather than the AWS profile`
         : `The credentials${ctx.profile ? ` of profile "${ctx.profile}"` : ''} were not recognised: check the access key, or sign in again (aws sso login${ctx.profile ? ` --profile ${ctx.profile}` : ''})`;
+    case 'AccessDenied':
     case 'AccessDeniedException':
     case 'AccessDeniedError':
       return local

@@ -1,6 +1,7 @@
-// The CloudProvider for anything that speaks the AWS Lambda, CloudWatch Logs, EventBridge
-// Scheduler and IAM APIs: AWS itself, the embedded local cloud and LocalStack differ only in
-// endpoint and credentials.
+// The CloudProvider for anything that speaks the AWS Lambda, CloudWatch Logs, CloudWatch,
+// EventBridge Scheduler and IAM APIs: AWS itself, the embedded local cloud and LocalStack differ
+// only in endpoint and credentials.
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import {
   CloudWatchLogsClient,
   FilterLogEventsCommand,
@@ -49,6 +50,7 @@ import {
   type InvokeResult,
   type LogEvent,
   type LogQuery,
+  type MetricQuery,
   type Page,
   type PublishVersionInput,
   type RoleSpec,
@@ -62,6 +64,7 @@ import { unlessNotFound } from './call';
 import { toCloudError } from './errors';
 import { FunctionUrls } from './functionUrls';
 import { liveTail } from './liveTail';
+import { LambdaMetrics } from './metrics';
 import { Roles } from './roles';
 import { Schedules } from './schedules';
 import { waitUntilSettled } from './settle';
@@ -97,11 +100,13 @@ export class AwsLambdaProvider implements CloudProvider {
   readonly defaultRole?: string;
   readonly lambda: LambdaClient;
   readonly logs: CloudWatchLogsClient;
+  readonly monitoring: CloudWatchClient;
   readonly scheduler: SchedulerClient;
   readonly iam: IAMClient;
   private readonly urls: FunctionUrls;
   private readonly schedules: Schedules;
   private readonly roles: Roles;
+  private readonly metrics: LambdaMetrics;
   private readonly profile?: string;
   private readonly tailSource?: TailSource;
   private readonly maxWaitSeconds: number;
@@ -127,12 +132,14 @@ export class AwsLambdaProvider implements CloudProvider {
     };
     this.lambda = new LambdaClient(config);
     this.logs = new CloudWatchLogsClient(config);
+    this.monitoring = new CloudWatchClient(config);
     this.scheduler = new SchedulerClient(config);
     this.iam = new IAMClient(config);
     const call = this.call.bind(this);
     this.urls = new FunctionUrls(this.lambda, call, this.kind);
     this.schedules = new Schedules(this.scheduler, call);
     this.roles = new Roles(this.iam, call);
+    this.metrics = new LambdaMetrics(this.monitoring, call);
     if (options.onRequest) {
       const observe = options.onRequest;
       const middleware: InitializeMiddleware<object, MetadataBearer> =
@@ -143,6 +150,7 @@ export class AwsLambdaProvider implements CloudProvider {
       const at = { step: 'initialize', name: 'flourishObserveRequests' } as const;
       this.lambda.middlewareStack.add(middleware, at);
       this.logs.middlewareStack.add(middleware, at);
+      this.monitoring.middlewareStack.add(middleware, at);
       this.scheduler.middlewareStack.add(middleware, at);
       this.iam.middlewareStack.add(middleware, at);
     }
@@ -514,9 +522,14 @@ export class AwsLambdaProvider implements CloudProvider {
     );
   }
 
+  getThrottles(name: string, query: MetricQuery, options: CallOptions = {}) {
+    return this.metrics.sum('Throttles', name, query, options);
+  }
+
   dispose(): void {
     this.lambda.destroy();
     this.logs.destroy();
+    this.monitoring.destroy();
     this.scheduler.destroy();
     this.iam.destroy();
   }
