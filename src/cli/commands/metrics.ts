@@ -1,4 +1,8 @@
-import { collectServiceMetrics, type FunctionMetrics } from '../../core/metrics';
+import {
+  collectServiceMetrics,
+  type FunctionMetrics,
+  type PlatformCount,
+} from '../../core/metrics';
 import { MANIFEST_OPTIONS, stringOption, type Command } from '../command';
 import { EXIT } from '../errors';
 import { loadProject, selectFunctions } from '../project';
@@ -7,7 +11,7 @@ import { parseDuration } from './logs';
 
 export const metricsCommand: Command = {
   name: 'metrics',
-  summary: 'Invocations, errors, latency, memory and cost per function, from the logs',
+  summary: 'Invocations, errors, throttles, latency, memory and cost per function',
   usage: 'flourish metrics [function...] [--since 24h] [--stage S] [--json]',
   options: { ...MANIFEST_OPTIONS, ...TARGET_OPTIONS, since: { type: 'string', default: '24h' } },
   async run(ctx, positionals, values) {
@@ -23,11 +27,23 @@ export const metricsCommand: Command = {
       signal: ctx.signal,
     });
     ctx.output.result(metrics);
-    const header = ['FUNCTION', 'CALLS', 'ERRORS', 'COLD', 'P50', 'P95', 'P99', 'MEMORY', 'COST'];
+    const header = [
+      'FUNCTION',
+      'CALLS',
+      'ERRORS',
+      'THROTTLES',
+      'COLD',
+      'P50',
+      'P95',
+      'P99',
+      'MEMORY',
+      'COST',
+    ];
     const rows = metrics.functions.map(({ key, metrics: m }) => [
       key,
       String(m.invocations),
       String(m.errors),
+      count(m.throttles),
       String(m.coldStarts),
       ms(m.durationMs.p50),
       ms(m.durationMs.p95),
@@ -46,10 +62,11 @@ export const metricsCommand: Command = {
     );
     ctx.output.line(ctx.output.bold(format(header)));
     for (const row of rows) ctx.output.line(format(row));
-    const cost = metrics.totals.cost;
+    const { cost, throttles } = metrics.totals;
     ctx.output.line(
-      `Total ${metrics.totals.invocations} invocations, ${metrics.totals.errors} errors; cost ${usd(cost.totalUsd)} (${usd(cost.requestUsd)} requests, ${usd(cost.durationUsd.x86_64 + cost.durationUsd.arm64)} duration), ${usd(cost.totalAfterFreeTierUsd)} after the free tier`,
+      `Total ${metrics.totals.invocations} invocations, ${metrics.totals.errors} errors, ${count(throttles)} throttles; cost ${usd(cost.totalUsd)} (${usd(cost.requestUsd)} requests, ${usd(cost.durationUsd.x86_64 + cost.durationUsd.arm64)} duration), ${usd(cost.totalAfterFreeTierUsd)} after the free tier`,
     );
+    if (!throttles.available) ctx.output.line(`Throttles n/a: ${throttles.reason}`);
     for (const { key, metrics: m } of metrics.functions) {
       if (m.rightSizing)
         ctx.output.line(
@@ -59,6 +76,10 @@ export const metricsCommand: Command = {
     return EXIT.ok;
   },
 };
+
+function count(figure: PlatformCount): string {
+  return figure.available ? String(figure.count) : 'n/a';
+}
 
 function ms(value: number | undefined): string {
   return value === undefined ? '-' : `${value.toFixed(value < 10 ? 1 : 0)}ms`;
