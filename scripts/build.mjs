@@ -6,6 +6,8 @@ import { existsSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+// --analyze prints what each extension bundle is made of (esbuild's metafile), largest first.
+const analyze = process.argv.includes('--analyze');
 
 const node = {
   bundle: true,
@@ -18,8 +20,9 @@ const node = {
   legalComments: 'none',
 };
 
-// The extension's cloud features (AWS SDK, local cloud, packaging) are a bundle of their own,
-// required on first use, so that activation loads only the light part.
+// The extension's cloud features (AWS SDK, local cloud, packaging), the language client and the
+// manifest parser (yaml and src/core/manifest) are bundles of their own, required on first use,
+// so that activation loads only the light part.
 /** @type {esbuild.Plugin} */
 const lazyCloud = {
   name: 'lazy-cloud',
@@ -32,6 +35,11 @@ const lazyCloud = {
       path: './extension-lsp.js',
       external: true,
     }));
+    build.onResolve({ filter: /^\.\/manifest\/index\.js$/ }, (args) =>
+      args.importer.endsWith('lazyManifest.ts')
+        ? { path: './extension-manifest.js', external: true }
+        : undefined,
+    );
   },
 };
 
@@ -52,6 +60,11 @@ const bundles = [
     entryPoints: { 'extension-cloud': 'src/extension/cloud/index.ts' },
     outdir: 'dist',
     external: ['vscode', ...external],
+  },
+  {
+    ...node,
+    entryPoints: { 'extension-manifest': 'src/extension/manifest/index.ts' },
+    outdir: 'dist',
   },
   {
     ...node,
@@ -107,5 +120,11 @@ if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('watching…');
 } else {
-  await Promise.all(bundles.map((b) => esbuild.build(b)));
+  const results = await Promise.all(bundles.map((b) => esbuild.build({ ...b, metafile: analyze })));
+  if (analyze) {
+    for (const [index, result] of results.entries()) {
+      const name = Object.keys(bundles[index].entryPoints)[0];
+      if (name.startsWith('extension')) console.log(await esbuild.analyzeMetafile(result.metafile));
+    }
+  }
 }

@@ -1,9 +1,13 @@
 // npm run bench:activation: how long Flourish takes to activate inside a real editor, and how
 // big what it ships is. The production build is packaged as a .vsix and installed into
-// code-server the way a user's editor installs it; the test runner inside the extension host
-// times `Extension.activate()` (loading the bundle and running `activate()`) in a workspace
-// where nothing else has activated it. Each run is a fresh editor, so every figure is a cold
-// activation. Targets: activation under 50 ms, .vsix under 2 MB.
+// code-server the way a user's editor installs it; in a workspace where nothing else has
+// activated it, the test runner inside the extension host calls `Extension.activate()` and
+// reports two views of the same activation: the extension host's own figures (code loading,
+// the `activate()` call, until its result resolved; what Developer: Show Running Extensions
+// and Developer: Startup Performance show), and the wall time the runner awaited, which also
+// holds the host's own work around it (creating the ExtensionContext). Each run is a fresh
+// editor, so every figure is a cold activation. Targets: the extension host's activation time
+// (load + call + resolved) under 50 ms, .vsix under 2 MB.
 import { cpSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -14,6 +18,7 @@ import { cacheDir, logsDir, repoRoot } from '../../test/editor/harness/paths';
 import { runLogged } from '../../test/editor/harness/processes';
 import { runScenario } from '../../test/editor/harness/runScenario';
 import { withCleanup } from '../../test/editor/harness/session';
+import type { ActivationTiming } from '../../test/editor/shared/protocol';
 
 const RUNS = Number(process.env.FLOURISH_BENCH_RUNS ?? 5);
 const ACTIVATION_TARGET_MS = 50;
@@ -97,6 +102,12 @@ async function installVsix(
   });
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 const verdict = (ok: boolean) => (ok ? 'within target' : 'OVER TARGET');
 
@@ -109,7 +120,7 @@ async function main(): Promise<number> {
   try {
     const extension = snapshotExtension(path.join(runDir, 'extension'));
     const bundles = await bundleTests(path.join(runDir, 'bundles'));
-    const timings: number[] = [];
+    const timings: Required<Pick<ActivationTiming, 'activateMs' | 'host'>>[] = [];
     for (let run = 1; run <= RUNS; run++) {
       const results = await runScenario(
         {
@@ -135,29 +146,47 @@ async function main(): Promise<number> {
         results.runnerError ??
         results.tests.find((test) => test.state === 'failed')?.error?.message;
       if (failure) throw new Error(`activation run ${run} failed: ${failure}`);
-      const ms = results.activation?.activateMs;
-      if (results.activation?.alreadyActive || ms === undefined) {
+      const { activateMs, host, alreadyActive } = results.activation ?? {};
+      if (alreadyActive || activateMs === undefined || !host) {
         throw new Error(
           `run ${run}: flourish.flourish was already active in a workspace without flourish.yaml; nothing to time`,
         );
       }
-      timings.push(ms);
+      timings.push({ activateMs, host });
       log(
-        `run ${run}: activate() took ${ms.toFixed(1)} ms (VS Code ${results.vscodeVersion}, Node ${results.nodeVersion})`,
+        `run ${run}: extension host: load ${host.codeLoadingMs} ms, activate() ${host.activateCallMs} ms, resolved ${host.activateResolvedMs} ms (event ${host.event}); runner awaited ${activateMs.toFixed(1)} ms (VS Code ${results.vscodeVersion}, Node ${results.nodeVersion})`,
       );
     }
 
-    const sorted = [...timings].sort((a, b) => a - b);
-    const median = sorted[Math.floor(sorted.length / 2)];
+    const hostTotal = (t: (typeof timings)[number]) =>
+      t.host.codeLoadingMs + t.host.activateCallMs + t.host.activateResolvedMs;
+    const rows: [string, number[]][] = [
+      ['extension host: code loading', timings.map((t) => t.host.codeLoadingMs)],
+      ['extension host: activate() call', timings.map((t) => t.host.activateCallMs)],
+      ['extension host: until resolved', timings.map((t) => t.host.activateResolvedMs)],
+      [
+        'Running Extensions (load + call)',
+        timings.map((t) => t.host.codeLoadingMs + t.host.activateCallMs),
+      ],
+      ['extension host total', timings.map(hostTotal)],
+      ['runner: Extension.activate()', timings.map((t) => t.activateMs)],
+    ];
+    const hostMedian = median(timings.map(hostTotal));
     const vsixBytes = statSync(vsix).size;
     console.log('');
-    console.log('Flourish activation (cold, inside code-server, timed by the extension host)');
-    console.log(`  runs:     ${timings.map((t) => t.toFixed(1)).join(', ')} ms`);
-    console.log(`  min:      ${sorted[0].toFixed(1)} ms`);
+    console.log(`Flourish activation (cold, inside code-server, ${RUNS} runs, ms)`);
     console.log(
-      `  median:   ${median.toFixed(1)} ms  (target < ${ACTIVATION_TARGET_MS} ms: ${verdict(median < ACTIVATION_TARGET_MS)})`,
+      `  ${''.padEnd(34)}${['median', 'min', 'max'].map((h) => h.padStart(8)).join('')}  runs`,
     );
-    console.log(`  max:      ${sorted[sorted.length - 1].toFixed(1)} ms`);
+    for (const [name, values] of rows) {
+      const sorted = [...values].sort((a, b) => a - b);
+      console.log(
+        `  ${name.padEnd(34)}${[median(values), sorted[0], sorted[sorted.length - 1]].map((v) => v.toFixed(1).padStart(8)).join('')}  ${values.map((v) => v.toFixed(1)).join(', ')}`,
+      );
+    }
+    console.log(
+      `activation: ${hostMedian.toFixed(1)} ms, the extension host's median total  (target < ${ACTIVATION_TARGET_MS} ms: ${verdict(hostMedian < ACTIVATION_TARGET_MS)})`,
+    );
     console.log(
       `.vsix:      ${kb(vsixBytes)}  (target < 2 MiB: ${verdict(vsixBytes < VSIX_TARGET_BYTES)})`,
     );

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { handlerStub } from '../core/manifest';
+import { manifestTools } from './lazyManifest';
 
 const STARTER_RUNTIME = 'nodejs22.x';
 
@@ -32,6 +32,7 @@ export async function createManifest(): Promise<void> {
     );
     return;
   }
+  const { handlerStub } = await manifestTools();
   const stub = handlerStub(STARTER_RUNTIME, 'handler');
   const handlerUri = vscode.Uri.joinPath(folder.uri, 'src', `hello${stub.extension}`);
   const service =

@@ -1,7 +1,7 @@
 // The explorer's Deployed view: the local cloud and AWS, each with its functions (a page at a
 // time, filterable), and each function's aliases and versions. Nothing loads until expanded.
 import * as vscode from 'vscode';
-import { deployedName } from '../core/manifest';
+import { deployedName } from '../core/manifest/limits';
 import type { FunctionVersion } from '../core/cloud/provider';
 import type { TargetSettings } from './cloud/deployed';
 import type { FlourishContext } from './context';

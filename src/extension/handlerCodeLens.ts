@@ -2,8 +2,9 @@
 // resolver, reading the open (possibly unsaved) document so the lenses sit on the right line.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { nodeFs, resolveHandler, type ManifestFs } from '../core/manifest';
+import type { ManifestFs } from '../core/manifest';
 import type { FunctionRef } from './functionRef';
+import { manifestTools } from './lazyManifest';
 import type { WorkspaceManifests } from './workspaceManifests';
 
 export const HANDLER_SELECTOR: vscode.DocumentSelector = [
@@ -26,12 +27,15 @@ export class HandlerCodeLensProvider implements vscode.CodeLensProvider, vscode.
     token: vscode.CancellationToken,
   ): Promise<vscode.CodeLens[]> {
     const file = document.uri.fsPath;
+    const entries = await this.manifests.all();
+    if (!entries.some((entry) => entry.manifest)) return [];
+    const { nodeFs, resolveHandler } = await manifestTools();
     const overlay: ManifestFs = {
       readFile: (p) => (p === file ? Promise.resolve(document.getText()) : nodeFs.readFile(p)),
       readDir: (p) => nodeFs.readDir(p),
     };
     const lenses: vscode.CodeLens[] = [];
-    for (const entry of await this.manifests.all()) {
+    for (const entry of entries) {
       const manifest = entry.manifest;
       // Only functions whose manifest folder holds this file can name it.
       if (!manifest || path.relative(manifest.root, file).startsWith('..')) continue;

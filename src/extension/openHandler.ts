@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { resolveHandler } from '../core/manifest';
 import type { FlourishContext } from './context';
 import type { ExplorerNode } from './functionsTree';
+import { manifestTools } from './lazyManifest';
 
 /** Opens a function's handler source at the exported function, or says why it cannot. */
 export async function openHandler(
@@ -15,6 +15,7 @@ export async function openHandler(
     return;
   }
   const { fn } = node;
+  const { resolveHandler } = await manifestTools();
   const target = await resolveHandler(node.entry.manifest.root, fn);
   if (!target.file) {
     ctx.output.appendLine(

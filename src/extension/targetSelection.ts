@@ -1,34 +1,21 @@
 // Where deploy, invoke and logs go: target (manifest default, local cloud, AWS), stage and AWS
 // profile. Chosen per workspace through settings, so the choice survives reloads and the CLI
 // can be told the same with --target/--stage/--profile.
-import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import * as vscode from 'vscode';
 import type { Manifest } from '../core/manifest';
 import { readSetting } from './settings';
 import type { TargetSetting } from './settingDefaults';
+import { resolveTarget, type EffectiveTarget } from './targetModel';
 
-export interface EffectiveTarget {
-  kind: 'local' | 'aws';
-  stage: string;
-  profile?: string;
-  region: string;
-}
+export { describeTarget, type EffectiveTarget } from './targetModel';
 
 /** What a manifest resolves to under the current settings. */
 export function effectiveTarget(manifest: Manifest, scope?: vscode.Uri): EffectiveTarget {
-  const target = readSetting('target', scope);
-  const kind = target === 'manifest' ? manifest.provider.name : target;
-  return {
-    kind,
-    stage: manifest.stage,
-    profile: readSetting('aws.profile', scope) || manifest.provider.profile,
-    region: readSetting('aws.region', scope) || manifest.provider.region,
-  };
-}
-
-export function describeTarget(target: EffectiveTarget): string {
-  if (target.kind === 'local') return `local · ${target.stage}`;
-  return `aws ${target.region}${target.profile ? ` (${target.profile})` : ''} · ${target.stage}`;
+  return resolveTarget(manifest, {
+    target: readSetting('target', scope),
+    profile: readSetting('aws.profile', scope),
+    region: readSetting('aws.region', scope),
+  });
 }
 
 async function update(key: string, value: string): Promise<void> {
@@ -114,6 +101,8 @@ export async function selectProfile(): Promise<void> {
 
 async function listAwsProfiles(): Promise<string[]> {
   try {
+    // Loaded here, not at activation: only this pick reads ~/.aws.
+    const { loadSharedConfigFiles } = await import('@smithy/shared-ini-file-loader');
     const files = await loadSharedConfigFiles();
     return [
       ...new Set([...Object.keys(files.configFile), ...Object.keys(files.credentialsFile)]),

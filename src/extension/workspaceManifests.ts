@@ -1,9 +1,10 @@
 // Every flourish.yaml in the workspace, resolved for the chosen stage with the core parser, so
 // the explorer, the status bar and CodeLens show exactly what deploy would see. Parsed once and
-// kept until a manifest or a setting changes.
+// kept until a manifest or a setting changes; the parser itself loads on the first read.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { parseManifest, type FunctionSpec, type Manifest, type Problem } from '../core/manifest';
+import type { FunctionSpec, Manifest, Problem } from '../core/manifest';
+import { manifestTools } from './lazyManifest';
 import { readSetting } from './settings';
 
 export interface WorkspaceManifest {
@@ -78,18 +79,9 @@ async function loadWorkspaceManifest(uri: vscode.Uri): Promise<WorkspaceManifest
   const folder = vscode.workspace.getWorkspaceFolder(uri);
   const bytes = await vscode.workspace.fs.readFile(uri);
   const stage = readSetting('stage', uri) || undefined;
-  const parsed = parseManifest(new TextDecoder().decode(bytes), { file: uri.fsPath, stage });
-  const declared = parsed.document.get('stages');
-  const stageKeys =
-    declared && typeof declared === 'object' && 'items' in declared
-      ? (declared.items as { key: unknown }[]).map((pair) =>
-          String((pair.key as { value?: unknown })?.value ?? pair.key),
-        )
-      : [];
-  const stages = [
-    ...new Set([parsed.manifest?.stage, ...stageKeys].filter((s): s is string => Boolean(s))),
-  ];
-  return { uri, folder, manifest: parsed.manifest, problems: parsed.problems, stages };
+  const { parseWorkspaceManifest } = await manifestTools();
+  const parsed = parseWorkspaceManifest(new TextDecoder().decode(bytes), uri.fsPath, stage);
+  return { uri, folder, ...parsed };
 }
 
 export function manifestLabel(entry: WorkspaceManifest): string {
