@@ -30,7 +30,7 @@ const BODY = `
   <section id="cards"></section>
   <section id="timeline"></section>
   <table>
-    <thead><tr><th>Function</th><th class="num">Invocations</th><th class="num">Errors</th><th class="num">Cold starts</th><th class="num">p50</th><th class="num">p95</th><th class="num">p99</th><th>Memory (peak / configured)</th><th class="num">Cost</th></tr></thead>
+    <thead><tr><th>Function</th><th class="num">Invocations</th><th class="num">Errors</th><th class="num">Throttles</th><th class="num">Cold starts</th><th class="num">p50</th><th class="num">p95</th><th class="num">p99</th><th>Memory (peak / configured)</th><th class="num">Cost</th></tr></thead>
     <tbody id="functions"></tbody>
   </table>
   <p id="generated"></p>

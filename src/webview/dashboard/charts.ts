@@ -12,11 +12,16 @@ export interface Bar {
   value: number;
   /** Part of `value` drawn in the error colour. */
   errors?: number;
+  /** Requests refused on top of `value` (not part of it), stacked above in their own colour. */
+  throttles?: number;
   /** A second series drawn as a line (e.g. p95 duration), on its own scale. */
   line?: number;
 }
 
-/** Invocations as bars (errors stacked in red) with an optional p95 line over them. */
+/**
+ * Invocations as bars (errors in red, throttled requests stacked on top) with an optional p95
+ * line over them.
+ */
 export function barChart(
   bars: Bar[],
   options: { width?: number; height?: number; title: string },
@@ -28,7 +33,7 @@ export function barChart(
   const title = svg('title', {});
   title.textContent = options.title;
   root.append(title);
-  const max = Math.max(1, ...bars.map((b) => b.value));
+  const max = Math.max(1, ...bars.map((b) => b.value + (b.throttles ?? 0)));
   const lineMax = Math.max(0, ...bars.map((b) => b.line ?? 0));
   const innerW = width - pad.left - pad.right;
   const innerH = height - pad.top - pad.bottom;
@@ -65,8 +70,18 @@ export function barChart(
           class: 'bar-error',
         }),
       );
+    if (bar.throttles)
+      root.append(
+        svg('rect', {
+          x,
+          y: y(bar.value + bar.throttles),
+          width: w,
+          height: y(bar.value) - y(bar.value + bar.throttles),
+          class: 'bar-throttle',
+        }),
+      );
     const tip = svg('title', {});
-    tip.textContent = `${bar.label}: ${bar.value} invocations, ${bar.errors ?? 0} errors${bar.line !== undefined ? `, p95 ${bar.line.toFixed(1)} ms` : ''}`;
+    tip.textContent = `${bar.label}: ${bar.value} invocations, ${bar.errors ?? 0} errors, ${bar.throttles ?? 0} throttles${bar.line !== undefined ? `, p95 ${bar.line.toFixed(1)} ms` : ''}`;
     root.lastChild?.appendChild(tip);
     if (i % Math.ceil(bars.length / 6) === 0) {
       const text = svg('text', {

@@ -1,5 +1,5 @@
 // The dashboard: per function and for the whole service, for a period: invocations, errors,
-// duration percentiles, cold starts, memory against configured (with a right-sizing hint), and
+// throttles, duration percentiles, cold starts, memory against configured (with a right-sizing hint), and
 // the cost with the free tier shown apart.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
@@ -12,6 +12,7 @@ import {
   type DashboardToExtension,
   type ExtensionToDashboard,
   type PeriodId,
+  type PlatformCount,
   type ServiceMetrics,
 } from './protocol';
 
@@ -30,10 +31,15 @@ function usd(value: number): string {
   return value < 0.01 ? `$${value.toPrecision(2)}` : `$${value.toFixed(2)}`;
 }
 
-function card(label: string, value: string, note?: string): HTMLElement {
+/** A count from the platform's metrics: the number, or n/a with the reason as its tooltip. */
+function count(figure: PlatformCount): string {
+  return figure.available ? String(figure.count) : 'n/a';
+}
+
+function card(label: string, value: string, note?: string, title?: string): HTMLElement {
   return h(
     'div',
-    { class: 'card' },
+    { class: 'card', title },
     h('div', { class: 'card-label' }, label),
     h('div', { class: 'card-value' }, value),
     note ? h('div', { class: 'card-note' }, note) : undefined,
@@ -59,6 +65,9 @@ function render(metrics: ServiceMetrics): void {
   $('cards').replaceChildren(
     card('Invocations', String(totals.invocations)),
     card('Errors', String(totals.errors), `error rate ${errorRate}`),
+    totals.throttles.available
+      ? card('Throttles', count(totals.throttles), 'refused, no concurrency free')
+      : card('Throttles', 'n/a', totals.throttles.reason, totals.throttles.reason),
     card('Cold starts', String(totals.coldStarts)),
     card(
       'Cost',
@@ -76,6 +85,7 @@ function render(metrics: ServiceMetrics): void {
     label: timeLabel(bucket.start, span),
     value: metrics.functions.reduce((n, f) => n + (f.metrics.timeline[i]?.invocations ?? 0), 0),
     errors: metrics.functions.reduce((n, f) => n + (f.metrics.timeline[i]?.errors ?? 0), 0),
+    throttles: metrics.functions.reduce((n, f) => n + (f.metrics.timeline[i]?.throttles ?? 0), 0),
     line: Math.max(...metrics.functions.map((f) => f.metrics.timeline[i]?.p95Ms ?? 0)) || undefined,
   }));
   const legend = h(
@@ -83,12 +93,15 @@ function render(metrics: ServiceMetrics): void {
     { class: 'legend' },
     h('span', {}, h('span', { class: 'swatch bar' }), 'invocations'),
     h('span', {}, h('span', { class: 'swatch bar-error' }), 'errors'),
+    h('span', {}, h('span', { class: 'swatch bar-throttle' }), 'throttles'),
     h('span', {}, h('span', { class: 'swatch line' }), 'p95 duration (own scale)'),
   );
   $('timeline').replaceChildren(
     ...(buckets
       ? [
-          barChart(buckets, { title: 'Invocations and errors over time, with p95 duration' }),
+          barChart(buckets, {
+            title: 'Invocations, errors and throttles over time, with p95 duration',
+          }),
           legend,
         ]
       : ['No functions.']),
@@ -113,6 +126,14 @@ function render(metrics: ServiceMetrics): void {
         ),
         h('td', { class: 'num' }, String(m.invocations)),
         h('td', { class: m.errors ? 'num error' : 'num' }, String(m.errors)),
+        h(
+          'td',
+          {
+            class: m.throttles.available && m.throttles.count ? 'num throttled' : 'num',
+            title: m.throttles.available ? undefined : m.throttles.reason,
+          },
+          count(m.throttles),
+        ),
         h('td', { class: 'num' }, String(m.coldStarts)),
         h('td', { class: 'num' }, ms(m.durationMs.p50)),
         h('td', { class: 'num' }, ms(m.durationMs.p95)),
@@ -137,7 +158,7 @@ function render(metrics: ServiceMetrics): void {
     }),
   );
   $('generated').textContent =
-    `${new Date(metrics.from).toLocaleString()} – ${new Date(metrics.to).toLocaleString()}. From the functions' REPORT lines; prices: Lambda on-demand, US East (N. Virginia), init billed since August 2025.`;
+    `${new Date(metrics.from).toLocaleString()} – ${new Date(metrics.to).toLocaleString()}. From the functions' REPORT lines, throttles from the platform's metrics; prices: Lambda on-demand, US East (N. Virginia), init billed since August 2025.`;
   $('content').hidden = false;
 }
 

@@ -1,7 +1,7 @@
 // The dashboard's messages, shared by the panel and the extension (no DOM or vscode types).
-import type { ServiceMetrics } from '../../core/metrics/aggregate';
+import type { PlatformCount, ServiceMetrics } from '../../core/metrics/aggregate';
 
-export type { ServiceMetrics };
+export type { PlatformCount, ServiceMetrics };
 
 export const PERIODS = [
   { id: '1h', label: 'Last hour', ms: 3_600_000 },
