@@ -122,19 +122,25 @@ const requested: Record<string, (context: UiContext, input?: string) => Promise<
     return JSON.stringify({ response, log });
   },
   /**
-   * The dashboard panel is open: wait for its numbers and return the Invocations card's value
-   * and the function rows, as JSON: { invocations, rows }.
+   * The dashboard panel is open: wait for its numbers and return the Invocations and Throttles
+   * cards' values and the function rows, as JSON: { invocations, throttles, rows }.
    */
   async "the dashboard shows the service's numbers"({ page }) {
     const frame = await webviewFrame(page, '#cards', TIMEOUT);
     await frame.locator('#content').waitFor({ state: 'visible', timeout: 60_000 });
-    const invocations = await frame
-      .locator('#cards .card .card-value')
-      .first()
-      .innerText({ timeout: TIMEOUT });
+    // Each card's label names it; no other card's text contains these words.
+    const cardValue = (label: string) =>
+      frame
+        .locator('#cards .card')
+        .filter({ hasText: label })
+        .first()
+        .locator('.card-value')
+        .innerText({ timeout: TIMEOUT });
+    const invocations = await cardValue('Invocations');
+    const throttles = await cardValue('Throttles');
     const rows = await frame.locator('#functions tr').allInnerTexts();
     await frame.locator('svg.chart').first().waitFor({ state: 'visible', timeout: TIMEOUT });
-    return JSON.stringify({ invocations, rows });
+    return JSON.stringify({ invocations, throttles, rows });
   },
   /** The Flourish Logs output is showing: find `input` among its lines and return them. */
   async 'the log output shows the followed lines'({ page }, input) {

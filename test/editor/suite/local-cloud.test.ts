@@ -151,7 +151,7 @@ describe('deploy, invoke, logs and rollback on the local cloud', function () {
     await vscode.commands.executeCommand('flourish.stopTail');
   });
 
-  it('opens the dashboard with the invocations so far', async function () {
+  it('opens the dashboard with the invocations so far and the throttles', async function () {
     const channel = harness();
     if (!channel) this.skip(); // reading the webview needs the browser harness
     await vscode.commands.executeCommand('flourish.openDashboard');
@@ -160,11 +160,17 @@ describe('deploy, invoke, logs and rollback on the local cloud', function () {
       90_000,
     );
     if (!response.ok) throw new Error(response.error);
-    const shown = JSON.parse(response.text ?? '{}') as { invocations?: string; rows?: string[] };
+    const shown = JSON.parse(response.text ?? '{}') as {
+      invocations?: string;
+      throttles?: string;
+      rows?: string[];
+    };
     assert.ok(
       Number(shown.invocations) >= 2,
       `the dashboard counts ${shown.invocations} invocations`,
     );
+    // Nothing here exceeds the local cloud's concurrency, and its metrics can always be read.
+    assert.equal(shown.throttles, '0', `the dashboard shows throttles as ${shown.throttles}`);
     assert.ok(
       (shown.rows ?? []).some((row) => row.startsWith(ref.functionKey)),
       `no row for ${ref.functionKey}: ${JSON.stringify(shown.rows)}`,
