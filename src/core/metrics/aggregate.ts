@@ -155,12 +155,14 @@ export function totalThrottles(figures: PlatformCount[]): PlatformCount {
 }
 
 /**
- * The period each throttle sum should cover to fill the timeline's buckets: whole minutes
- * (the finest period CloudWatch keeps Lambda's metrics at), close to a bucket's width.
+ * The period each throttle sum should cover to fill the timeline's buckets: close to a bucket's
+ * width, in whole minutes, five minutes or hours, as CloudWatch asks of periods reaching back
+ * past 15 and 63 days.
  */
 export function throttlePeriodSeconds(options: AggregateOptions): number {
   const width = Math.max(1, options.to - options.from) / (options.buckets ?? DEFAULT_BUCKETS);
-  return Math.max(60, Math.floor(width / 60_000) * 60);
+  const step = width >= 3_600_000 ? 3600 : width >= 300_000 ? 300 : 60;
+  return Math.max(60, Math.floor(width / 1000 / step) * step);
 }
 
 /** Nearest-rank percentile of sorted values. */

@@ -169,8 +169,9 @@ describe('function metrics from logs', () => {
     assert.deepEqual(totalThrottles([]), { available: true, count: 0 });
   });
 
-  it('asks for throttles in whole minutes near a timeline bucket', () => {
-    assert.equal(throttlePeriodSeconds({ from, to, buckets: 10 }), 360);
+  it('asks for throttles in periods near a timeline bucket that CloudWatch accepts', () => {
+    assert.equal(throttlePeriodSeconds({ from, to, buckets: 10 }), 300);
+    assert.equal(throttlePeriodSeconds({ from, to: from + 100 * 86_400_000 }), 100 * 3600);
     assert.equal(throttlePeriodSeconds({ from, to: from + 86_400_000 }), 3600);
     assert.equal(throttlePeriodSeconds({ from, to: from + 60_000 }), 60);
   });
