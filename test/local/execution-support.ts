@@ -90,15 +90,16 @@ export class EngineHarness {
   make(options: Partial<ExecutionEngineOptions> & { logSink: LogSink }): ExecutionEngine {
     const engine = new ExecutionEngine(options);
     engine.on('environmentStarted', (e) => e.pid !== undefined && this.pids.add(e.pid));
+    engine.on('spareStarted', (e) => this.pids.add(e.pid));
     this.engines.push(engine);
     return engine;
   }
 
   async cleanUp(): Promise<void> {
     await Promise.all(this.engines.splice(0).map((e) => e.shutdown()));
-    // shutdown() waited for every worker's exit, so each is gone now.
+    // shutdown() waited for every worker's and spare's exit, so each is gone now.
     for (const pid of this.pids) {
-      if (isAlive(pid)) throw new Error(`worker ${pid} is still running after shutdown`);
+      if (isAlive(pid)) throw new Error(`process ${pid} is still running after shutdown`);
     }
     this.pids.clear();
   }

@@ -16,6 +16,7 @@ import {
 } from './contract';
 import { encodeDocument, unsupportedRuntimeError } from './error-documents';
 import { ExecutionEnvironment, type StopReason } from './environment';
+import { SparePool } from './spare-pool';
 import {
   findRuntimesDir,
   runtimeFamily,
@@ -40,6 +41,11 @@ export interface ExecutionEngineOptions {
   runtimesDir?: string;
   /** Log bytes kept per request; the rest is dropped with a note (default 1 MiB). */
   maxLogBytesPerInvocation?: number;
+  /**
+   * Spare runtime processes kept started per Node.js or Python launch, so that a cold start
+   * skips the interpreter's start (default 2; 0 spawns every worker afresh). See spare-pool.ts.
+   */
+  spareProcesses?: number;
 }
 
 export interface EnvironmentEvent {
@@ -48,15 +54,27 @@ export interface EnvironmentEvent {
   environmentId: string;
   logStreamName: string;
   pid: number | undefined;
+  /** The worker is a spare process the function was handed to. */
+  fromSpare: boolean;
 }
 
 export interface EnvironmentStoppedEvent extends EnvironmentEvent {
   reason: StopReason;
 }
 
+export interface SpareEvent {
+  pid: number;
+  /** The launch it can serve: program and arguments, as JSON. */
+  launch: string;
+}
+
 export interface ExecutionEngineEvents {
   environmentStarted: [EnvironmentEvent];
   environmentStopped: [EnvironmentStoppedEvent];
+  /** A spare process started; it serves the next cold start of a function with this launch. */
+  spareStarted: [SpareEvent];
+  /** A spare process went away unused (it died, or the engine stopped it). */
+  spareStopped: [SpareEvent];
 }
 
 export class ExecutionEngine extends EventEmitter<ExecutionEngineEvents> {
@@ -68,6 +86,7 @@ export class ExecutionEngine extends EventEmitter<ExecutionEngineEvents> {
   private readonly idle = new Map<string, ExecutionEnvironment[]>();
   private readonly idleTimers = new Map<ExecutionEnvironment, NodeJS.Timeout>();
   private readonly retireAfterInvocation = new Set<ExecutionEnvironment>();
+  private readonly spares: SparePool;
   private pythonExecutable: Promise<string> | undefined;
   private runtimesDir: string | undefined;
   private closed = false;
@@ -80,6 +99,12 @@ export class ExecutionEngine extends EventEmitter<ExecutionEngineEvents> {
     this.tmpRoot =
       options.tmpRoot ??
       path.join(os.tmpdir(), `flourish-local-${process.pid}-${randomBytes(4).toString('hex')}`);
+    this.spares = new SparePool({
+      perKey: options.spareProcesses ?? 2,
+      maxKeys: 3,
+      onSpawned: (pid, launch) => this.emit('spareStarted', { pid, launch }),
+      onStopped: (pid, launch) => this.emit('spareStopped', { pid, launch }),
+    });
   }
 
   /**
@@ -124,12 +149,17 @@ export class ExecutionEngine extends EventEmitter<ExecutionEngineEvents> {
     await Promise.all(envs.map((env) => env.whenExited()));
   }
 
-  /** Stops every worker (by process group) and waits until all are gone. */
+  /** Stops every worker and spare process (by process group) and waits until all are gone. */
   async shutdown(): Promise<void> {
     this.closed = true;
     const envs = [...this.all];
-    await Promise.all(envs.map((env) => env.stop('shutdown')));
+    await Promise.all([this.spares.shutdown(), ...envs.map((env) => env.stop('shutdown'))]);
     if (this.ownsTmpRoot) await rm(this.tmpRoot, { recursive: true, force: true });
+  }
+
+  /** Pids of the spare processes waiting for a function. */
+  sparePids(): number[] {
+    return this.spares.pids();
   }
 
   stats(): { environments: number; busy: number } {
@@ -157,6 +187,7 @@ export class ExecutionEngine extends EventEmitter<ExecutionEngineEvents> {
       tmpRoot: this.tmpRoot,
       logSink: this.options.logSink,
       maxLogBytes: this.options.maxLogBytesPerInvocation ?? DEFAULT_MAX_LOG_BYTES,
+      spares: this.spares,
       onStopped: (stopped, reason) => this.forget(stopped, reason),
     });
     env.busy = true;
@@ -243,6 +274,7 @@ function describe(env: ExecutionEnvironment): EnvironmentEvent {
     environmentId: env.id,
     logStreamName: env.logStreamName,
     pid: env.pid,
+    fromSpare: env.fromSpare,
   };
 }
 

@@ -31,9 +31,11 @@ import { MB, processTreeRssBytes } from './memory';
 import { killProcessGroup } from './process-group';
 import { RuntimeApiServer, type RuntimeResult } from './runtime-api';
 import { directoryUsage } from './storage';
+import type { SpareLaunch, SparePool } from './spare-pool';
 import {
   lambdaEnvironment,
   launchSpec,
+  spareLaunch,
   type Executables,
   type RuntimeFamily,
 } from './worker-launch';
@@ -65,6 +67,8 @@ export interface EnvironmentOptions {
   tmpRoot: string;
   logSink: LogSink;
   maxLogBytes: number;
+  /** Spare runtime processes to start from instead of spawning one (when the function allows). */
+  spares?: SparePool;
   /** Called once, when the worker is gone (for whatever reason). */
   onStopped(env: ExecutionEnvironment, reason: StopReason): void;
 }
@@ -86,6 +90,9 @@ export class ExecutionEnvironment {
   private readonly api: RuntimeApiServer;
   private readonly tmpDir: string;
   private child: ChildProcess | undefined;
+  /** Whether the worker is a spare process the function was handed to. */
+  private startedFromSpare = false;
+  /** When the function's init began: the spawn, or the hand-over to a spare. */
   private spawnedAt = 0;
   private initDurationMs = 0;
   private readonly initResult: Promise<InitResult>;
@@ -108,7 +115,10 @@ export class ExecutionEnvironment {
   private storageDirty = false;
   private storageHasFolders = false;
   private storageWatcher: FSWatcher | undefined;
-  private sampling = false;
+  /** The memory reading under way, if one is. */
+  private sampling: Promise<void> | undefined;
+  /** The launch a spare would have had (to refill the pool once this cold start is over). */
+  private spareLaunch: SpareLaunch | undefined;
   private recycleAfterInvocation: StopReason | undefined;
   busy = false;
 
@@ -150,6 +160,10 @@ export class ExecutionEnvironment {
     return this.stopReason !== undefined;
   }
 
+  get fromSpare(): boolean {
+    return this.startedFromSpare;
+  }
+
   /** Starts the worker; initialisation goes on in the background until the first invoke. */
   async start(executables: Executables): Promise<void> {
     const runtimeApi = await this.api.listen();
@@ -173,15 +187,30 @@ export class ExecutionEnvironment {
       tmpDir: this.tmpDir,
       runtimeDir,
     });
+    const spares = this.options.spares;
+    const launch = spares?.enabled
+      ? spareLaunch(this.options.family, this.config, executables)
+      : undefined;
+    const spare = launch && spares!.take(launch);
+    this.spareLaunch = launch;
+    // Init begins now: with a spare, when it is handed the function, not when it started.
     this.spawnedAt = performance.now();
-    // detached: the worker leads its own process group, so a kill of -pid takes its children.
-    const child = spawn(command, args, {
-      cwd: this.config.codeDir,
-      env,
-      detached: true,
-      windowsHide: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    let child: ChildProcess;
+    if (spare) {
+      this.startedFromSpare = true;
+      const early = spare.handOver(env, this.config.codeDir);
+      child = spare.child;
+      for (const chunk of early) this.output.feed(chunk);
+    } else {
+      // detached: the worker leads its own process group, so a kill of -pid takes its children.
+      child = spawn(command, args, {
+        cwd: this.config.codeDir,
+        env,
+        detached: true,
+        windowsHide: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    }
     this.child = child;
     child.stdout!.on('data', (chunk: Buffer) => this.output.feed(chunk));
     child.stderr!.on('data', (chunk: Buffer) => this.output.feed(chunk));
@@ -209,12 +238,17 @@ export class ExecutionEnvironment {
     this.cold = false;
     let log: RequestLog;
     let initDurationMs: number | undefined;
+    let firstSample: Promise<void> | undefined;
     if (coldStart) {
       const init = await this.initResult;
       initDurationMs = this.initDurationMs || performance.now() - this.spawnedAt;
       log = this.output.current; // the init output leads the first request's log
-      if (!init.ok) return this.finishFailedInit(request, log, init.ending, initDurationMs);
-      await this.sampleMemory();
+      if (!init.ok) {
+        this.refillSpares();
+        return this.finishFailedInit(request, log, init.ending, initDurationMs);
+      }
+      // Memory after init, read while the first event already runs (awaited before REPORT).
+      firstSample = this.sampleMemory();
     } else {
       log = this.output.begin();
     }
@@ -254,6 +288,10 @@ export class ExecutionEnvironment {
       started();
     }
     await this.drainOutput(result);
+    if (firstSample) {
+      await firstSample;
+      this.refillSpares();
+    }
     return this.finish(request, log, result, durationMs, coldStart ? initDurationMs : undefined);
   }
 
@@ -304,17 +342,23 @@ export class ExecutionEnvironment {
     return this.exited;
   }
 
-  private async sampleMemory(): Promise<void> {
+  /** Reads the tree's memory; while a reading is under way, waits for that one. */
+  private sampleMemory(): Promise<void> {
     const pid = this.child?.pid;
-    if (pid === undefined || this.sampling || this.stopped) return;
-    this.sampling = true;
-    try {
-      const rss = await processTreeRssBytes(pid, this.options.family === 'node');
-      this.peakRssBytes = Math.max(this.peakRssBytes, rss);
-      if (rss > this.config.memorySizeMB * MB && !this.stopped) this.kill('out-of-memory');
-    } finally {
-      this.sampling = false;
-    }
+    if (pid === undefined || this.stopped) return Promise.resolve();
+    this.sampling ??= processTreeRssBytes(pid, this.options.family === 'node')
+      .then((rss) => {
+        this.peakRssBytes = Math.max(this.peakRssBytes, rss);
+        if (rss > this.config.memorySizeMB * MB && !this.stopped) this.kill('out-of-memory');
+      })
+      .finally(() => (this.sampling = undefined));
+    return this.sampling;
+  }
+
+  /** This cold start is over: the spare pool may start the process that replaces its spare. */
+  private refillSpares(): void {
+    if (this.spareLaunch) this.options.spares?.refill(this.spareLaunch);
+    this.spareLaunch = undefined;
   }
 
   /** Lets output the worker wrote before its result reach the log. */

@@ -7,6 +7,7 @@ export {
   type EnvironmentEvent,
   type EnvironmentStoppedEvent,
   type ExecutionEngineEvents,
+  type SpareEvent,
 } from './engine';
 export type { StopReason } from './environment';
 export { MAX_RESPONSE_BYTES } from './runtime-api';

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ExecutionConfig } from './contract';
+import type { SpareLaunch } from './spare-pool';
 
 export type RuntimeFamily = 'node' | 'python' | 'provided';
 
@@ -123,4 +124,37 @@ export function lambdaEnvironment(
     defaults.PYTHONDONTWRITEBYTECODE = '1';
   }
   return { ...defaults, ...config.environment, ...reserved };
+}
+
+/**
+ * Variables an interpreter (or the dynamic loader, or ICU) reads only as it starts: a function
+ * that sets any of its own runs in a freshly spawned process, where they take effect.
+ */
+const READ_AT_START = /^(NODE_|PYTHON|LD_|LC_|UV_|OPENSSL_|SSL_CERT_|LANG$|LANGUAGE$)/;
+
+/**
+ * How a spare process for this function is started, or undefined when the function needs a
+ * process of its own from the start: a custom runtime, variables read at start-up, or libraries
+ * in the code's `lib` folder (the loader's search path is fixed when the process starts). A
+ * spare waits in a neutral environment that holds only what is the same for every function.
+ */
+export function spareLaunch(
+  family: RuntimeFamily,
+  config: ExecutionConfig,
+  exe: Executables,
+): SpareLaunch | undefined {
+  if (family === 'provided') return undefined;
+  if (Object.keys(config.environment).some((name) => READ_AT_START.test(name))) return undefined;
+  if (existsSync(path.join(config.codeDir, 'lib'))) return undefined;
+  const { command, args, runtimeDir } = launchSpec(family, config, exe);
+  const env: NodeJS.ProcessEnv = {
+    LANG: 'en_US.UTF-8',
+    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    // What LD_LIBRARY_PATH (<code>/lib:/opt/lib) means when <code>/lib does not exist.
+    LD_LIBRARY_PATH: '/opt/lib',
+    TZ: ':UTC',
+    FLOURISH_SPARE: '1',
+  };
+  if (family === 'python') env.PYTHONDONTWRITEBYTECODE = '1';
+  return { key: JSON.stringify([command, ...args]), command, args, cwd: runtimeDir, env };
 }

@@ -5,14 +5,53 @@ import net from 'node:net';
 import path from 'node:path';
 import util from 'node:util';
 import { existsSync, readFileSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
 const API_PREFIX = '/2018-06-01/runtime';
-const [apiHost, apiPort] = (process.env.AWS_LAMBDA_RUNTIME_API ?? '').split(':');
-const taskRoot = process.env.LAMBDA_TASK_ROOT ?? process.cwd();
-const handlerString = process.env._HANDLER ?? '';
+// Read from the environment once the function is known (a spare process learns it late).
+let apiHost;
+let apiPort;
+let taskRoot;
+let handlerString;
 
 let currentRequestId;
+
+// ---- a spare process: waits for its function on fd 3 -----------------------------------
+
+/**
+ * A spare process was started before its function was known, with a neutral environment and
+ * the setup pipe on fd 3. It reads `{ env, cwd }`, closes the pipe, replaces its whole
+ * environment and changes into the code folder: from here on it is what a worker spawned for
+ * the function would be. An empty pipe means the engine went away: nothing to do.
+ */
+async function receiveFunction() {
+  const text = await new Promise((resolve, reject) => {
+    const pipe = new net.Socket({ fd: 3, readable: true, writable: false });
+    let data = '';
+    pipe.setEncoding('utf8');
+    pipe.on('data', (chunk) => (data += chunk));
+    pipe.on('end', () => {
+      pipe.destroy();
+      resolve(data);
+    });
+    pipe.on('error', reject);
+  });
+  if (text.trim() === '') process.exit(0);
+  const { env, cwd } = JSON.parse(text);
+  for (const name of Object.keys(process.env)) delete process.env[name];
+  Object.assign(process.env, env); // TZ takes effect on assignment
+  process.chdir(cwd);
+  // NODE_PATH is read once at start-up by require's resolver: read it again.
+  const Module = createRequire(import.meta.url)('node:module');
+  if (typeof Module._initPaths === 'function') Module._initPaths();
+}
+
+function readFunctionEnvironment() {
+  [apiHost, apiPort] = (process.env.AWS_LAMBDA_RUNTIME_API ?? '').split(':');
+  taskRoot = process.env.LAMBDA_TASK_ROOT ?? process.cwd();
+  handlerString = process.env._HANDLER ?? '';
+}
 
 // ---- the Runtime API client -------------------------------------------------------------
 
@@ -324,6 +363,10 @@ function resultRequest(requestId, outcome) {
 }
 
 async function main() {
+  if (process.env.FLOURISH_SPARE === '1') await receiveFunction();
+  readFunctionEnvironment();
+  // Connect now: the engine checks who connected while the handler loads.
+  client.connect().unref();
   patchConsole();
   let handler;
   try {

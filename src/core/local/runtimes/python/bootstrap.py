@@ -11,11 +11,49 @@ import time
 import traceback
 
 API_PREFIX = "/2018-06-01/runtime"
-API_HOST, API_PORT = os.environ["AWS_LAMBDA_RUNTIME_API"].split(":")
-TASK_ROOT = os.environ.get("LAMBDA_TASK_ROOT", os.getcwd())
-HANDLER = os.environ.get("_HANDLER", "")
+# Read from the environment once the function is known (a spare process learns it late).
+API_HOST = API_PORT = TASK_ROOT = HANDLER = None
 
 current_request_id = None
+
+
+def receive_function():
+    """A spare process was started before its function was known, with a neutral environment
+    and the setup pipe on fd 3. It reads {env, cwd}, closes the pipe, replaces its whole
+    environment and changes into the code folder: from here on it is what a worker spawned for
+    the function would be. An empty pipe means the engine went away: nothing to do."""
+    chunks = []
+    os.set_blocking(3, True)
+    while True:
+        chunk = os.read(3, 65536)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(3)
+    text = b"".join(chunks).decode("utf-8")
+    if not text.strip():
+        sys.exit(0)
+    setup = json.loads(text)
+    # Python's own locale coercion (PEP 538) added LC_CTYPE as it started, as it does in a
+    # worker spawned for the function, which starts with the same locale variables.
+    coerced = os.environ.get("LC_CTYPE")
+    os.environ.clear()
+    os.environ.update(setup["env"])
+    if coerced is not None and "LC_CTYPE" not in os.environ:
+        os.environ["LC_CTYPE"] = coerced
+    time.tzset()
+    os.chdir(setup["cwd"])
+    # PYTHONPATH is read once at start-up, right after the script's own folder.
+    for entry in reversed(setup["env"].get("PYTHONPATH", "").split(os.pathsep)):
+        if entry and entry not in sys.path:
+            sys.path.insert(1, entry)
+
+
+def read_function_environment():
+    global API_HOST, API_PORT, TASK_ROOT, HANDLER
+    API_HOST, API_PORT = os.environ["AWS_LAMBDA_RUNTIME_API"].split(":")
+    TASK_ROOT = os.environ.get("LAMBDA_TASK_ROOT", os.getcwd())
+    HANDLER = os.environ.get("_HANDLER", "")
 
 
 class Headers(dict):
@@ -213,8 +251,13 @@ def result_request(request_id, handler, event_body, headers):
 
 def main():
     global current_request_id
+    if os.environ.get("FLOURISH_SPARE") == "1":
+        receive_function()
+    read_function_environment()
     setup_logging()
     client = RuntimeClient()
+    # Connect now: the engine checks who connected while the handler loads.
+    client._connect()
     handler, init_error = load_handler()
     if init_error:
         log_error(init_error)
