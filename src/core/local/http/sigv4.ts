@@ -1,9 +1,8 @@
 // Verifies AWS Signature Version 4 on every request by signing the same canonical request again
-// with the local cloud's own secret and comparing, as AWS does.
-import { timingSafeEqual } from 'node:crypto';
-import { SignatureV4 } from '@smithy/signature-v4';
+// with the local cloud's own secret and comparing, as AWS does. The canonical forms follow the
+// SDK's signer (@smithy/signature-v4) exactly; test/local/sigv4.test.ts holds them side by side.
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { ApiError } from './errors';
-import { NodeSha256 } from './sha256';
 
 export interface Credentials {
   accessKeyId: string;
@@ -76,9 +75,13 @@ export async function verifySignature(
     );
   }
 
-  const signedNames = signedHeaderList!.split(';');
-  const headers: Record<string, string> = {};
-  for (const name of signedNames) {
+  // The canonical request, as the client built it: the signed headers (x-amz-date always, as
+  // the SDK's signer adds it), their values trimmed and folded; the body stands in by its hash.
+  const names = new Set(signedHeaderList!.split(';'));
+  names.add('x-amz-date');
+  const sortedNames = [...names].sort();
+  let canonicalHeaders = '';
+  for (const name of sortedNames) {
     const value = header(request.headers, name);
     if (value === undefined) {
       throw denied(
@@ -86,30 +89,16 @@ export async function verifySignature(
         `The signed header '${name}' is missing from the request.`,
       );
     }
-    headers[name] = value;
+    canonicalHeaders += `${name}:${foldHeaderValue(value)}\n`;
   }
-  // The body is already consumed; its hash stands in for it, exactly as the client computed it.
-  if (declaredHash === undefined) headers['x-amz-content-sha256'] = request.bodySha256;
-
-  const signer = signerFor(credentials, region!, service!);
-  const signed = await signer.sign(
-    {
-      method: request.method,
-      protocol: 'http:',
-      hostname: headers.host ?? '',
-      path: request.rawPath,
-      query: parseQuery(request.rawQuery),
-      headers,
-    },
-    {
-      signingDate,
-      signingRegion: region,
-      signingService: service,
-      signableHeaders: new Set(signedNames),
-      unsignableHeaders: declaredHash === undefined ? new Set(['x-amz-content-sha256']) : undefined,
-    },
-  );
-  const expected = /Signature=([0-9a-f]{64})/.exec(String(signed.headers.authorization))?.[1] ?? '';
+  const canonicalRequest =
+    `${request.method}\n${canonicalPath(request.rawPath)}\n${canonicalQuery(parseQuery(request.rawQuery))}\n` +
+    `${canonicalHeaders}\n${sortedNames.join(';')}\n${declaredHash ?? request.bodySha256}`;
+  const scope = `${shortDate}/${region}/${service}/aws4_request`;
+  const stringToSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${createHash('sha256').update(canonicalRequest).digest('hex')}`;
+  const expected = createHmac('sha256', signingKey(credentials, shortDate!, region!, service!))
+    .update(stringToSign)
+    .digest('hex');
   if (!safeEqual(expected, signature!)) {
     throw denied(
       'InvalidSignatureException',
@@ -118,28 +107,74 @@ export async function verifySignature(
   }
 }
 
-// One signer per key, region and service, so its signing-key cache spares four HMACs a request.
-const signers = new WeakMap<Credentials, Map<string, SignatureV4>>();
+// Derived signing keys per secret, day, region and service: four HMACs once a day, not per
+// request. Regions and services come from callers; the cache stays small whatever they send.
+const signingKeys = new WeakMap<Credentials, Map<string, Buffer>>();
+const MAX_SIGNING_KEYS = 32;
 
-function signerFor(credentials: Credentials, region: string, service: string): SignatureV4 {
-  let byScope = signers.get(credentials);
-  if (!byScope) signers.set(credentials, (byScope = new Map()));
-  const key = `${region}/${service}`;
-  let signer = byScope.get(key);
-  if (!signer) {
-    signer = new SignatureV4({
-      credentials,
-      region,
-      service,
-      sha256: NodeSha256,
-      uriEscapePath: true,
-      applyChecksum: false,
-    });
-    // Regions come from callers; keep the cache small whatever they send.
-    if (byScope.size > 32) byScope.clear();
-    byScope.set(key, signer);
+function signingKey(
+  credentials: Credentials,
+  shortDate: string,
+  region: string,
+  service: string,
+): Buffer {
+  let keys = signingKeys.get(credentials);
+  if (!keys) signingKeys.set(credentials, (keys = new Map()));
+  const scope = `${shortDate}/${region}/${service}`;
+  let key = keys.get(scope);
+  if (!key) {
+    key = Buffer.from(`AWS4${credentials.secretAccessKey}`, 'utf8');
+    for (const part of [shortDate, region, service, 'aws4_request'])
+      key = createHmac('sha256', key).update(part).digest();
+    if (keys.size >= MAX_SIGNING_KEYS) keys.clear();
+    keys.set(scope, key);
   }
-  return signer;
+  return key;
+}
+
+/** A header value as SigV4 canonicalises it: line breaks and runs of blanks become one space. */
+function foldHeaderValue(value: string): string {
+  return /[\r\n\t]| {2}|^ | $/.test(value)
+    ? value
+        .replace(/[\r\n]/g, ' ')
+        .replace(/[ \t]+/g, ' ')
+        .replace(/^ | $/g, '')
+    : value;
+}
+
+/** RFC 3986 escaping, as the SDK's signer escapes URI parts. */
+function escapeUri(part: string): string {
+  return encodeURIComponent(part).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}
+
+/** The path as sent (already encoded once), normalised and encoded again, as the SDK signs it. */
+export function canonicalPath(rawPath: string): string {
+  const segments: string[] = [];
+  for (const segment of rawPath.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') segments.pop();
+    else segments.push(segment);
+  }
+  const normalised = `${rawPath.startsWith('/') ? '/' : ''}${segments.join('/')}${segments.length > 0 && rawPath.endsWith('/') ? '/' : ''}`;
+  return escapeUri(normalised).replace(/%2F/g, '/');
+}
+
+/** Query parameters sorted by encoded name, repeated values sorted, as the SDK signs them. */
+export function canonicalQuery(query: Record<string, string | string[]>): string {
+  const parts: [string, string][] = [];
+  for (const [name, value] of Object.entries(query)) {
+    if (name.toLowerCase() === 'x-amz-signature') continue;
+    const key = escapeUri(name);
+    const pairs = (Array.isArray(value) ? value : [value]).map((v) => `${key}=${escapeUri(v)}`);
+    parts.push([key, Array.isArray(value) ? pairs.sort().join('&') : pairs[0]!]);
+  }
+  return parts
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, pairs]) => pairs)
+    .join('&');
 }
 
 function checkFreshness(amzDate: string, signingDate: Date, now: number): void {
