@@ -13,6 +13,7 @@ import { FlourishPeer } from './peers/flourish';
 import { FlourishEnginePeer } from './peers/flourish-engine';
 import { LambdaLocalPeer } from './peers/lambda-local';
 import { SandboxPeer } from './peers/sandbox';
+import { SdkEchoPeer } from './peers/sdk-echo';
 import { ServerlessOfflinePeer } from './peers/serverless-offline';
 
 const CONCURRENCY = [1, 16, 64] as const;
@@ -48,6 +49,7 @@ const keys: Record<string, () => Peer> = {
   sandbox: () => new SandboxPeer(),
   'serverless-offline': () => new ServerlessOfflinePeer(),
   echo: () => new EchoPeer(),
+  'sdk-echo': () => new SdkEchoPeer(),
 };
 
 async function measure(peer: Peer): Promise<Result> {
@@ -152,13 +154,22 @@ function ratios(results: Result[]): void {
     ];
     console.log(`  vs ${peer.peer}: ${parts.join(', ')}`);
   }
-  const echo = results.find((r) => r.peer.startsWith('bare') && !r.skipped);
+  const echo = results.find((r) => r.peer === new EchoPeer().name && !r.skipped);
+  const sdkEcho = results.find((r) => r.peer === new SdkEchoPeer().name && !r.skipped);
   if (echo) {
     const floor = flourish.warmP50! / echo.warmP50!;
     console.log(`\nFlourish warm p50 / bare echo warm p50 = ${x(floor)} (target: within 3x)`);
     console.log(
       `Flourish throughput / bare echo: ${CONCURRENCY.map((c) => `c=${c} ${x(flourish.rps[c]! / echo.rps[c]!)}`).join(', ')}`,
     );
+    if (sdkEcho) {
+      console.log(
+        `The AWS SDK client's own cost: its warm p50 against the echo is ${ms(sdkEcho.warmP50)} ms, ` +
+          `${x(sdkEcho.warmP50! / echo.warmP50!)} the bare echo; Flourish warm p50 / that = ` +
+          `${x(flourish.warmP50! / sdkEcho.warmP50!)}; Flourish's server side is about ` +
+          `${ms(flourish.warmP50! - sdkEcho.warmP50!)} ms of its warm p50`,
+      );
+    }
     const engine = results.find((r) => r.peer.startsWith('Flourish engine') && !r.skipped);
     if (engine) {
       console.log(

@@ -1,4 +1,6 @@
-// The floor: a bare loopback HTTP server that echoes the request body, in its own process.
+// The floor: a bare loopback HTTP server that echoes the request body, in its own process. To
+// a Lambda Invoke path it answers as Lambda does (the payload back, with the executed version),
+// so the AWS SDK's own cost can be measured against it.
 import http from 'node:http';
 
 const server = http.createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
@@ -6,7 +8,12 @@ const server = http.createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
   req.on('data', (c) => chunks.push(c));
   req.on('end', () => {
     const body = Buffer.concat(chunks);
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
+    const headers = { 'content-type': 'application/json', 'content-length': body.length };
+    if (req.url.startsWith('/2015-03-31/functions/')) {
+      headers['x-amz-executed-version'] = '$LATEST';
+      headers['x-amzn-requestid'] = '00000000-0000-0000-0000-000000000000';
+    }
+    res.writeHead(200, headers);
     res.end(body);
   });
 });
