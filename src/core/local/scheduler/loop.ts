@@ -122,7 +122,12 @@ export class ScheduleLoop {
       }
       const chosen = await target(this.lambda, resolved);
       const config = await this.lambda.invoker.config(chosen.fn, chosen.record);
-      const requestId = this.lambda.invoker.enqueue(config, Buffer.from(payload));
+      const requestId = this.lambda.invoker.enqueue(
+        config,
+        Buffer.from(payload),
+        undefined,
+        resolved.qualifier,
+      );
       return { scheduleArn: arn, scheduledTime, requestId };
     } catch (error) {
       return { scheduleArn: arn, scheduledTime, error: (error as Error).message };
