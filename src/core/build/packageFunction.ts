@@ -4,6 +4,7 @@ import type { FunctionSpec, Manifest } from '../manifest/types';
 import { writeFileAtomic } from './atomicWrite';
 import { bundleHandler, typeScriptHandlerSource } from './bundle';
 import { BuildError, EmptyPackageError } from './errors';
+import { FolderCache } from './folderCache';
 import { checkHandlerPackaged } from './handlerCheck';
 import { FileHashCache, hashFile } from './hashCache';
 import {
@@ -126,11 +127,14 @@ export async function packageFunction(
   await assertFolder(base, fn);
 
   progress('select', `Choosing files for ${fn.key}`);
+  const folders = await FolderCache.load(path.join(workDir, 'folders.json'));
   const selection = await selectFiles(base, fn.package, {
     projectRoot: root,
     excludeAbsolute: isInside(cacheDir, base) ? [] : [cacheDir],
     signal,
+    folders,
   });
+  await folders.save();
   const files = selection.files;
   if (files.length === 0) {
     throw new EmptyPackageError(
@@ -162,17 +166,20 @@ export async function packageFunction(
     zipPath,
     unzippedBytes,
     fileCount: files.length,
-    largest: largestFiles(files),
-    largestFolders: largestFolders(files),
     warnings: selection.warnings,
     buildLog,
     base,
   };
-  const reuse = (cache: PackageResult['cache']): PackageResult => {
+  const sizes = () => ({ largest: largestFiles(files), largestFolders: largestFolders(files) });
+  const reuse = (
+    cache: PackageResult['cache'],
+    ranked: Pick<PackageResult, 'largest' | 'largestFolders'> = sizes(),
+  ): PackageResult => {
     checkLimit(fn.key, 'zipped', state!.zipBytes, limits.zippedBytes, files, zipPath);
     progress('done', `Unchanged since the last package of ${fn.key}: reusing its zip`);
     return {
       ...common,
+      ...ranked,
       sha256Hex: state!.sha256Hex,
       codeSha256: state!.codeSha256,
       zipBytes: state!.zipBytes,
@@ -181,9 +188,14 @@ export async function packageFunction(
     };
   };
 
-  // Same files with the same size, mtime and mode as when the zip was written: nothing to read.
+  // Same files with the same size, mtime and mode as when the zip was written: nothing to read,
+  // and the largest files and folders are those recorded with it.
   if (zipIntact && state.stampDigest === stamps) {
-    return reuse({ hits: files.length, hashedFiles: 0, hashedBytes: 0 });
+    const { largest, largestFolders: folders } = state;
+    return reuse(
+      { hits: files.length, hashedFiles: 0, hashedBytes: 0 },
+      largest && folders ? { largest, largestFolders: folders } : undefined,
+    );
   }
 
   const hashes = await FileHashCache.load(path.join(workDir, 'file-hashes.json'));
@@ -212,9 +224,13 @@ export async function packageFunction(
       hashedBytes += f.size;
     }
     if (state.packageKey === packageKey(files, known, options.level)) {
+      const ranked = sizes();
       await hashes.save(files);
-      await writeFileAtomic(statePath, JSON.stringify({ ...state, stampDigest: stamps }));
-      return reuse({ hits, hashedFiles, hashedBytes });
+      await writeFileAtomic(
+        statePath,
+        JSON.stringify({ ...state, stampDigest: stamps, ...ranked }),
+      );
+      return reuse({ hits, hashedFiles, hashedBytes }, ranked);
     }
   }
 
@@ -235,6 +251,7 @@ export async function packageFunction(
     hashes.set(f, hex);
   }
   const written = await stat(zipPath);
+  const ranked = sizes();
   await hashes.save(files);
   await writeFileAtomic(
     statePath,
@@ -247,12 +264,14 @@ export async function packageFunction(
       zipBytes: zip.zipBytes,
       zipMtimeMs: written.mtimeMs,
       zipIno: written.ino,
+      ...ranked,
     } satisfies PackageState),
   );
   checkLimit(fn.key, 'zipped', zip.zipBytes, limits.zippedBytes, files, zipPath);
   progress('done', `Packaged ${files.length} files of ${fn.key}`);
   return {
     ...common,
+    ...ranked,
     sha256Hex: zip.sha256Hex,
     codeSha256: zip.codeSha256,
     zipBytes: zip.zipBytes,

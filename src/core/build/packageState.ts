@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, unlink } from 'node:fs/promises';
 import * as path from 'node:path';
+import type { SizedPath } from './limits';
 import type { SelectedFile } from './selectFiles';
 import { zipMode } from './zip';
 
@@ -17,6 +18,9 @@ export interface PackageState {
   zipBytes: number;
   zipMtimeMs: number;
   zipIno: number;
+  /** The largest files and folders of that package, for a reuse that reads no file. */
+  largest?: SizedPath[];
+  largestFolders?: SizedPath[];
 }
 
 export const STATE_FORMAT = 1;
@@ -25,10 +29,20 @@ const ZIP_FORMAT = 'flourish-zip-2';
 
 /** Identifies the chosen files by name and stat stamp only, without reading them. */
 export function stampDigest(files: readonly SelectedFile[], level = 6): string {
-  const lines = files.map((f) => `${f.path}\0${f.size}\0${f.mtimeMs}\0${f.mode}\n`);
+  // The names as one string and the numbers as one array: far cheaper than a line per file.
+  const stamps = new Float64Array(files.length * 3);
+  let names = '';
+  for (let i = 0; i < files.length; i++) {
+    const f = files[i]!;
+    stamps[i * 3] = f.size;
+    stamps[i * 3 + 1] = f.mtimeMs;
+    stamps[i * 3 + 2] = f.mode;
+    names += `${f.path}\0`;
+  }
   return createHash('sha256')
-    .update(`${ZIP_FORMAT} level=${level}\n`)
-    .update(lines.join(''))
+    .update(`${ZIP_FORMAT} level=${level} stamps=2\n`)
+    .update(names)
+    .update(stamps)
     .digest('hex');
 }
 

@@ -21,14 +21,79 @@ interface PackageJson {
   bundledDependencies?: string[] | boolean;
 }
 
+/**
+ * What the resolution looked at, so a later call can tell it would find the same without
+ * reading any package.json: a file by its size and mtime (`f`), a folder that was there (`d`),
+ * or nothing there (`n`).
+ */
+export type DepsProbe =
+  [path: string, kind: 'f', size: number, mtimeMs: number] | [string, 'd' | 'n'];
+
+/** A resolution (null: no package.json) and what it looked at. */
+export interface DepsRecord {
+  base: string;
+  deps: { packages: string[]; missing: ProductionDeps['missing'] } | null;
+  probes: DepsProbe[];
+}
+
 // Synchronous: a package.json read from the page cache is far cheaper than an async round trip,
 // and a project has a few hundred of them at most.
-function readPackageJson(dir: string): PackageJson | undefined {
+function readPackageJson(dir: string, probes?: DepsProbe[]): PackageJson | undefined {
+  const file = path.join(dir, 'package.json');
+  // Stat-ed before it is read: a change after the read moves its mtime past the recorded one.
+  const st = probes && statSync(file, { throwIfNoEntry: false });
+  if (probes) probes.push(st?.isFile() ? [file, 'f', st.size, st.mtimeMs] : [file, 'n']);
   try {
-    return JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as PackageJson;
+    return JSON.parse(readFileSync(file, 'utf8')) as PackageJson;
   } catch {
     return undefined;
   }
+}
+
+/** Whether every probe still finds what it found. */
+export function probesHold(probes: readonly DepsProbe[]): boolean {
+  for (const probe of probes) {
+    const st = statSync(probe[0], { throwIfNoEntry: false });
+    const holds =
+      probe[1] === 'f'
+        ? st?.isFile() && st.size === probe[2] && st.mtimeMs === probe[3]
+        : probe[1] === 'd'
+          ? st?.isDirectory()
+          : st === undefined;
+    if (!holds) return false;
+  }
+  return true;
+}
+
+/**
+ * productionDependencies with a record of what it read, to be checked with probesHold instead
+ * of resolving again.
+ */
+export function recordProductionDependencies(base: string): {
+  deps: ProductionDeps | undefined;
+  record: DepsRecord;
+} {
+  const probes: DepsProbe[] = [];
+  const deps = resolveProduction(base, probes);
+  return {
+    deps,
+    record: {
+      base,
+      deps: deps ? { packages: [...deps.packages], missing: deps.missing } : null,
+      probes,
+    },
+  };
+}
+
+/** The production dependencies as recorded, when the record still holds. */
+export function replayProductionDependencies(
+  base: string,
+  record: DepsRecord | undefined,
+): ProductionDeps | undefined | false {
+  if (!record || record.base !== base || !probesHold(record.probes)) return false;
+  return record.deps
+    ? { packages: new Set(record.deps.packages), missing: record.deps.missing }
+    : undefined;
 }
 
 /**
@@ -37,11 +102,15 @@ function readPackageJson(dir: string): PackageJson | undefined {
  * devDependencies and their trees are left out. Returns undefined when there is no package.json.
  */
 export function productionDependencies(base: string): ProductionDeps | undefined {
-  const rootPkg = readPackageJson(base);
+  return resolveProduction(base);
+}
+
+function resolveProduction(base: string, probes?: DepsProbe[]): ProductionDeps | undefined {
+  const rootPkg = readPackageJson(base, probes);
   if (!rootPkg) return undefined;
   const packages = new Set<string>();
   const missing: ProductionDeps['missing'] = [];
-  const resolver = new Resolver(base);
+  const resolver = new Resolver(base, probes);
   const queue: { dir: string; pkg: PackageJson; label: string }[] = [
     { dir: base, pkg: rootPkg, label: 'package.json' },
   ];
@@ -73,7 +142,10 @@ class Resolver {
   private readonly hasModules = new Map<string, boolean>();
   private readonly packages = new Map<string, PackageJson | undefined>();
 
-  constructor(private readonly base: string) {}
+  constructor(
+    private readonly base: string,
+    private readonly probes?: DepsProbe[],
+  ) {}
 
   /** Looks for `node_modules/<name>` from `from` upwards. */
   resolve(from: string, name: string): { dir: string; pkg: PackageJson } | undefined {
@@ -82,7 +154,7 @@ class Resolver {
         const candidate = path.join(dir, 'node_modules', name);
         let pkg = this.packages.get(candidate);
         if (!this.packages.has(candidate)) {
-          pkg = readPackageJson(candidate);
+          pkg = readPackageJson(candidate, this.probes);
           this.packages.set(candidate, pkg);
         }
         if (pkg) return { dir: candidate, pkg };
@@ -94,9 +166,10 @@ class Resolver {
   private modulesIn(dir: string): boolean {
     let has = this.hasModules.get(dir);
     if (has === undefined) {
-      has =
-        statSync(path.join(dir, 'node_modules'), { throwIfNoEntry: false })?.isDirectory() ?? false;
+      const modules = path.join(dir, 'node_modules');
+      has = statSync(modules, { throwIfNoEntry: false })?.isDirectory() ?? false;
       this.hasModules.set(dir, has);
+      this.probes?.push([modules, has ? 'd' : 'n']);
     }
     return has;
   }

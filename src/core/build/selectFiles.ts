@@ -5,8 +5,15 @@ import * as path from 'node:path';
 import picomatch from 'picomatch';
 import type { PackageSpec } from '../manifest/types';
 import { UnsafePathError } from './errors';
+import { RACY_MS, type FolderCache, type FolderListing } from './folderCache';
 import { isInside } from './paths';
-import { owningPackage, productionDependencies } from './productionDeps';
+import {
+  owningPackage,
+  productionDependencies,
+  recordProductionDependencies,
+  replayProductionDependencies,
+  type ProductionDeps,
+} from './productionDeps';
 import { explicitIncludeMatcher, isLikelySecret } from './secrets';
 
 export interface SelectedFile {
@@ -44,6 +51,11 @@ export interface SelectOptions {
   /** Absolute folders never packaged, e.g. the cache folder when it lies inside the base. */
   excludeAbsolute?: string[];
   signal?: AbortSignal;
+  /**
+   * Listings from the last walk: a folder whose mtime is unchanged is not read again, only
+   * its files are stat-ed. Updated in place; the caller saves it.
+   */
+  folders?: FolderCache;
 }
 
 /** Never packaged: version control, Flourish's own state, package-manager caches and shims. */
@@ -64,12 +76,26 @@ interface Folder {
   rel: string;
   real: string;
   parent?: Folder;
+  /** Its stat, when already taken (folders replayed from the cache). */
+  stat?: Stats;
 }
 
 /** Whether `real` is this folder or one above it: a symlink there would loop forever. */
 function isAncestor(folder: Folder | undefined, real: string): boolean {
   for (; folder; folder = folder.parent) if (folder.real === real) return true;
   return false;
+}
+
+/** The production dependencies, from the cache when nothing they were read from changed. */
+function dependencies(base: string, folders?: FolderCache): ProductionDeps | undefined {
+  if (!folders) return productionDependencies(base);
+  const known = replayProductionDependencies(base, folders.deps);
+  if (known !== false) return known;
+  const { deps, record } = recordProductionDependencies(base);
+  const trustedBefore = Date.now() - RACY_MS;
+  const settled = record.probes.every((p) => p[1] !== 'f' || p[3] < trustedBefore);
+  folders.deps = settled ? record : undefined;
+  return deps;
 }
 
 /** The walk gives the event loop a turn this often. */
@@ -102,7 +128,7 @@ export async function selectFiles(
     name === '.DS_Store' || name === '.git' || (userExcluded !== undefined && userExcluded(rel));
   const explicit = explicitIncludeMatcher(spec.include);
   const excludedAbs = (options.excludeAbsolute ?? []).map((p) => path.resolve(p));
-  const deps = productionDependencies(base);
+  const deps = dependencies(base, options.folders);
   const warnings: PackageWarning[] = [];
   for (const miss of deps?.missing ?? []) {
     warnings.push({
@@ -162,6 +188,55 @@ export async function selectFiles(
     }
   };
 
+  const folders = options.folders;
+  folders?.begin(
+    JSON.stringify([
+      base,
+      realBase,
+      boundary,
+      spec.include,
+      spec.exclude,
+      DEFAULT_EXCLUDES,
+      excludedAbs,
+      deps ? [...deps.packages].sort() : null,
+    ]),
+  );
+  // Listings are trusted next time only if their folder was not changed just before the walk.
+  const trustedBefore = Date.now() - RACY_MS;
+
+  /**
+   * Takes a folder's files and subfolders as the cache recorded them, stat-ing each: false
+   * (nothing taken) when one of them is no longer what was recorded.
+   */
+  const replay = (dir: Folder, listing: FolderListing): boolean => {
+    const fileStats: Stats[] = [];
+    for (const name of listing.files) {
+      const st = statSync(dir.abs + path.sep + name, { throwIfNoEntry: false });
+      if (!st?.isFile()) return false;
+      fileStats.push(st);
+    }
+    const dirStats: Stats[] = [];
+    for (const name of listing.dirs) {
+      const st = statSync(dir.abs + path.sep + name, { throwIfNoEntry: false });
+      if (!st?.isDirectory()) return false;
+      dirStats.push(st);
+    }
+    const prefix = dir.rel ? `${dir.rel}/` : '';
+    listing.files.forEach((name, i) =>
+      addFile(prefix + name, dir.abs + path.sep + name, fileStats[i]!),
+    );
+    listing.dirs.forEach((name, i) =>
+      pending.push({
+        abs: dir.abs + path.sep + name,
+        rel: prefix + name,
+        real: path.join(dir.real, name),
+        parent: dir,
+        stat: dirStats[i],
+      }),
+    );
+    return true;
+  };
+
   // Folders still to read, with the real paths above each (to spot symlink cycles).
   const pending: Folder[] = [{ abs: base, rel: '', real: realBase }];
   // Synchronous calls, one folder at a time: a stat from the page cache is far cheaper than
@@ -174,6 +249,14 @@ export async function selectFiles(
     }
     options.signal?.throwIfAborted();
     const dir = pending.pop()!;
+    // Taken before the listing is read: a change after it moves the mtime past this one.
+    const dirStat = folders
+      ? (dir.stat ?? statSync(dir.abs, { throwIfNoEntry: false }))
+      : undefined;
+    if (dirStat) {
+      const listing = folders!.get(dir.rel, dirStat.mtimeMs, dirStat.ino);
+      if (listing && replay(dir, listing)) continue;
+    }
     const keepsFiles = keepFilesIn(dir.rel);
     let entries: Dirent[];
     try {
@@ -184,6 +267,12 @@ export async function selectFiles(
         { cause: err },
       );
     }
+    // What the cache keeps of this folder; symlinks are resolved afresh on every walk.
+    const listing: FolderListing | undefined =
+      dirStat && dirStat.mtimeMs < trustedBefore
+        ? { mtimeMs: dirStat.mtimeMs, ino: dirStat.ino, dirs: [], files: [] }
+        : undefined;
+    let cacheable = listing !== undefined;
     for (const entry of entries) {
       const rel = dir.rel ? `${dir.rel}/${entry.name}` : entry.name;
       const abs = dir.abs + path.sep + entry.name;
@@ -191,10 +280,15 @@ export async function selectFiles(
         if (!skipDir(rel, abs)) {
           const real = path.join(dir.real, entry.name);
           pending.push({ abs, rel, real, parent: dir });
+          listing?.dirs.push(entry.name);
         }
       } else if (entry.isFile()) {
-        if (takeFile(rel, entry.name, keepsFiles)) addFile(rel, abs, statSync(abs));
+        if (takeFile(rel, entry.name, keepsFiles)) {
+          addFile(rel, abs, statSync(abs));
+          listing?.files.push(entry.name);
+        }
       } else if (entry.isSymbolicLink()) {
+        cacheable = false;
         const wantDir = !skipDir(rel, abs);
         const wantFile = takeFile(rel, entry.name, keepsFiles);
         if (!wantDir && !wantFile) continue;
@@ -233,6 +327,7 @@ export async function selectFiles(
         }
       }
     }
+    folders?.set(dir.rel, cacheable ? listing : undefined);
   }
 
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -1,6 +1,6 @@
 // Shared fixtures for the build tests: temp projects, functions and manifests built directly
 // (the manifest parser is not needed), and a zip reader.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as yauzl from 'yauzl';
@@ -24,6 +24,20 @@ export async function writeTree(
     await mkdir(path.dirname(abs), { recursive: true });
     await writeFile(abs, content);
   }
+}
+
+/**
+ * Sets the mtime of everything under `root` (and of `root`) an hour back, as for a tree that
+ * was not touched just before packaging: folder listings are only cached for such folders.
+ */
+export async function backdate(root: string, ms = 3_600_000): Promise<void> {
+  const then = new Date(Date.now() - ms);
+  for (const entry of await readdir(root, { withFileTypes: true })) {
+    const abs = path.join(root, entry.name);
+    if (entry.isDirectory()) await backdate(abs, ms);
+    else if (!(await lstat(abs)).isSymbolicLink()) await utimes(abs, then, then);
+  }
+  await utimes(root, then, then);
 }
 
 export function makeFunction(overrides: Partial<FunctionSpec> = {}): FunctionSpec {

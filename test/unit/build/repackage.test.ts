@@ -1,0 +1,162 @@
+import { strict as assert } from 'node:assert';
+import { chmod, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { packageFunction, selectFiles } from '../../../src/core/build';
+import { FolderCache } from '../../../src/core/build/folderCache';
+import type { FunctionSpec } from '../../../src/core/manifest/types';
+import {
+  backdate,
+  makeFunction,
+  makeManifest,
+  readZip,
+  removeDir,
+  tempDir,
+  writeTree,
+} from './helpers';
+
+const pkg = (name: string, deps: Record<string, string> = {}) =>
+  JSON.stringify({ name, version: '1.0.0', dependencies: deps });
+
+// Repackaging after a change: folder listings and the dependency resolution come from the
+// cache while nothing they were read from changed, and every kind of change is still noticed.
+describe('repackaging with cached folder listings', () => {
+  let root: string | undefined;
+  let cacheDir: string;
+  const fn: FunctionSpec = makeFunction({ handler: 'index.handler' });
+  const pack = () => packageFunction(makeManifest(root!, [fn]), fn, { cacheDir });
+  const names = async (zipPath: string) => (await readZip(zipPath)).map((e) => e.name);
+
+  beforeEach(async () => {
+    root = await tempDir();
+    cacheDir = path.join(root, '.flourish', 'cache');
+    await writeTree(root, {
+      'package.json': pkg('app', { dep: '1' }),
+      'index.js': 'exports.handler = async () => 1;',
+      'lib/a.js': 'a'.repeat(5000),
+      'lib/b.js': 'b'.repeat(5000),
+      'node_modules/dep/package.json': pkg('dep'),
+      'node_modules/dep/index.js': 'module.exports = 1;',
+      'node_modules/other/package.json': pkg('other'),
+      'node_modules/other/index.js': 'module.exports = 2;',
+    });
+    await backdate(root);
+  });
+  afterEach(() => removeDir(root));
+
+  /** The folder cache as the last package left it. */
+  const folders = () => FolderCache.load(path.join(cacheDir, 'packages', 'api', 'folders.json'));
+  const select = async (cache: FolderCache) =>
+    (
+      await selectFiles(root!, fn.package, {
+        projectRoot: root!,
+        excludeAbsolute: [cacheDir],
+        folders: cache,
+      })
+    ).files.map((f) => f.path);
+
+  it('replays a folder whose mtime is unchanged instead of reading it', async () => {
+    await pack();
+    // A file slipped in while the folder's mtime was put back: only a cached listing misses it.
+    const lib = path.join(root!, 'lib');
+    const before = await stat(lib);
+    await writeFile(path.join(lib, 'c.js'), 'c');
+    await utimes(lib, before.atime, before.mtime);
+    const cache = await folders();
+    assert.ok(!(await select(cache)).includes('lib/c.js'), 'the listing came from the cache');
+    assert.ok((await select(await FolderCache.load('/nonexistent'))).includes('lib/c.js'));
+  });
+
+  it('does not trust a listing read just after its folder changed', async () => {
+    await pack();
+    const lib = path.join(root!, 'lib');
+    await writeFile(path.join(lib, 'c.js'), 'c'); // lib changed now, within the racy window
+    await pack();
+    const now = await stat(lib);
+    await writeFile(path.join(lib, 'd.js'), 'd');
+    await utimes(lib, now.atime, now.mtime); // same mtime as when it was read
+    const result = await pack();
+    assert.ok((await names(result.zipPath)).includes('lib/d.js'), 'lib was read again');
+  });
+
+  it('notices added, removed and renamed files', async () => {
+    const cold = await pack();
+    await writeFile(path.join(root!, 'lib/c.js'), 'c');
+    const added = await pack();
+    assert.equal(added.reused, false);
+    assert.deepEqual(await names(added.zipPath), [
+      'index.js',
+      'lib/a.js',
+      'lib/b.js',
+      'lib/c.js',
+      'node_modules/dep/index.js',
+      'node_modules/dep/package.json',
+      'package.json',
+    ]);
+
+    await rm(path.join(root!, 'lib/c.js'));
+    const removed = await pack();
+    assert.equal(removed.reused, false);
+    assert.equal(removed.sha256Hex, cold.sha256Hex, 'back to the first package, byte for byte');
+
+    await rename(path.join(root!, 'lib/b.js'), path.join(root!, 'lib/z.js'));
+    const renamed = await pack();
+    assert.equal(renamed.reused, false);
+    assert.ok((await names(renamed.zipPath)).includes('lib/z.js'));
+    assert.ok(!(await names(renamed.zipPath)).includes('lib/b.js'));
+  });
+
+  it('repacks a file changed to the same size with a new mtime', async () => {
+    const cold = await pack();
+    const file = path.join(root!, 'node_modules/dep/index.js');
+    await writeFile(file, 'module.exports = 3;'); // same length
+    const changed = await pack();
+    assert.equal(changed.reused, false);
+    assert.notEqual(changed.sha256Hex, cold.sha256Hex);
+    const entry = (await readZip(changed.zipPath)).find(
+      (e) => e.name === 'node_modules/dep/index.js',
+    );
+    assert.equal(entry!.content.toString(), 'module.exports = 3;');
+    assert.equal(changed.cache.hashedFiles, 1);
+  });
+
+  it('notices a mode change', async () => {
+    const cold = await pack();
+    await chmod(path.join(root!, 'lib/a.js'), 0o755);
+    const changed = await pack();
+    assert.equal(changed.reused, false);
+    assert.notEqual(changed.sha256Hex, cold.sha256Hex);
+    const entry = (await readZip(changed.zipPath)).find((e) => e.name === 'lib/a.js');
+    assert.equal(entry!.mode, 0o755);
+  });
+
+  it('resolves dependencies again when a package.json or node_modules changes', async () => {
+    await pack();
+    // `other` is installed already; naming it in package.json takes it in.
+    await writeFile(path.join(root!, 'package.json'), pkg('app', { dep: '1', other: '1' }));
+    const named = await pack();
+    assert.ok((await names(named.zipPath)).includes('node_modules/other/index.js'));
+
+    // A dependency of a dependency installed later, where Node would find it.
+    await writeFile(path.join(root!, 'node_modules/dep/package.json'), pkg('dep', { leaf: '1' }));
+    const missing = await pack();
+    assert.ok(missing.warnings.some((w) => w.code === 'missing-dependency'));
+    await writeTree(root!, {
+      'node_modules/dep/node_modules/leaf/package.json': pkg('leaf'),
+      'node_modules/dep/node_modules/leaf/index.js': '',
+    });
+    const installed = await pack();
+    assert.ok(!installed.warnings.some((w) => w.code === 'missing-dependency'));
+    assert.ok(
+      (await names(installed.zipPath)).includes('node_modules/dep/node_modules/leaf/index.js'),
+    );
+  });
+
+  it('reuses the zip with the largest files it recorded when nothing changed', async () => {
+    const cold = await pack();
+    const warm = await pack();
+    assert.equal(warm.reused, true);
+    assert.deepEqual(warm.largest, cold.largest);
+    assert.deepEqual(warm.largestFolders, cold.largestFolders);
+    assert.deepEqual(warm.warnings, cold.warnings);
+  });
+});
