@@ -116,6 +116,8 @@ async function main(): Promise<number> {
   const vsix = path.join(cacheDir, 'flourish-bench.vsix');
   log('production build and .vsix');
   await packageVsix(vsix);
+  // Read now: dist/ is the working tree's, and another build may replace it during the runs.
+  const bundleSizes = distSizes();
   const runDir = mkdtempSync(path.join(tmpdir(), 'flourish-bench-'));
   try {
     const extension = snapshotExtension(path.join(runDir, 'extension'));
@@ -191,7 +193,7 @@ async function main(): Promise<number> {
       `.vsix:      ${kb(vsixBytes)}  (target < 2 MiB: ${verdict(vsixBytes < VSIX_TARGET_BYTES)})`,
     );
     console.log('bundles in dist/ (production build):');
-    for (const { file, bytes } of distSizes()) console.log(`  ${kb(bytes).padStart(11)}  ${file}`);
+    for (const { file, bytes } of bundleSizes) console.log(`  ${kb(bytes).padStart(11)}  ${file}`);
     return 0;
   } finally {
     rmSync(runDir, { recursive: true, force: true });

@@ -5,11 +5,10 @@ import type { FunctionSpec } from '../core/manifest';
 import type { FlourishContext } from './context';
 import type { WorkspaceManifest } from './workspaceManifests';
 
+import type { FunctionRef } from './functionsTreeModel';
+
 /** What a CodeLens or a webview passes: plain data that survives serialisation. */
-export interface FunctionRef {
-  manifestFile: string;
-  functionKey: string;
-}
+export type { FunctionRef } from './functionsTreeModel';
 
 export interface ResolvedFunction {
   entry: WorkspaceManifest & { manifest: NonNullable<WorkspaceManifest['manifest']> };

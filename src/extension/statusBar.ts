@@ -1,6 +1,7 @@
 // The status bar item: the current target and stage; clicking it switches.
 import * as vscode from 'vscode';
-import { describeTarget, effectiveTarget } from './targetSelection';
+import { statusBarModel } from './statusBarModel';
+import { effectiveTarget } from './targetSelection';
 import type { WorkspaceManifests } from './workspaceManifests';
 
 export class TargetStatusBar implements vscode.Disposable {
@@ -26,13 +27,15 @@ export class TargetStatusBar implements vscode.Disposable {
 
   private async update(): Promise<void> {
     const first = (await this.manifests.all()).find((entry) => entry.manifest);
-    if (!first?.manifest) {
+    const model = statusBarModel(
+      first?.manifest ? effectiveTarget(first.manifest, first.uri) : undefined,
+    );
+    if (!model) {
       this.item.hide();
       return;
     }
-    const target = effectiveTarget(first.manifest, first.uri);
-    this.item.text = `$(${target.kind === 'local' ? 'vm' : 'cloud'}) ${describeTarget(target)}`;
-    this.item.tooltip = `Flourish deploys, invokes and reads logs on ${describeTarget(target)}. Click to switch.`;
+    this.item.text = model.text;
+    this.item.tooltip = model.tooltip;
     this.item.show();
   }
 

@@ -1,31 +1,22 @@
 // What the Deployed view shows of a target: its functions a page at a time (optionally
-// filtered by name), and each function's versions and aliases.
+// filtered by name), and each function's versions and aliases. How pages are gathered and
+// shown is decided in deployedTreeModel.ts.
 import {
   resolveProvider,
   type AliasInfo,
   type CloudProvider,
   type FunctionVersion,
 } from '../../core/cloud';
+import {
+  collectPage,
+  PAGE_SIZE,
+  type FunctionsPage,
+  type TargetSettings,
+} from '../deployedTreeModel';
 import type { CloudContext } from './index';
 import { ProviderCache } from './providers';
 
-export type TargetKey = 'local' | 'aws';
-
-export interface TargetSettings {
-  kind: TargetKey;
-  profile?: string;
-  region?: string;
-}
-
-export interface FunctionsPage {
-  functions: FunctionVersion[];
-  nextMarker?: string;
-  label: string;
-}
-
-const PAGE = 50;
-/** A filter reads at most this many pages before it shows what it found. */
-const MAX_FILTER_PAGES = 20;
+export type { FunctionsPage, TargetKey, TargetSettings } from '../deployedTreeModel';
 
 export class DeployedBrowser {
   private readonly providers = new ProviderCache();
@@ -45,20 +36,14 @@ export class DeployedBrowser {
 
   async list(target: TargetSettings, marker?: string, filter?: string): Promise<FunctionsPage> {
     const provider = await this.provider(target);
-    const needle = filter?.toLowerCase();
-    const functions: FunctionVersion[] = [];
-    let next = marker;
-    for (let pages = 0; pages < (needle ? MAX_FILTER_PAGES : 1); pages++) {
-      const page = await provider.listFunctions({ marker: next, maxItems: PAGE });
-      functions.push(
-        ...(needle ? page.items.filter((f) => f.name.toLowerCase().includes(needle)) : page.items),
-      );
-      next = page.nextToken;
-      if (!next || functions.length >= PAGE) break;
-    }
-    return { functions, nextMarker: next, label: provider.label };
+    return collectPage(
+      (next) => provider.listFunctions({ marker: next, maxItems: PAGE_SIZE }),
+      marker,
+      filter,
+    );
   }
 
+  /** A function's versions as the cloud lists them (oldest first) and its aliases. */
   async describe(
     target: TargetSettings,
     name: string,
@@ -68,7 +53,7 @@ export class DeployedBrowser {
       provider.listVersions(name),
       provider.listAliases(name),
     ]);
-    return { versions: versions.reverse(), aliases };
+    return { versions, aliases };
   }
 
   /** Forget cached clients (a restarted local cloud has new credentials). */
