@@ -40,4 +40,21 @@ export default tseslint.config(
     files: ['src/core/**/*.ts', 'src/server/**/*.ts', 'src/cli/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', noVscode] },
   },
+  {
+    // View models are tested in plain Node, so they must stay free of the editor API.
+    files: ['src/extension/**/*Model.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'vscode',
+              message: 'view models run without the editor: never import vscode here.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );
