@@ -84,6 +84,7 @@ export interface RequestHandler {
 export function createRequestHandler(deps: ServerDeps): RequestHandler {
   const router = lambdaRouter();
   const schedules = schedulerRouter();
+  const services = jsonServices(deps);
   const inFlight = new Set<Promise<void>>();
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const requestId = randomUUID();
@@ -146,10 +147,8 @@ export function createRequestHandler(deps: ServerDeps): RequestHandler {
             body,
             requestId,
           });
-        } else if (flavour === 'logs') {
-          serveLogs(deps, req, body, requestId, res);
-        } else if (flavour === 'monitoring') {
-          serveMonitoring(deps, req, body, requestId, res);
+        } else if (flavour === 'logs' || flavour === 'monitoring') {
+          serveJson(services[flavour], req, body, requestId, res);
         } else {
           await serveRest(deps.lambda, router, {
             req,
@@ -214,50 +213,71 @@ function abortOnClose(res: ServerResponse): AbortSignal {
   return aborted.signal;
 }
 
-function serveLogs(
-  deps: ServerDeps,
-  req: IncomingMessage,
-  body: ReceivedBody,
-  requestId: string,
-  res: ServerResponse,
-): void {
-  const target = String(req.headers['x-amz-target'] ?? '');
-  const operation = target.startsWith(LOGS_TARGET_PREFIX)
-    ? target.slice(LOGS_TARGET_PREFIX.length)
-    : '';
-  const handler = LOGS_OPERATIONS[operation];
-  if (req.method !== 'POST' || !handler) {
-    throw new ApiError(
-      'UnknownOperationException',
-      400,
-      `The local cloud's CloudWatch Logs does not implement '${target}'; it serves ${Object.keys(LOGS_OPERATIONS).join(', ')}.`,
-    );
-  }
-  const output = handler(deps.logs, deps.identity, jsonInput(body));
-  send(res, 200, requestId, Buffer.from(JSON.stringify(output)), {
-    'Content-Type': 'application/x-amz-json-1.1',
-  });
+/** One JSON-protocol service: the operation is named by the `X-Amz-Target` header. */
+interface JsonService {
+  name: string;
+  targetPrefix: string;
+  contentType: string;
+  operations: Record<string, (input: Record<string, unknown>) => unknown>;
 }
 
-function serveMonitoring(
-  deps: ServerDeps,
+function jsonServices(deps: ServerDeps): Record<'logs' | 'monitoring', JsonService> {
+  return {
+    logs: {
+      name: 'CloudWatch Logs',
+      targetPrefix: LOGS_TARGET_PREFIX,
+      contentType: 'application/x-amz-json-1.1',
+      operations: bindOperations(LOGS_OPERATIONS, (handler, input) =>
+        handler(deps.logs, deps.identity, input),
+      ),
+    },
+    monitoring: {
+      name: 'CloudWatch',
+      targetPrefix: MONITORING_TARGET_PREFIX,
+      contentType: 'application/x-amz-json-1.0',
+      operations: bindOperations(MONITORING_OPERATIONS, (handler, input) =>
+        handler(deps.metrics, input),
+      ),
+    },
+  };
+}
+
+function bindOperations<H>(
+  handlers: Record<string, H>,
+  call: (handler: H, input: Record<string, unknown>) => unknown,
+): JsonService['operations'] {
+  return Object.fromEntries(
+    Object.entries(handlers).map(([name, handler]) => [
+      name,
+      (input: Record<string, unknown>) => call(handler, input),
+    ]),
+  );
+}
+
+function serveJson(
+  service: JsonService,
   req: IncomingMessage,
   body: ReceivedBody,
   requestId: string,
   res: ServerResponse,
 ): void {
   const target = String(req.headers['x-amz-target'] ?? '');
-  const handler = MONITORING_OPERATIONS[target.slice(MONITORING_TARGET_PREFIX.length)];
+  const operation = target.startsWith(service.targetPrefix)
+    ? target.slice(service.targetPrefix.length)
+    : '';
+  const handler = Object.hasOwn(service.operations, operation)
+    ? service.operations[operation]
+    : undefined;
   if (req.method !== 'POST' || !handler) {
     throw new ApiError(
       'UnknownOperationException',
       400,
-      `The local cloud's CloudWatch does not implement '${target}'; it serves ${Object.keys(MONITORING_OPERATIONS).join(', ')}.`,
+      `The local cloud's ${service.name} does not implement '${target}'; it serves ${Object.keys(service.operations).join(', ')}.`,
     );
   }
-  const output = handler(deps.metrics, jsonInput(body));
+  const output = handler(jsonInput(body));
   send(res, 200, requestId, Buffer.from(JSON.stringify(output)), {
-    'Content-Type': 'application/x-amz-json-1.0',
+    'Content-Type': service.contentType,
   });
 }
 
