@@ -198,7 +198,9 @@ describe('execution engine: spare processes', function () {
 
   for (const family of ['node', 'python'] as RuntimeFamily[]) {
     it(`a ${family} spare whose engine went away (its pipe closed empty) exits by itself`, async () => {
-      const pool = new SparePool({ perKey: 1, maxKeys: 1 });
+      let spawned: () => void = () => undefined;
+      const started = new Promise<void>((resolve) => (spawned = resolve));
+      const pool = new SparePool({ perKey: 1, maxKeys: 1, onSpawned: () => spawned() });
       const cfg = family === 'node' ? node('x', codeDir({})) : python('x', codeDir({}));
       const launch = spareLaunch(family, cfg, {
         node: process.execPath,
@@ -208,6 +210,7 @@ describe('execution engine: spare processes', function () {
       try {
         assert.equal(pool.take(launch), undefined, 'nothing to take before the first fill');
         pool.refill(launch);
+        await started;
         const spare = pool.take(launch)!;
         const exited = once(spare.child, 'exit');
         (spare.child.stdio[3] as Writable).end();

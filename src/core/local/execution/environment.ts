@@ -29,7 +29,7 @@ import {
 } from './log-format';
 import { MB, processTreeRssBytes } from './memory';
 import { killProcessGroup } from './process-group';
-import { RuntimeApiServer, type RuntimeResult } from './runtime-api';
+import { RuntimeApiServer, type RuntimeApiListener, type RuntimeResult } from './runtime-api';
 import { directoryUsage } from './storage';
 import type { SpareLaunch, SparePool } from './spare-pool';
 import {
@@ -87,7 +87,8 @@ export class ExecutionEnvironment {
   readonly logStreamName: string;
   readonly config: ExecutionConfig;
   private readonly output: WorkerOutput;
-  private readonly api: RuntimeApiServer;
+  private api: RuntimeApiServer;
+  private readonly apiListener: RuntimeApiListener;
   private readonly tmpDir: string;
   private child: ChildProcess | undefined;
   /** Whether the worker is a spare process the function was handed to. */
@@ -133,19 +134,17 @@ export class ExecutionEnvironment {
       (events) => options.logSink.write(logGroupName, this.logStreamName, events),
       options.maxLogBytes,
     );
-    this.api = new RuntimeApiServer(
-      {
-        onFirstNext: () => {
-          this.initDurationMs = performance.now() - this.spawnedAt;
-          this.resolveInit({ ok: true });
-        },
-        onInitError: (body, errorType) =>
-          this.resolveInit({ ok: false, ending: { kind: 'init-error', body, errorType } }),
-        onResult: (_requestId, result) => this.settle?.(result),
-        onDelivered: () => this.onDelivered?.(),
+    this.apiListener = {
+      onFirstNext: () => {
+        this.initDurationMs = performance.now() - this.spawnedAt;
+        this.resolveInit({ ok: true });
       },
-      true,
-    );
+      onInitError: (body, errorType) =>
+        this.resolveInit({ ok: false, ending: { kind: 'init-error', body, errorType } }),
+      onResult: (_requestId, result) => this.settle?.(result),
+      onDelivered: () => this.onDelivered?.(),
+    };
+    this.api = new RuntimeApiServer(this.apiListener, true);
   }
 
   get family(): RuntimeFamily {
@@ -166,10 +165,23 @@ export class ExecutionEnvironment {
 
   /** Starts the worker; initialisation goes on in the background until the first invoke. */
   async start(executables: Executables): Promise<void> {
-    const runtimeApi = await this.api.listen();
+    const spares = this.options.spares;
+    const launch = spares?.enabled
+      ? spareLaunch(this.options.family, this.config, executables)
+      : undefined;
+    const spare = launch && spares!.take(launch);
+    this.spareLaunch = launch;
+    if (spare) {
+      // The spare is connected to its own Runtime API server already: this environment's.
+      void this.api.close();
+      this.api = spare.api;
+      this.api.attach(this.apiListener);
+    }
+    const runtimeApi = spare ? this.api.runtimeApi : await this.api.listen();
     await mkdir(this.tmpDir, { recursive: true });
     if (this.stopped) {
       // Stopped while starting: onExit cleaned up what existed then; undo what came since.
+      spare?.kill();
       await this.api.close();
       await rm(this.tmpDir, { recursive: true, force: true });
       return;
@@ -187,12 +199,6 @@ export class ExecutionEnvironment {
       tmpDir: this.tmpDir,
       runtimeDir,
     });
-    const spares = this.options.spares;
-    const launch = spares?.enabled
-      ? spareLaunch(this.options.family, this.config, executables)
-      : undefined;
-    const spare = launch && spares!.take(launch);
-    this.spareLaunch = launch;
     // Init begins now: with a spare, when it is handed the function, not when it started.
     this.spawnedAt = performance.now();
     let child: ChildProcess;

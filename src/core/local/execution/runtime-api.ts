@@ -34,6 +34,12 @@ export interface RuntimeApiListener {
 type Phase = 'init' | 'ready' | 'invoking' | 'failed';
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
+const IGNORE: RuntimeApiListener = {
+  onFirstNext: () => undefined,
+  onResult: () => undefined,
+  onInitError: () => undefined,
+  onDelivered: () => undefined,
+};
 const ACCEPTED = '{"status":"OK"}';
 
 export class RuntimeApiServer {
@@ -45,9 +51,12 @@ export class RuntimeApiServer {
   private deliveredCurrent = false;
   private address = '';
 
-  /** `ownUserOnly`: serve only connections from processes of this user (see loopback-peer). */
+  /**
+   * `ownUserOnly`: serve only connections from processes of this user (see loopback-peer).
+   * The listener may come later (`attach`): a spare process connects before it has a function.
+   */
   constructor(
-    private readonly listener: RuntimeApiListener,
+    private listener: RuntimeApiListener = IGNORE,
     ownUserOnly = false,
   ) {
     this.server = new Http1Server(
@@ -57,6 +66,16 @@ export class RuntimeApiServer {
         ? (socket) => isOwnUsersConnection(socket.remotePort ?? 0, socket.localPort ?? 0)
         : undefined,
     );
+  }
+
+  /** The environment that now owns this server. */
+  attach(listener: RuntimeApiListener): void {
+    this.listener = listener;
+  }
+
+  /** `host:port` once listening. */
+  get runtimeApi(): string {
+    return this.address;
   }
 
   /** Listens on 127.0.0.1 and returns `host:port` for AWS_LAMBDA_RUNTIME_API. */

@@ -14,6 +14,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Writable } from 'node:stream';
 import { killProcessGroup } from './process-group';
+import { RuntimeApiServer } from './runtime-api';
 
 /** What a spare runs: the worker's program and arguments, started in `cwd`. */
 export interface SpareLaunch {
@@ -47,6 +48,8 @@ const REFILL_FALLBACK_MS = 1000;
 interface Launch {
   launch: SpareLaunch;
   spares: Spare[];
+  /** Spares whose Runtime API server is being set up. */
+  starting: number;
   failures: number;
 }
 
@@ -58,9 +61,14 @@ export class Spare {
   private exited = false;
   readonly whenExited: Promise<void>;
 
+  /**
+   * The Runtime API server the function will use, listening already: the spare connects to it
+   * while it waits, so the check of who connected is done before the function is handed over.
+   */
   constructor(
     readonly child: ChildProcess,
     readonly key: string,
+    readonly api: RuntimeApiServer,
   ) {
     const keep = (chunk: Buffer): void => {
       if (this.earlyBytes >= MAX_EARLY_OUTPUT) return;
@@ -70,17 +78,14 @@ export class Spare {
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
     this.whenExited = new Promise((resolve) => {
-      child.once('exit', () => {
+      const gone = (): void => {
         this.exited = true;
+        if (!this.taken) void api.close();
         resolve();
-      });
-      child.once('error', () => {
-        // Not started at all (the program is missing): there is no exit to wait for.
-        if (child.pid === undefined) {
-          this.exited = true;
-          resolve();
-        }
-      });
+      };
+      child.once('exit', gone);
+      // Not started at all (the program is missing): there is no exit to wait for.
+      child.once('error', () => child.pid === undefined && gone());
     });
     this.unsubscribe = () => {
       child.stdout!.off('data', keep);
@@ -134,6 +139,7 @@ export class SparePool {
   private readonly launches = new Map<string, Launch>();
   private readonly all = new Set<Spare>();
   private readonly refills = new Set<NodeJS.Timeout>();
+  private readonly starting = new Set<Promise<Spare | undefined>>();
   private closed = false;
 
   constructor(private readonly options: SparePoolOptions) {}
@@ -151,7 +157,7 @@ export class SparePool {
     if (!this.enabled) return undefined;
     let entry = this.launches.get(launch.key);
     if (entry) this.launches.delete(launch.key);
-    entry ??= { launch, spares: [], failures: 0 };
+    entry ??= { launch, spares: [], starting: 0, failures: 0 };
     this.launches.set(launch.key, entry); // now the most recently used
     this.trimLaunches();
     let spare: Spare | undefined;
@@ -184,6 +190,7 @@ export class SparePool {
     this.closed = true;
     for (const timer of this.refills) clearTimeout(timer);
     this.refills.clear();
+    await Promise.allSettled([...this.starting]);
     const spares = [...this.all];
     this.launches.clear();
     for (const spare of spares) spare.kill();
@@ -203,27 +210,45 @@ export class SparePool {
       !this.closed &&
       this.launches.get(entry.launch.key) === entry &&
       entry.failures < MAX_FAILURES &&
-      entry.spares.length < this.options.perKey
+      entry.spares.length + entry.starting < this.options.perKey
     ) {
-      const spare = this.spawn(entry.launch);
-      entry.spares.push(spare);
-      void spare.whenExited.then(() => this.onExit(entry, spare));
+      entry.starting++;
+      const starting = this.spawn(entry.launch);
+      this.starting.add(starting);
+      void starting.finally(() => this.starting.delete(starting));
+      void starting.then(
+        (spare) => {
+          entry.starting--;
+          if (!spare) return;
+          entry.spares.push(spare);
+          void spare.whenExited.then(() => this.onExit(entry, spare));
+          if (spare.pid !== undefined) this.options.onSpawned?.(spare.pid, spare.key);
+          // Given up while it started: it goes at once.
+          if (this.closed || this.launches.get(entry.launch.key) !== entry) spare.kill();
+        },
+        () => entry.starting--,
+      );
     }
   }
 
-  private spawn(launch: SpareLaunch): Spare {
+  private async spawn(launch: SpareLaunch): Promise<Spare | undefined> {
+    const api = new RuntimeApiServer(undefined, true);
+    const address = await api.listen();
+    if (this.closed) {
+      await api.close();
+      return undefined;
+    }
     const child = spawn(launch.command, launch.args, {
       cwd: launch.cwd,
-      env: launch.env,
+      env: { ...launch.env, FLOURISH_SPARE_RUNTIME_API: address },
       detached: true,
       windowsHide: true,
       // fd 3 carries the function's setup; the worker's stdin is empty, as when spawned fresh.
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
     });
     child.on('error', () => undefined);
-    const spare = new Spare(child, launch.key);
+    const spare = new Spare(child, launch.key, api);
     this.all.add(spare);
-    if (child.pid !== undefined) this.options.onSpawned?.(child.pid, launch.key);
     return spare;
   }
 

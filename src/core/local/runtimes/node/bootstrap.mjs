@@ -363,10 +363,21 @@ function resultRequest(requestId, outcome) {
 }
 
 async function main() {
-  if (process.env.FLOURISH_SPARE === '1') await receiveFunction();
+  let connectedTo;
+  if (process.env.FLOURISH_SPARE === '1') {
+    // The Runtime API the function will use listens already: connect while waiting, so the
+    // engine's check of who connected is done before the function arrives.
+    connectedTo = process.env.FLOURISH_SPARE_RUNTIME_API;
+    [apiHost, apiPort] = (connectedTo ?? '').split(':');
+    client.connect().unref();
+    await receiveFunction();
+  }
   readFunctionEnvironment();
-  // Connect now: the engine checks who connected while the handler loads.
-  client.connect().unref();
+  if (connectedTo !== `${apiHost}:${apiPort}`) {
+    client.socket?.destroy();
+    // Connect now: the engine checks who connected while the handler loads.
+    client.connect().unref();
+  }
   patchConsole();
   let handler;
   try {

@@ -251,13 +251,23 @@ def result_request(request_id, handler, event_body, headers):
 
 def main():
     global current_request_id
+    global API_HOST, API_PORT
+    client = RuntimeClient()
+    connected_to = None
     if os.environ.get("FLOURISH_SPARE") == "1":
+        # The Runtime API the function will use listens already: connect while waiting, so the
+        # engine's check of who connected is done before the function arrives.
+        connected_to = os.environ["FLOURISH_SPARE_RUNTIME_API"]
+        API_HOST, API_PORT = connected_to.split(":")
+        client._connect()
         receive_function()
     read_function_environment()
+    if connected_to != "%s:%s" % (API_HOST, API_PORT):
+        if client.sock is not None:
+            client.sock.close()
+        # Connect now: the engine checks who connected while the handler loads.
+        client._connect()
     setup_logging()
-    client = RuntimeClient()
-    # Connect now: the engine checks who connected while the handler loads.
-    client._connect()
     handler, init_error = load_handler()
     if init_error:
         log_error(init_error)
