@@ -60,6 +60,8 @@ const CASES: Case[] = [
   { method: 'GET', path: '/2015-03-31/functions/', query: { Marker: 'a b+c/d', MaxItems: '5' } },
   { method: 'GET', path: '/a/./b/../c//d/', query: { tag: ['z', 'a', 'm'], empty: '' } },
   { method: 'GET', path: '/x', query: { "it's(*)!": 'ünïcode ✓' } },
+  { method: 'GET', path: '/v1.2/a_b~c-d/' },
+  { method: 'GET', path: '/' },
   { method: 'POST', path: '/', headers: { 'x-amz-target': '  Logs_20140328.GetLogEvents  ' } },
   {
     method: 'PUT',

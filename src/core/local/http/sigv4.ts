@@ -150,8 +150,12 @@ function escapeUri(part: string): string {
   );
 }
 
+const PLAIN_PATH = /^(\/[A-Za-z0-9_~-]+(\.[A-Za-z0-9_~-]+)*)+\/?$|^\/$/;
+
 /** The path as sent (already encoded once), normalised and encoded again, as the SDK signs it. */
 export function canonicalPath(rawPath: string): string {
+  // Most paths are plain (no escapes, no dot or empty segments): they stand for themselves.
+  if (PLAIN_PATH.test(rawPath)) return rawPath;
   const segments: string[] = [];
   for (const segment of rawPath.split('/')) {
     if (segment === '' || segment === '.') continue;
@@ -208,11 +212,12 @@ function header(
 }
 
 export function parseAmzDate(value: string): Date | undefined {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
-  if (!m) return undefined;
-  const [, y, mo, d, h, mi, s] = m.map(Number);
-  return new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!));
+  if (!AMZ_DATE.test(value)) return undefined;
+  const n = (from: number, to: number): number => Number(value.slice(from, to));
+  return new Date(Date.UTC(n(0, 4), n(4, 6) - 1, n(6, 8), n(9, 11), n(11, 13), n(13, 15)));
 }
+
+const AMZ_DATE = /^\d{8}T\d{6}Z$/;
 
 export function formatAmzDate(ms: number): string {
   return new Date(ms)
