@@ -11,6 +11,7 @@ import type { Peer } from './peer';
 import { EchoPeer } from './peers/echo';
 import { FlourishPeer } from './peers/flourish';
 import { FlourishEnginePeer } from './peers/flourish-engine';
+import { FlourishHttpPeer } from './peers/flourish-http';
 import { LambdaLocalPeer } from './peers/lambda-local';
 import { SandboxPeer } from './peers/sandbox';
 import { SdkEchoPeer } from './peers/sdk-echo';
@@ -44,6 +45,7 @@ const budget = {
 
 const keys: Record<string, () => Peer> = {
   flourish: () => new FlourishPeer(),
+  'flourish-http': () => new FlourishHttpPeer(),
   'flourish-engine': () => new FlourishEnginePeer(),
   'lambda-local': () => new LambdaLocalPeer(),
   sandbox: () => new SandboxPeer(),
@@ -137,13 +139,7 @@ function table(results: Result[]): void {
     );
 }
 
-function ratios(results: Result[]): void {
-  const flourish = results.find((r) => r.peer.startsWith('Flourish local cloud') && !r.skipped);
-  if (!flourish) return;
-  console.log('\nRatios (how many times faster Flourish is; > 1 means Flourish wins):');
-  const peers = results.filter(
-    (r) => !r.skipped && !r.peer.startsWith('Flourish') && !r.peer.startsWith('bare'),
-  );
+function versus(flourish: Result, peers: Result[]): void {
   for (const peer of peers) {
     const parts = [
       `warm p50 ${x(peer.warmP50! / flourish.warmP50!)}`,
@@ -153,6 +149,21 @@ function ratios(results: Result[]): void {
       ...CONCURRENCY.map((c) => `c=${c} ${x(flourish.rps[c]! / peer.rps[c]!)}`),
     ];
     console.log(`  vs ${peer.peer}: ${parts.join(', ')}`);
+  }
+}
+
+function ratios(results: Result[]): void {
+  const flourish = results.find((r) => r.peer === new FlourishPeer().name && !r.skipped);
+  if (!flourish) return;
+  console.log('\nRatios (how many times faster Flourish is; > 1 means Flourish wins):');
+  const peers = results.filter(
+    (r) => !r.skipped && !r.peer.startsWith('Flourish') && !r.peer.startsWith('bare'),
+  );
+  versus(flourish, peers);
+  const overHttp = results.find((r) => r.peer === new FlourishHttpPeer().name && !r.skipped);
+  if (overHttp) {
+    console.log(`The same for ${overHttp.peer}:`);
+    versus(overHttp, peers);
   }
   const echo = results.find((r) => r.peer === new EchoPeer().name && !r.skipped);
   const sdkEcho = results.find((r) => r.peer === new SdkEchoPeer().name && !r.skipped);

@@ -47,6 +47,14 @@ export class FlourishPeer implements Peer {
   private hosted: Hosted | undefined;
   private client: LambdaClient | undefined;
   private stateDir = '';
+  /** Where the cloud listens and its credentials, once started. */
+  protected target:
+    | {
+        endpoint: string;
+        region: string;
+        credentials: { accessKeyId: string; secretAccessKey: string };
+      }
+    | undefined;
 
   async unavailable(): Promise<string | undefined> {
     return undefined;
@@ -64,6 +72,7 @@ export class FlourishPeer implements Peer {
       region: string;
       credentials: { accessKeyId: string; secretAccessKey: string };
     };
+    this.target = info;
     this.client = lambdaClient(info.endpoint, info.region, info.credentials);
     const zip = await handlerZip();
     const names = [
