@@ -335,6 +335,11 @@ export class Http1Server {
     return this.server.listening;
   }
 
+  /** Whether a client is connected. */
+  get connected(): boolean {
+    return this.connections.size > 0;
+  }
+
   /** Listens on 127.0.0.1 and returns the port. */
   listen(): Promise<number> {
     return new Promise((resolve, reject) => {

@@ -73,6 +73,11 @@ export class RuntimeApiServer {
     this.listener = listener;
   }
 
+  /** Whether a runtime has connected (a spare does once it has started). */
+  get connected(): boolean {
+    return this.server.connected;
+  }
+
   /** `host:port` once listening. */
   get runtimeApi(): string {
     return this.address;

@@ -6,9 +6,10 @@
 // changes into the folder, closes the pipe and carries on as a freshly spawned worker does.
 //
 // Bounded: `perKey` spares per launch (program and arguments; Node.js heap flags follow the
-// memory size) for the `maxKeys` launches used last. A spare taken is replaced in the
-// background once the cold start it served is over; a spare that dies is replaced too, unless
-// spares keep dying. Every spare leads its
+// memory size) for the `maxKeys` launches used last; up to twice that while cold starts drain
+// the pool faster than spares start, back to `perKey` after 30 s without one. A spare taken is
+// replaced in the background once the cold start it served is over (at once during a burst); a
+// spare that dies is replaced too, unless spares keep dying. Every spare leads its
 // own process group and is stopped by its pid; if the engine's process dies, the pipe closes and
 // the spare exits by itself.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -44,6 +45,8 @@ const MAX_FAILURES = 3;
 const REFILL_DELAY_MS = 100;
 /** A spare taken is replaced after this long at the latest. */
 const REFILL_FALLBACK_MS = 1000;
+/** Cold starts this far apart end a burst: the pool goes back to its base size. */
+const BURST_QUIET_MS = 30_000;
 
 interface Launch {
   launch: SpareLaunch;
@@ -51,6 +54,9 @@ interface Launch {
   /** Spares whose Runtime API server is being set up. */
   starting: number;
   failures: number;
+  /** Spares to keep: perKey, up to twice that during a burst of cold starts. */
+  target: number;
+  lastTake: number;
 }
 
 export class Spare {
@@ -149,29 +155,52 @@ export class SparePool {
   }
 
   /**
-   * A spare for this launch if one is there (the one started first; it may still be starting,
-   * which still saves the part it has done), and a replacement is started in the background.
+   * A spare for this launch if one is there (one that has started, else the one started first:
+   * it saves the part it has done), and a replacement is started in the background.
    * The first call for a launch returns undefined and starts filling it.
    */
   take(launch: SpareLaunch): Spare | undefined {
     if (!this.enabled) return undefined;
+    const now = Date.now();
     let entry = this.launches.get(launch.key);
+    const known = entry !== undefined;
     if (entry) this.launches.delete(launch.key);
-    entry ??= { launch, spares: [], starting: 0, failures: 0 };
+    entry ??= {
+      launch,
+      spares: [],
+      starting: 0,
+      failures: 0,
+      target: this.options.perKey,
+      lastTake: now,
+    };
     this.launches.set(launch.key, entry); // now the most recently used
     this.trimLaunches();
-    let spare: Spare | undefined;
-    while (!spare && entry.spares.length > 0) {
-      const next = entry.spares.shift()!;
-      if (next.alive) spare = next;
-    }
+    if (now - entry.lastTake > BURST_QUIET_MS) this.shrink(entry);
+    entry.lastTake = now;
+    entry.spares = entry.spares.filter((s) => s.alive);
+    // One that has finished starting (it connected), else the one started first.
+    const ready = entry.spares.findIndex((s) => s.api.connected);
+    const spare = entry.spares.splice(Math.max(0, ready), 1)[0];
     if (spare) entry.failures = 0;
     entry.failures = Math.min(entry.failures, MAX_FAILURES - 1); // a take tries again
     if (spare) this.all.delete(spare);
-    // The replacement starts once the cold start it would slow down is over (see refill), or
-    // after a while if nobody says so.
-    this.later(entry, REFILL_FALLBACK_MS);
+    if (known && !spare?.api.connected) {
+      // No spare had finished starting: cold starts come faster than spares start. Keep more
+      // ready, and start them now.
+      entry.target = Math.min(entry.target + 1, 2 * this.options.perKey);
+      this.fill(entry);
+    } else {
+      // The replacement starts once the cold start it would slow down is over (see refill),
+      // or after a while if nobody says so.
+      this.later(entry, REFILL_FALLBACK_MS);
+    }
     return spare;
+  }
+
+  /** After a quiet spell, back to the base size: the spares a burst added go. */
+  private shrink(entry: Launch): void {
+    entry.target = this.options.perKey;
+    while (entry.spares.length > entry.target) entry.spares.pop()!.kill();
   }
 
   /** Starts what is missing for this launch now (called when a cold start is over). */
@@ -210,7 +239,7 @@ export class SparePool {
       !this.closed &&
       this.launches.get(entry.launch.key) === entry &&
       entry.failures < MAX_FAILURES &&
-      entry.spares.length + entry.starting < this.options.perKey
+      entry.spares.length + entry.starting < entry.target
     ) {
       entry.starting++;
       const starting = this.spawn(entry.launch);
