@@ -71,6 +71,7 @@ const NODE_PROBE = `exports.handler = async () => ({
   paths: require('module')._nodeModulePaths(process.cwd()).concat(require('module').globalPaths),
   pid: process.pid,
   tz: new Date(0).getTimezoneOffset(),
+  loaded: Object.keys(require.cache),
 });`;
 
 const PYTHON_PROBE = `import os, sys, time

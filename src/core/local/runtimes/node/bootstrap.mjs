@@ -6,7 +6,7 @@ import path from 'node:path';
 import util from 'node:util';
 import { existsSync, readFileSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const API_PREFIX = '/2018-06-01/runtime';
 // Read from the environment once the function is known (a spare process learns it late).
@@ -45,6 +45,16 @@ async function receiveFunction() {
   // NODE_PATH is read once at start-up by require's resolver: read it again.
   const Module = createRequire(import.meta.url)('node:module');
   if (typeof Module._initPaths === 'function') Module._initPaths();
+}
+
+/** The first import of a CommonJS file, done while waiting; it leaves no trace in require.cache. */
+async function warmUpLoader() {
+  const file = new URL('./warm-up.cjs', import.meta.url);
+  try {
+    await import(file.href);
+  } finally {
+    delete createRequire(import.meta.url).cache[fileURLToPath(file)];
+  }
 }
 
 function readFunctionEnvironment() {
@@ -370,6 +380,7 @@ async function main() {
     connectedTo = process.env.FLOURISH_SPARE_RUNTIME_API;
     [apiHost, apiPort] = (connectedTo ?? '').split(':');
     client.connect().unref();
+    await warmUpLoader();
     await receiveFunction();
   }
   readFunctionEnvironment();

@@ -1,0 +1,3 @@
+// Imported by a spare process while it waits for its function, so that the loader's first
+// import of a CommonJS file (resolution, the export lexer) is done before the handler's.
+module.exports = {};
