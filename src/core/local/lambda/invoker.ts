@@ -48,6 +48,10 @@ export class Invoker {
   private asyncRunning = 0;
   private readonly drained = new Set<() => void>();
   private readonly retries = new Set<NodeJS.Timeout>();
+  private readonly configs = new WeakMap<
+    VersionRecord,
+    { revisionId: string; config: ExecutionConfig }
+  >();
 
   constructor(
     private readonly identity: Identity,
@@ -77,6 +81,23 @@ export class Invoker {
 
   async config(fn: FunctionRecord, record: VersionRecord): Promise<ExecutionConfig> {
     const codeDir = await this.code.unpack(record.codeSha256Hex);
+    // Every settled change of a record gets a new revision id, so (record, revision, code)
+    // names one configuration; building it hashes and copies the settings, so it is kept.
+    const cached = this.configs.get(record);
+    if (
+      cached &&
+      cached.revisionId === record.revisionId &&
+      cached.config.codeDir === codeDir &&
+      cached.config.functionName === fn.name
+    ) {
+      return cached.config;
+    }
+    const config = this.buildConfig(fn, record, codeDir);
+    this.configs.set(record, { revisionId: record.revisionId, config });
+    return config;
+  }
+
+  private buildConfig(fn: FunctionRecord, record: VersionRecord, codeDir: string): ExecutionConfig {
     const versioned = pickVersioned(record);
     const key = createHash('sha256')
       .update(JSON.stringify([fn.name, record.version, versioned]))
