@@ -6,6 +6,7 @@
 //   npm run bench:invoke -- --quick      shorter budgets
 //   npm run bench:invoke -- --only=flourish,echo
 import os from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import { latencies, percentile, throughput } from './measure';
 import type { Peer } from './peer';
 import { EchoPeer } from './peers/echo';
@@ -18,6 +19,8 @@ import { SdkEchoPeer } from './peers/sdk-echo';
 import { ServerlessOfflinePeer } from './peers/serverless-offline';
 
 const CONCURRENCY = [1, 16, 64] as const;
+/** The pause before each cold sample, the same for every peer. */
+const COLD_SETTLE_MS = 500;
 
 interface Result {
   peer: string;
@@ -80,7 +83,12 @@ async function measure(peer: Peer): Promise<Result> {
     }
     process.stderr.write(`${peer.name}: cold latency\n`);
     const cold: number[] = [];
-    for (let i = 0; i < peer.coldSamples; i++) cold.push(await peer.cold(i));
+    for (let i = 0; i < peer.coldSamples; i++) {
+      // Cold starts follow idle time in real use: every peer gets the same quiet moment before
+      // each sample, so none is timed while still busy with the previous one.
+      await delay(COLD_SETTLE_MS);
+      cold.push(await peer.cold(i));
+    }
     result.coldP50 = percentile(cold, 50);
     result.coldP99 = percentile(cold, 99);
     result.notes.push(`${cold.length} cold samples`);

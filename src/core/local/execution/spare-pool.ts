@@ -128,6 +128,11 @@ export class Spare {
     const pipe = this.child.stdio[3] as Writable | null;
     const clean: Record<string, string> = {};
     for (const [name, value] of Object.entries(env)) if (value !== undefined) clean[name] = value;
+    // Node's spawn hands every child the parent's coverage folder whatever env it is given,
+    // so a freshly spawned worker has it; a spare must end up the same.
+    const coverage = process.env.NODE_V8_COVERAGE;
+    if (coverage !== undefined && clean.NODE_V8_COVERAGE === undefined)
+      clean.NODE_V8_COVERAGE = coverage;
     pipe?.on('error', () => undefined); // the spare died meanwhile: its exit reports that
     pipe?.end(`${JSON.stringify({ env: clean, cwd })}\n`);
     const early = this.early;
