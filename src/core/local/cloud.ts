@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { LogSink } from './execution/contract';
 import { ExecutionEngine } from './execution';
 import { CodeLinks } from './http/code-links';
+import { serveInvokesLean } from './http/lean-invoke';
 import type { Credentials } from './http/sigv4';
 import {
   loadOrCreateCredentials,
@@ -71,6 +72,9 @@ export interface LocalCloud {
   /** Stops the server, the engine and its workers, and writes what is pending. */
   stop(): Promise<void>;
 }
+
+/** Node's server closes an idle keep-alive connection after this long; so does the lean path. */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 export const LOCAL_ACCOUNT_ID = '000000000000';
 
@@ -160,7 +164,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     // The loop reads the schedules afresh on every check, so changes need no notice.
     scheduler: { identity, store, clock },
   });
-  const server = http.createServer({ keepAliveTimeout: 65_000 }, handler);
+  const server = http.createServer({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS }, handler);
+  const lean = serveInvokesLean(server, {
+    keepAliveTimeoutMs: KEEP_ALIVE_TIMEOUT_MS,
+    port: () => port,
+    invoke: handler.invoke,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
@@ -197,6 +206,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       (stopping ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
+        lean.closeAll();
         await schedules.stop();
         await lifecycle.stop();
         await invoker.stop();

@@ -75,8 +75,31 @@ function bodyKept(flavour: Flavour, method: string, rawPath: string): number {
   return flavour === 'lambda' ? bodyAllowance(method, rawPath) : 1024 * 1024;
 }
 
+/** An Invoke request read off the socket by the lean path (`http/lean-invoke.ts`). */
+export interface InvokeRequest {
+  rawPath: string;
+  rawQuery: string;
+  /** Lower-case names, each given once. */
+  headers: Record<string, string>;
+  body: ReceivedBody;
+  /** Aborted when the caller hangs up before the answer is written. */
+  signal: AbortSignal;
+}
+
+/** Writes one whole response: status, headers (with Content-Length), body. */
+export type ResponseWriter = (
+  status: number,
+  headers: Record<string, string>,
+  body: Buffer | undefined,
+) => void;
+
 export interface RequestHandler {
   (req: IncomingMessage, res: ServerResponse): void;
+  /**
+   * `POST /2015-03-31/functions/{FunctionName}/invocations` whose whole body is read and whose
+   * Host header passed the guard: the same signature check, handler and answers as `(req, res)`.
+   */
+  invoke(request: InvokeRequest, write: ResponseWriter): void;
   /** Resolves once every request being handled has finished (for a clean stop). */
   idle(): Promise<void>;
 }
@@ -96,7 +119,8 @@ export function createRequestHandler(deps: ServerDeps): RequestHandler {
     const byHost = urlFromHost(req.headers.host, rawPath, deps.identity.region, deps.port());
     const functionUrl = byHost ?? (isUrlPath(rawPath) ? urlFromPath(rawPath) : undefined);
     const flavour = flavourOf(method, rawPath, req.headers, functionUrl);
-    const fail = (error: unknown): void => sendError(res, requestId, flavour, error, deps.onError);
+    const fail = (error: unknown): void =>
+      sendError(writerFor(res), requestId, flavour, error, deps.onError);
 
     if (!byHost && !isAllowedHost(req.headers.host, deps.port())) {
       req.resume();
@@ -168,7 +192,27 @@ export function createRequestHandler(deps: ServerDeps): RequestHandler {
       .finally(() => inFlight.delete(work));
     inFlight.add(work);
   };
-  return Object.assign(handler, { idle: () => Promise.all([...inFlight]).then(() => undefined) });
+  const invoke = (request: InvokeRequest, write: ResponseWriter): void => {
+    const requestId = randomUUID();
+    const { rawPath, rawQuery, headers, body, signal } = request;
+    const work = verifySignature(
+      { method: 'POST', rawPath, rawQuery, headers, bodySha256: body.sha256Hex },
+      deps.credentials,
+      'lambda',
+      deps.clock(),
+    )
+      .then(() => {
+        const call = { method: 'POST', rawPath, query: parseQuery(rawQuery), headers, body };
+        return respond(deps.lambda, router, { ...call, requestId, signal }, write);
+      })
+      .catch((error: unknown) => sendError(write, requestId, 'lambda', error, deps.onError))
+      .finally(() => inFlight.delete(work));
+    inFlight.add(work);
+  };
+  return Object.assign(handler, {
+    invoke,
+    idle: () => Promise.all([...inFlight]).then(() => undefined),
+  });
 }
 
 interface LambdaCall {
@@ -181,11 +225,34 @@ interface LambdaCall {
   requestId: string;
 }
 
-/** Serves a REST JSON service (Lambda, Scheduler): route, run the handler, write its answer. */
-async function serveRest<S>(
+/** Serves a REST JSON service (Lambda, Scheduler) on Node's HTTP server. */
+function serveRest<S>(
   services: S,
   router: Router<(services: S, request: LambdaRequest) => Promise<LambdaResponse>>,
   call: LambdaCall,
+): Promise<void> {
+  const { req, res, ...rest } = call;
+  const signal = () => abortOnClose(res);
+  return respond(services, router, { ...rest, headers: req.headers, signal }, writerFor(res));
+}
+
+interface RouteCall {
+  method: string;
+  rawPath: string;
+  query: Record<string, string | string[]>;
+  headers: LambdaRequest['headers'];
+  body: ReceivedBody;
+  requestId: string;
+  /** Made once a route matched (Node's path listens for the response's close only then). */
+  signal: AbortSignal | (() => AbortSignal);
+}
+
+/** Route, run the handler, write its answer. */
+async function respond<S>(
+  services: S,
+  router: Router<(services: S, request: LambdaRequest) => Promise<LambdaResponse>>,
+  call: RouteCall,
+  write: ResponseWriter,
 ): Promise<void> {
   const match = router.match(call.method, call.rawPath);
   if (match === undefined || match === 'method-not-allowed')
@@ -193,15 +260,15 @@ async function serveRest<S>(
   const result = await match.handler(services, {
     params: match.params,
     query: call.query,
-    headers: call.req.headers,
+    headers: call.headers,
     body: call.body,
     requestId: call.requestId,
-    signal: abortOnClose(call.res),
+    signal: typeof call.signal === 'function' ? call.signal() : call.signal,
   });
   const payload =
     result.raw ??
     (result.json === undefined ? undefined : Buffer.from(JSON.stringify(result.json)));
-  send(call.res, result.status, call.requestId, payload, result.headers);
+  sendTo(write, result.status, call.requestId, payload, result.headers);
 }
 
 /** Aborted when the caller hangs up before the answer is written. */
@@ -355,6 +422,14 @@ async function serveCode(
   send(res, 200, requestId, zip, { 'Content-Type': 'application/zip' });
 }
 
+function writerFor(res: ServerResponse): ResponseWriter {
+  return (status, headers, body) => {
+    if (res.headersSent || res.destroyed) return;
+    res.writeHead(status, headers);
+    res.end(body);
+  };
+}
+
 function send(
   res: ServerResponse,
   status: number,
@@ -362,18 +437,30 @@ function send(
   body: Buffer | undefined,
   headers: Record<string, string> = {},
 ): void {
-  if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, {
-    'Content-Type': 'application/json',
-    ...headers,
-    'x-amzn-RequestId': requestId,
-    'Content-Length': String(body?.length ?? 0),
-  });
-  res.end(body);
+  sendTo(writerFor(res), status, requestId, body, headers);
+}
+
+function sendTo(
+  write: ResponseWriter,
+  status: number,
+  requestId: string,
+  body: Buffer | undefined,
+  headers: Record<string, string> = {},
+): void {
+  write(
+    status,
+    {
+      'Content-Type': 'application/json',
+      ...headers,
+      'x-amzn-RequestId': requestId,
+      'Content-Length': String(body?.length ?? 0),
+    },
+    body,
+  );
 }
 
 function sendError(
-  res: ServerResponse,
+  write: ResponseWriter,
   requestId: string,
   flavour: Flavour,
   error: unknown,
@@ -390,7 +477,7 @@ function sendError(
     );
   }
   if (flavour === 'iam') {
-    send(res, apiError.status, requestId, Buffer.from(errorXml(apiError, requestId)), {
+    sendTo(write, apiError.status, requestId, Buffer.from(errorXml(apiError, requestId)), {
       'Content-Type': 'text/xml',
     });
     return;
@@ -401,7 +488,7 @@ function sendError(
       : flavour === 'scheduler'
         ? schedulerErrorBody(apiError)
         : apiError.lambdaBody();
-  send(res, apiError.status, requestId, Buffer.from(JSON.stringify(body)), {
+  sendTo(write, apiError.status, requestId, Buffer.from(JSON.stringify(body)), {
     ...apiError.headers,
     'x-amzn-ErrorType': apiError.type,
     ...(flavour === 'logs' ? { 'Content-Type': 'application/x-amz-json-1.1' } : {}),
