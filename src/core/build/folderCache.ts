@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from './atomicWrite';
 import type { DepsRecord } from './productionDeps';
+import { TreeRecorder } from './treeSnapshot';
 
 // What the file walk found in each folder the last time, so a folder whose listing cannot have
 // changed is not read and matched against the patterns again: only its files are stat-ed.
@@ -43,6 +44,8 @@ interface CacheFile {
 export class FolderCache {
   private readonly seen = new Map<string, Stored>();
   private changed = false;
+  private allKept = false;
+  private recorder = new TreeRecorder();
 
   private constructor(
     readonly file: string,
@@ -86,6 +89,27 @@ export class FolderCache {
       this.changed = true;
     }
     this.seen.clear();
+    this.allKept = true;
+    this.recorder = new TreeRecorder();
+  }
+
+  /** The key of the last walk. */
+  get walkKey(): string {
+    return this.key;
+  }
+
+  /**
+   * Whether every folder of the last walk has a listing to trust next time (none changed just
+   * before it, none holds a symlink) and the dependency resolution was kept: the walk's result
+   * then follows from the folders' stamps alone.
+   */
+  get complete(): boolean {
+    return this.allKept && this.depsRecord !== undefined;
+  }
+
+  /** The folders and files of the last walk with their stamps, as the walk recorded them. */
+  get tree(): TreeRecorder {
+    return this.recorder;
   }
 
   /** The listing of `rel` when its folder still has the given stamp. */
@@ -100,6 +124,10 @@ export class FolderCache {
   set(rel: string, listing: FolderListing | undefined): void {
     this.changed = true;
     if (listing) this.seen.set(rel, [listing.mtimeMs, listing.ino, listing.dirs, listing.files]);
+    else {
+      this.seen.delete(rel);
+      this.allKept = false;
+    }
   }
 
   /** Saves the folders seen in the last walk, when anything differs from what was loaded. */

@@ -13,13 +13,18 @@ export function handlerCandidates(fn: FunctionSpec): string[] | undefined {
   return undefined;
 }
 
-/** A warning when the handler's file is not among the packaged files. */
+/** A warning when the handler's file is not among the packaged files (a list, or a test by path). */
 export function checkHandlerPackaged(
   fn: FunctionSpec,
-  files: readonly { path: string }[],
+  files: readonly { path: string }[] | ((path: string) => boolean),
 ): PackageWarning | undefined {
   const candidates = handlerCandidates(fn);
-  if (!candidates || files.some((f) => candidates.includes(f.path))) return undefined;
+  if (!candidates) return undefined;
+  const packaged =
+    typeof files === 'function'
+      ? candidates.some((c) => files(c))
+      : files.some((f) => candidates.includes(f.path));
+  if (packaged) return undefined;
   return {
     code: 'handler-missing',
     message:

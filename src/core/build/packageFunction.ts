@@ -16,7 +16,12 @@ import {
 } from './limits';
 import { isInside, resolveInside } from './paths';
 import { runBuild, type OutputStream } from './runBuild';
-import { selectFiles, type PackageWarning, type SelectedFile } from './selectFiles';
+import {
+  selectFiles,
+  selectionUnchanged,
+  type PackageWarning,
+  type SelectedFile,
+} from './selectFiles';
 import {
   packageKey,
   readState,
@@ -25,7 +30,12 @@ import {
   STATE_FORMAT,
   type PackageState,
 } from './packageState';
+import type { DepsRecord } from './productionDeps';
+import { TreeSnapshot } from './treeSnapshot';
 import { writeDeterministicZip } from './zip';
+
+/** The deflate level when none is given. */
+const DEFAULT_LEVEL = 6;
 
 export type PackagePhase = 'build' | 'bundle' | 'select' | 'hash' | 'zip' | 'done';
 
@@ -127,13 +137,57 @@ export async function packageFunction(
   await assertFolder(base, fn);
 
   progress('select', `Choosing files for ${fn.key}`);
-  const folders = await FolderCache.load(path.join(workDir, 'folders.json'));
-  const selection = await selectFiles(base, fn.package, {
+  const limits = { ...LAMBDA_PACKAGE_LIMITS, ...options.limits };
+  const statePath = path.join(workDir, 'state.json');
+  const zipPath = path.join(workDir, 'function.zip');
+  const treePath = path.join(workDir, 'tree.bin');
+  const state = await readState(statePath);
+  const zipStat = state ? await stat(zipPath).catch(() => undefined) : undefined;
+  const zipIntact =
+    state !== undefined &&
+    zipStat?.size === state.zipBytes &&
+    zipStat.mtimeMs === state.zipMtimeMs &&
+    zipStat.ino === state.zipIno;
+  const selectOptions = {
     projectRoot: root,
     excludeAbsolute: isInside(cacheDir, base) ? [] : [cacheDir],
     signal,
-    folders,
-  });
+  };
+
+  // Every folder and file as the last package found them, and its zip intact: the zip is kept
+  // without walking the tree or building the file list; one stat per folder and file tells.
+  if (zipIntact && state.largest && state.largestFolders && state.zipBytes <= limits.zippedBytes) {
+    const tree = TreeSnapshot.load(treePath);
+    if (
+      tree?.summary.stampDigest === state.stampDigest &&
+      tree.summary.level === (options.level ?? DEFAULT_LEVEL) &&
+      tree.summary.unzippedBytes <= limits.unzippedBytes &&
+      (await selectionUnchanged(base, fn.package, selectOptions, tree))
+    ) {
+      const warnings = [...tree.summary.warnings];
+      const handlerWarning = checkHandlerPackaged(fn, (p) => tree.hasFile(p));
+      if (handlerWarning) warnings.unshift(handlerWarning);
+      progress('done', `Unchanged since the last package of ${fn.key}: reusing its zip`);
+      return {
+        zipPath,
+        unzippedBytes: tree.summary.unzippedBytes,
+        fileCount: tree.summary.fileCount,
+        warnings,
+        buildLog,
+        base,
+        largest: state.largest,
+        largestFolders: state.largestFolders,
+        sha256Hex: state.sha256Hex,
+        codeSha256: state.codeSha256,
+        zipBytes: state.zipBytes,
+        reused: true,
+        cache: { hits: tree.summary.fileCount, hashedFiles: 0, hashedBytes: 0 },
+      };
+    }
+  }
+
+  const folders = await FolderCache.load(path.join(workDir, 'folders.json'));
+  const selection = await selectFiles(base, fn.package, { ...selectOptions, folders });
   await folders.save();
   const files = selection.files;
   if (files.length === 0) {
@@ -148,19 +202,27 @@ export async function packageFunction(
   const handlerWarning = checkHandlerPackaged(fn, files);
   if (handlerWarning) selection.warnings.unshift(handlerWarning);
   const unzippedBytes = files.reduce((sum, f) => sum + f.size, 0);
-  const limits = { ...LAMBDA_PACKAGE_LIMITS, ...options.limits };
   checkLimit(fn.key, 'unzipped', unzippedBytes, limits.unzippedBytes, files);
 
-  const statePath = path.join(workDir, 'state.json');
-  const state = await readState(statePath);
-  const zipPath = path.join(workDir, 'function.zip');
   const stamps = stampDigest(files, options.level);
-  const zipStat = state ? await stat(zipPath).catch(() => undefined) : undefined;
-  const zipIntact =
-    state !== undefined &&
-    zipStat?.size === state.zipBytes &&
-    zipStat.mtimeMs === state.zipMtimeMs &&
-    zipStat.ino === state.zipIno;
+  // The tree is only trusted along with a state of the same digest: it can be written first.
+  if (folders.complete && folders.tree.fileCount === files.length) {
+    await TreeSnapshot.save(
+      treePath,
+      {
+        key: folders.walkKey,
+        deps: withoutChosenFiles(folders.deps!, files),
+        stampDigest: stamps,
+        level: options.level ?? DEFAULT_LEVEL,
+        fileCount: files.length,
+        unzippedBytes,
+        warnings: selection.warnings.filter((w) => w !== handlerWarning),
+      },
+      folders.tree,
+    );
+  } else {
+    await TreeSnapshot.remove(treePath);
+  }
 
   const common = {
     zipPath,
@@ -291,4 +353,14 @@ async function assertFolder(base: string, fn: FunctionSpec): Promise<void> {
       { functionKey: fn.key, command: fn.build?.command ?? '', exitCode: null, lastLines: [] },
     );
   }
+}
+
+/**
+ * The dependency record without its probes of package.json files that are among the chosen
+ * files: the tree checks those already, by size, mtime and mode.
+ */
+function withoutChosenFiles(record: DepsRecord, files: readonly SelectedFile[]): DepsRecord {
+  const chosen = new Set<string>();
+  for (const f of files) if (f.path.endsWith('package.json')) chosen.add(f.absPath);
+  return { ...record, probes: record.probes.filter((p) => p[1] !== 'f' || !chosen.has(p[0])) };
 }

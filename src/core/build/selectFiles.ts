@@ -15,6 +15,7 @@ import {
   type ProductionDeps,
 } from './productionDeps';
 import { explicitIncludeMatcher, isLikelySecret } from './secrets';
+import type { TreeSnapshot } from './treeSnapshot';
 
 export interface SelectedFile {
   /** Path inside the package, forward slashes: the zip entry name. */
@@ -101,6 +102,62 @@ function dependencies(base: string, folders?: FolderCache): ProductionDeps | und
 /** The walk gives the event loop a turn this often. */
 const YIELD_EVERY_MS = 20;
 
+/** Where a selection is made from, as it decides which files are chosen. */
+interface SelectionInputs {
+  base: string;
+  realBase: string;
+  boundary: string;
+  spec: PackageSpec;
+  excludedAbs: string[];
+  deps: ProductionDeps | undefined;
+}
+
+/** Everything a walk's result depends on besides the folders' listings and the files' stamps. */
+function selectionKey(inputs: SelectionInputs): string {
+  const { base, realBase, boundary, spec, excludedAbs, deps } = inputs;
+  return JSON.stringify([
+    base,
+    realBase,
+    boundary,
+    spec.include,
+    spec.exclude,
+    DEFAULT_EXCLUDES,
+    excludedAbs,
+    deps ? [...deps.packages].sort() : null,
+  ]);
+}
+
+/** The base resolved, its real path, and the folder symlinks must stay inside. */
+async function resolveBase(
+  base: string,
+  projectRoot: string,
+): Promise<{ base: string; realBase: string; boundary: string }> {
+  base = path.resolve(base);
+  const realBase = await realpath(base);
+  const realRoot = await realpath(path.resolve(projectRoot));
+  const boundary = isInside(realRoot, realBase) ? realRoot : realBase;
+  return { base, realBase, boundary };
+}
+
+/**
+ * Whether selectFiles would choose exactly the files recorded in `tree`, with the same stamps,
+ * and give the same warnings: the same base, patterns and production dependencies (checked by
+ * their probes, without reading a package.json), and every recorded folder and file unchanged.
+ */
+export async function selectionUnchanged(
+  base: string,
+  spec: PackageSpec,
+  options: SelectOptions,
+  tree: TreeSnapshot,
+): Promise<boolean> {
+  const resolved = await resolveBase(base, options.projectRoot);
+  const deps = replayProductionDependencies(resolved.base, tree.summary.deps);
+  if (deps === false) return false;
+  const excludedAbs = (options.excludeAbsolute ?? []).map((p) => path.resolve(p));
+  const key = selectionKey({ ...resolved, spec, excludedAbs, deps });
+  return key === tree.summary.key && tree.holds(resolved.base, options.signal);
+}
+
 /**
  * Chooses the files of a package under `base`: the function's `package.include` globs (all
  * files when empty) minus `package.exclude` and the defaults, with node_modules cut down to the
@@ -113,11 +170,9 @@ export async function selectFiles(
   spec: PackageSpec,
   options: SelectOptions,
 ): Promise<Selection> {
-  base = path.resolve(base);
-  const root = path.resolve(options.projectRoot);
-  const realBase = await realpath(base);
-  const realRoot = await realpath(root);
-  const boundary = isInside(realRoot, realBase) ? realRoot : realBase;
+  const resolved = await resolveBase(base, options.projectRoot);
+  base = resolved.base;
+  const { realBase, boundary } = resolved;
   const include = spec.include.length ? spec.include : ['**'];
   const included = picomatch(include, { dot: true });
   const excluded = picomatch([...DEFAULT_EXCLUDES, ...spec.exclude], { dot: true });
@@ -189,18 +244,8 @@ export async function selectFiles(
   };
 
   const folders = options.folders;
-  folders?.begin(
-    JSON.stringify([
-      base,
-      realBase,
-      boundary,
-      spec.include,
-      spec.exclude,
-      DEFAULT_EXCLUDES,
-      excludedAbs,
-      deps ? [...deps.packages].sort() : null,
-    ]),
-  );
+  folders?.begin(selectionKey({ base, realBase, boundary, spec, excludedAbs, deps }));
+  const tree = folders?.tree;
   // Listings are trusted next time only if their folder was not changed just before the walk.
   const trustedBefore = Date.now() - RACY_MS;
 
@@ -222,9 +267,12 @@ export async function selectFiles(
       dirStats.push(st);
     }
     const prefix = dir.rel ? `${dir.rel}/` : '';
-    listing.files.forEach((name, i) =>
-      addFile(prefix + name, dir.abs + path.sep + name, fileStats[i]!),
-    );
+    tree?.folder(dir.rel, listing.mtimeMs, listing.ino);
+    listing.files.forEach((name, i) => {
+      const st = fileStats[i]!;
+      addFile(prefix + name, dir.abs + path.sep + name, st);
+      tree?.file(name, st.size, st.mtimeMs, st.mode & 0o7777);
+    });
     listing.dirs.forEach((name, i) =>
       pending.push({
         abs: dir.abs + path.sep + name,
@@ -273,6 +321,7 @@ export async function selectFiles(
         ? { mtimeMs: dirStat.mtimeMs, ino: dirStat.ino, dirs: [], files: [] }
         : undefined;
     let cacheable = listing !== undefined;
+    if (listing) tree?.folder(dir.rel, listing.mtimeMs, listing.ino);
     for (const entry of entries) {
       const rel = dir.rel ? `${dir.rel}/${entry.name}` : entry.name;
       const abs = dir.abs + path.sep + entry.name;
@@ -284,8 +333,12 @@ export async function selectFiles(
         }
       } else if (entry.isFile()) {
         if (takeFile(rel, entry.name, keepsFiles)) {
-          addFile(rel, abs, statSync(abs));
-          listing?.files.push(entry.name);
+          const st = statSync(abs);
+          addFile(rel, abs, st);
+          if (listing) {
+            listing.files.push(entry.name);
+            tree?.file(entry.name, st.size, st.mtimeMs, st.mode & 0o7777);
+          }
         }
       } else if (entry.isSymbolicLink()) {
         cacheable = false;

@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { chmod, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { chmod, readFile, rename, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { packageFunction, selectFiles } from '../../../src/core/build';
 import { FolderCache } from '../../../src/core/build/folderCache';
+import { TreeSnapshot } from '../../../src/core/build/treeSnapshot';
 import type { FunctionSpec } from '../../../src/core/manifest/types';
 import {
   backdate,
@@ -158,5 +159,176 @@ describe('repackaging with cached folder listings', () => {
     assert.deepEqual(warm.largest, cold.largest);
     assert.deepEqual(warm.largestFolders, cold.largestFolders);
     assert.deepEqual(warm.warnings, cold.warnings);
+  });
+});
+
+// An unchanged repackage checks the tree recorded with the last package (every folder's mtime
+// and inode, every file's size, mtime and mode) instead of walking it; any difference falls back
+// to the walk, and the result is the same either way.
+describe('repackaging from the recorded tree', () => {
+  let root: string | undefined;
+  // Outside the project: a cache inside it changes the project folder as it is first made.
+  let cacheDir: string | undefined;
+  const fn: FunctionSpec = makeFunction({ handler: 'index.handler' });
+  const pack = (f: FunctionSpec = fn, level?: number) =>
+    packageFunction(makeManifest(root!, [f]), f, { cacheDir, level });
+  const treeFile = () => path.join(cacheDir!, 'packages', 'api', 'tree.bin');
+  const load = () => TreeSnapshot.load(treeFile());
+
+  beforeEach(async () => {
+    root = await tempDir();
+    cacheDir = await tempDir('flourish-cache-');
+    await writeTree(root, {
+      'package.json': pkg('app', { dep: '1', absent: '1' }),
+      'index.js': 'exports.handler = async () => 1;',
+      '.env': 'SECRET=1',
+      'lib/a.js': 'a'.repeat(5000),
+      'lib/deep/b.js': 'b',
+      'node_modules/dep/package.json': pkg('dep'),
+      'node_modules/dep/index.js': 'module.exports = 1;',
+      'node_modules/dev/package.json': pkg('dev'),
+    });
+    await backdate(root);
+  });
+  afterEach(async () => {
+    await removeDir(root);
+    await removeDir(cacheDir);
+  });
+
+  /** How many times a package walked the tree (loaded the folder listings to walk with). */
+  let walks = 0;
+  const loadListings = FolderCache.load.bind(FolderCache);
+  beforeEach(() => {
+    walks = 0;
+    FolderCache.load = (file) => {
+      walks++;
+      return loadListings(file);
+    };
+  });
+  afterEach(() => {
+    FolderCache.load = loadListings;
+  });
+
+  it('gives what a full walk gives, warnings included, without walking', async () => {
+    const cold = await pack();
+    const tree = load();
+    assert.ok(tree, 'a tree was recorded');
+    assert.equal(await tree.holds(root!), true);
+    const fast = await pack();
+    assert.equal(walks, 1, 'only the first package walked');
+    await rm(treeFile());
+    const walked = await pack();
+    assert.equal(fast.reused, true);
+    assert.equal(walked.reused, true);
+    assert.deepEqual({ ...fast, cache: undefined }, { ...walked, cache: undefined });
+    assert.deepEqual(fast.cache, { hits: cold.fileCount, hashedFiles: 0, hashedBytes: 0 });
+    assert.deepEqual(
+      fast.warnings.map((w) => w.code),
+      ['likely-secret', 'missing-dependency'],
+    );
+    assert.equal(fast.unzippedBytes, cold.unzippedBytes);
+    assert.equal(fast.fileCount, cold.fileCount);
+  });
+
+  it('keeps the handler check on the shortcut', async () => {
+    const other = makeFunction({ handler: 'lib/deep/b.handler' });
+    const missing = makeFunction({ handler: 'nowhere.handler' });
+    await pack();
+    assert.ok(!(await pack(other)).warnings.some((w) => w.code === 'handler-missing'));
+    assert.equal(load()!.hasFile('lib/deep/b.js'), true);
+    assert.equal(load()!.hasFile('lib/b.js'), false);
+    const warned = await pack(missing);
+    assert.equal(warned.reused, true);
+    assert.equal(warned.warnings[0]!.code, 'handler-missing');
+    assert.equal(walks, 1, 'the other handlers were checked against the recorded tree');
+  });
+
+  const changes: [string, () => Promise<unknown>][] = [
+    ['an added file', () => writeFile(path.join(root!, 'lib/deep/c.js'), 'c')],
+    ['a removed file', () => rm(path.join(root!, 'lib/deep/b.js'))],
+    ['a renamed file', () => rename(path.join(root!, 'lib/a.js'), path.join(root!, 'lib/z.js'))],
+    ['a new size', () => writeFile(path.join(root!, 'lib/a.js'), 'a')],
+    [
+      'a new mtime at the same size',
+      () => utimes(path.join(root!, 'lib/deep/b.js'), new Date(), new Date()),
+    ],
+    ['a mode change', () => chmod(path.join(root!, 'lib/a.js'), 0o755)],
+    ['a removed folder', () => rm(path.join(root!, 'lib/deep'), { recursive: true })],
+    [
+      'a folder replaced by a file',
+      async () => {
+        await rm(path.join(root!, 'lib/deep'), { recursive: true });
+        await writeFile(path.join(root!, 'lib/deep'), 'now a file');
+      },
+    ],
+    [
+      'a dependency named in package.json',
+      () => writeFile(path.join(root!, 'package.json'), pkg('app', { dep: '1', dev: '1' })),
+    ],
+    [
+      'a dependency installed',
+      () =>
+        writeTree(root!, {
+          'node_modules/absent/package.json': pkg('absent'),
+          'node_modules/absent/index.js': '',
+        }),
+    ],
+  ];
+  for (const [what, change] of changes) {
+    it(`walks again after ${what}`, async () => {
+      await pack();
+      const tree = load()!;
+      await change();
+      assert.equal(await tree.holds(root!), false, 'the tree no longer holds');
+      const after = await pack();
+      assert.equal(walks, 2, 'the second package walked');
+      await rm(treeFile(), { force: true });
+      await rm(path.join(cacheDir!, 'packages', 'api', 'state.json'));
+      const fresh = await pack();
+      assert.equal(fresh.reused, false);
+      assert.equal(after.sha256Hex, fresh.sha256Hex, 'the same zip as a package from scratch');
+      assert.deepEqual(after.warnings, fresh.warnings);
+    });
+  }
+
+  it('does not take the shortcut for other patterns or another level', async () => {
+    const first = await pack();
+    const excluding = makeFunction({
+      handler: 'index.handler',
+      package: { include: [], exclude: ['lib/**'] },
+    });
+    const narrower = await pack(excluding);
+    assert.equal(narrower.reused, false);
+    assert.ok(narrower.fileCount < first.fileCount);
+    const back = await pack();
+    assert.equal(back.fileCount, first.fileCount);
+    const stored = await pack(fn, 0);
+    assert.equal(stored.reused, false);
+    assert.notEqual(stored.zipBytes, first.zipBytes);
+  });
+
+  it('records no tree when a folder changed just before the walk or holds a symlink', async () => {
+    await writeFile(path.join(root!, 'lib/deep/c.js'), 'c'); // lib/deep changed now
+    await pack();
+    assert.equal(load(), undefined);
+    await backdate(root!);
+    await pack();
+    assert.ok(load());
+    await symlink(path.join(root!, 'lib/a.js'), path.join(root!, 'lib/link.js'));
+    await backdate(root!);
+    const linked = await pack();
+    assert.equal(load(), undefined);
+    assert.equal((await pack()).sha256Hex, linked.sha256Hex);
+  });
+
+  it('walks when the recorded tree is damaged or from elsewhere', async () => {
+    const cold = await pack();
+    const bytes = await readFile(treeFile());
+    await writeFile(treeFile(), bytes.subarray(0, bytes.length - 8));
+    assert.equal(load(), undefined);
+    const warm = await pack();
+    assert.equal(warm.reused, true);
+    assert.equal(warm.sha256Hex, cold.sha256Hex);
+    assert.ok(load(), 'recorded again');
   });
 });
