@@ -33,6 +33,7 @@ const SERVERLESS_ENV = {
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const millis = (n: number) => `${n.toFixed(1)} ms`;
 
 async function bundlePackOnce(): Promise<string> {
   const outfile = path.join(benchDir, 'packOnce.cjs');
@@ -207,13 +208,14 @@ async function main(): Promise<void> {
     `  Flourish cold / zip -r              : ${ratio(best('cold'), best('zip'))}  (target <= 1.5: ${verdict(vsZip <= 1.5)})`,
   );
   console.log(
-    `  unchanged / cold, in-process        : ${(warmShare * 100).toFixed(1)}%  (target < 5%: ${verdict(warmShare < 0.05)})`,
+    `  unchanged / cold, in-process        : ${(warmShare * 100).toFixed(1)}%  (target < 5%: ${verdict(warmShare < 0.05)}; ` +
+      `${millis(warmIn)} of ${millis(coldIn)})`,
   );
   console.log(
     `  unchanged / cold, as processes      : ${((best('warm') / best('cold')) * 100).toFixed(1)}%  (Node start-up included)`,
   );
   console.log(
-    `  floor: one stat of each file and folder takes ${secs(statFloor)} ` +
+    `  floor: one stat of each file and folder takes ${secs(statFloor)} (${millis(statFloor)}) ` +
       `(${((statFloor / coldIn) * 100).toFixed(1)}% of the in-process cold package)`,
   );
   console.log('CPU time (user + system, all threads, least of the runs):');
