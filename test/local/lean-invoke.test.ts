@@ -179,6 +179,43 @@ describe('local cloud: the lean Invoke path', function () {
     assert.deepEqual(JSON.parse(responses[2]!.body), { got: { n: 3 } });
   });
 
+  it('keeps serving a connection handed to Node, one request after the other', async () => {
+    const socket = net.connect(port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    try {
+      const statuses: number[] = [];
+      for (const raw of [
+        await request('POST', invokePath('lean'), '{"n":1}'),
+        await request('GET', '/2015-03-31/functions/lean'),
+        await request('POST', invokePath('lean'), '{"n":3}'),
+        await request('POST', invokePath('lean'), '{"n":4}'),
+      ]) {
+        const answer = readResponses(socket, 1);
+        socket.write(raw);
+        statuses.push((await answer)[0]!.status);
+      }
+      assert.deepEqual(statuses, [200, 200, 200, 200]);
+    } finally {
+      socket.destroy();
+    }
+  });
+
+  it('reads a body of megabytes in many packets, and leaves one over 6 MB to Node (413)', async () => {
+    const big = JSON.stringify({ x: 'y'.repeat(5 * 1024 * 1024) });
+    const tooBig = JSON.stringify({ x: 'y'.repeat(6 * 1024 * 1024) });
+    const responses = await exchange(
+      [
+        await request('POST', invokePath('lean'), big),
+        await request('POST', invokePath('lean'), tooBig),
+      ],
+      2,
+    );
+    assert.equal(responses[0]!.status, 200);
+    assert.equal(JSON.parse(responses[0]!.body).got.x.length, 5 * 1024 * 1024);
+    assert.equal(responses[1]!.status, 413);
+    assert.equal(responses[1]!.headers['x-amzn-errortype'], 'RequestEntityTooLargeException');
+  });
+
   it('keeps the error shapes: signature, unknown function, bad payload, Event size', async () => {
     const tampered = (await request('POST', invokePath('lean'), '{"a":1}')).replace(
       '{"a":1}',

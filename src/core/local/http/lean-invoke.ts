@@ -74,6 +74,8 @@ function httpDate(): string {
 class LeanConnection {
   private buffered: Buffer[] = [];
   private bufferedBytes = 0;
+  /** Bytes the request being received needs in all (its head is whole): wait for them. */
+  private awaited = 0;
   private busy = false;
   private ended = false;
   private readonly aborted = new AbortController();
@@ -107,7 +109,7 @@ class LeanConnection {
 
   /** Serves the next request if it is whole and plain; hands the connection over if not. */
   private next(): void {
-    if (this.busy || this.bufferedBytes === 0) return;
+    if (this.busy || this.bufferedBytes === 0 || this.bufferedBytes < this.awaited) return;
     const data =
       this.buffered.length === 1
         ? this.buffered[0]!
@@ -124,7 +126,11 @@ class LeanConnection {
       return;
     }
     const bodyStart = headEnd + 4;
-    if (data.length < bodyStart + parsed.length) return;
+    if (data.length < bodyStart + parsed.length) {
+      this.awaited = bodyStart + parsed.length;
+      return;
+    }
+    this.awaited = 0;
     const body = data.subarray(bodyStart, bodyStart + parsed.length);
     const rest = data.subarray(bodyStart + parsed.length);
     this.buffered = rest.length > 0 ? [rest] : [];
