@@ -6,7 +6,7 @@
 // `Expect`, `Connection: close`, HTTP/1.0, a repeated or malformed header, a function URL host)
 // hands the connection, with every byte not yet answered, to Node's server for good; that one
 // then does exactly what it always did. Requests on one connection are answered one at a time.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import http from 'node:http';
 import type net from 'node:net';
 import type { InvokeRequest, ResponseWriter } from '../server';
@@ -145,7 +145,7 @@ class LeanConnection {
           data: body,
           size: body.length,
           truncated: false,
-          sha256Hex: createHash('sha256').update(body).digest('hex'),
+          sha256Hex: hash('sha256', body, 'hex'),
         },
         signal: this.aborted.signal,
       },

@@ -1,7 +1,7 @@
 // Verifies AWS Signature Version 4 on every request by signing the same canonical request again
 // with the local cloud's own secret and comparing, as AWS does. The canonical forms follow the
 // SDK's signer (@smithy/signature-v4) exactly; test/local/sigv4.test.ts holds them side by side.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 import { ApiError } from './errors';
 
 export interface Credentials {
@@ -92,13 +92,11 @@ export async function verifySignature(
     canonicalHeaders += `${name}:${foldHeaderValue(value)}\n`;
   }
   const canonicalRequest =
-    `${request.method}\n${canonicalPath(request.rawPath)}\n${canonicalQuery(parseQuery(request.rawQuery))}\n` +
+    `${request.method}\n${canonicalPath(request.rawPath)}\n${request.rawQuery === '' ? '' : canonicalQuery(parseQuery(request.rawQuery))}\n` +
     `${canonicalHeaders}\n${sortedNames.join(';')}\n${declaredHash ?? request.bodySha256}`;
   const scope = `${shortDate}/${region}/${service}/aws4_request`;
-  const stringToSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${createHash('sha256').update(canonicalRequest).digest('hex')}`;
-  const expected = createHmac('sha256', signingKey(credentials, shortDate!, region!, service!))
-    .update(stringToSign)
-    .digest('hex');
+  const stringToSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${hash('sha256', canonicalRequest, 'hex')}`;
+  const expected = hmacHex(signingKey(credentials, shortDate!, region!, service!), stringToSign);
   if (!safeEqual(expected, signature!)) {
     throw denied(
       'InvalidSignatureException',
@@ -107,9 +105,37 @@ export async function verifySignature(
   }
 }
 
+/** A signing key as HMAC-SHA256 uses it: the key XOR ipad and XOR opad (RFC 2104). */
+interface HmacKey {
+  inner: Buffer;
+  outer: Buffer;
+}
+
+function hmacKey(key: Buffer): HmacKey {
+  const inner = Buffer.alloc(64, 0x36);
+  const outer = Buffer.alloc(64, 0x5c);
+  for (let i = 0; i < key.length; i++) {
+    inner[i]! ^= key[i]!;
+    outer[i]! ^= key[i]!;
+  }
+  return { inner, outer };
+}
+
+/** HMAC-SHA256 as two one-shot hashes: much less work than an Hmac object per request. */
+function hmacHex(key: HmacKey, message: string): string {
+  const text = Buffer.from(message, 'utf8');
+  const inner = Buffer.allocUnsafe(64 + text.length);
+  key.inner.copy(inner, 0);
+  text.copy(inner, 64);
+  const outer = Buffer.allocUnsafe(96);
+  key.outer.copy(outer, 0);
+  hash('sha256', inner, 'buffer').copy(outer, 64);
+  return hash('sha256', outer, 'hex');
+}
+
 // Derived signing keys per secret, day, region and service: four HMACs once a day, not per
 // request. Regions and services come from callers; the cache stays small whatever they send.
-const signingKeys = new WeakMap<Credentials, Map<string, Buffer>>();
+const signingKeys = new WeakMap<Credentials, Map<string, HmacKey>>();
 const MAX_SIGNING_KEYS = 32;
 
 function signingKey(
@@ -117,19 +143,20 @@ function signingKey(
   shortDate: string,
   region: string,
   service: string,
-): Buffer {
+): HmacKey {
   let keys = signingKeys.get(credentials);
   if (!keys) signingKeys.set(credentials, (keys = new Map()));
   const scope = `${shortDate}/${region}/${service}`;
-  let key = keys.get(scope);
-  if (!key) {
-    key = Buffer.from(`AWS4${credentials.secretAccessKey}`, 'utf8');
+  let cached = keys.get(scope);
+  if (!cached) {
+    let key = Buffer.from(`AWS4${credentials.secretAccessKey}`, 'utf8');
     for (const part of [shortDate, region, service, 'aws4_request'])
       key = createHmac('sha256', key).update(part).digest();
     if (keys.size >= MAX_SIGNING_KEYS) keys.clear();
-    keys.set(scope, key);
+    cached = hmacKey(key);
+    keys.set(scope, cached);
   }
-  return key;
+  return cached;
 }
 
 /** A header value as SigV4 canonicalises it: line breaks and runs of blanks become one space. */
