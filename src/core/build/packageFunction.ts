@@ -165,7 +165,7 @@ export async function packageFunction(
       (await selectionUnchanged(base, fn.package, selectOptions, tree))
     ) {
       const warnings = [...tree.summary.warnings];
-      const handlerWarning = checkHandlerPackaged(fn, (p) => tree.hasFile(p));
+      const handlerWarning = checkHandlerPackaged(fn, (p) => tree.hasFile(base, p));
       if (handlerWarning) warnings.unshift(handlerWarning);
       progress('done', `Unchanged since the last package of ${fn.key}: reusing its zip`);
       return {

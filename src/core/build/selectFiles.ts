@@ -155,7 +155,7 @@ export async function selectionUnchanged(
   if (deps === false) return false;
   const excludedAbs = (options.excludeAbsolute ?? []).map((p) => path.resolve(p));
   const key = selectionKey({ ...resolved, spec, excludedAbs, deps });
-  return key === tree.summary.key && tree.holds(resolved.base, options.signal);
+  return key === tree.summary.key && tree.holds(options.signal);
 }
 
 /**
@@ -267,11 +267,12 @@ export async function selectFiles(
       dirStats.push(st);
     }
     const prefix = dir.rel ? `${dir.rel}/` : '';
-    tree?.folder(dir.rel, listing.mtimeMs, listing.ino);
+    tree?.folder(dir.abs, listing.mtimeMs, listing.ino);
     listing.files.forEach((name, i) => {
       const st = fileStats[i]!;
-      addFile(prefix + name, dir.abs + path.sep + name, st);
-      tree?.file(name, st.size, st.mtimeMs, st.mode & 0o7777);
+      const abs = dir.abs + path.sep + name;
+      addFile(prefix + name, abs, st);
+      tree?.file(abs, st.size, st.mtimeMs, st.mode & 0o7777);
     });
     listing.dirs.forEach((name, i) =>
       pending.push({
@@ -321,7 +322,7 @@ export async function selectFiles(
         ? { mtimeMs: dirStat.mtimeMs, ino: dirStat.ino, dirs: [], files: [] }
         : undefined;
     let cacheable = listing !== undefined;
-    if (listing) tree?.folder(dir.rel, listing.mtimeMs, listing.ino);
+    if (listing) tree?.folder(dir.abs, listing.mtimeMs, listing.ino);
     for (const entry of entries) {
       const rel = dir.rel ? `${dir.rel}/${entry.name}` : entry.name;
       const abs = dir.abs + path.sep + entry.name;
@@ -337,7 +338,7 @@ export async function selectFiles(
           addFile(rel, abs, st);
           if (listing) {
             listing.files.push(entry.name);
-            tree?.file(entry.name, st.size, st.mtimeMs, st.mode & 0o7777);
+            tree?.file(abs, st.size, st.mtimeMs, st.mode & 0o7777);
           }
         }
       } else if (entry.isSymbolicLink()) {

@@ -13,12 +13,9 @@ import type { PackageWarning } from './selectFiles';
 // typed array, without walking, matching patterns, building the file list, sorting or digesting.
 
 const MAGIC = 'flourish-tree';
-const FORMAT = 1;
-/**
- * Numbers per folder (mtimeMs, ino, number of files, where the names of its files start in the
- * file names) and per file (size, mtimeMs, mode).
- */
-const PER_FOLDER = 4;
+const FORMAT = 2;
+/** Numbers per folder (mtimeMs, ino, number of files) and per file (size, mtimeMs, mode). */
+const PER_FOLDER = 3;
 const PER_FILE = 3;
 
 /** What a recorded selection amounts to, without its files. */
@@ -48,26 +45,26 @@ interface Header extends TreeSummary {
 
 /**
  * Filled by the walk as it goes, folder by folder: each folder taken, then the files taken from
- * it. Names are kept as the walk has them, so recording costs no path building or lookup.
+ * it. Paths are kept as the walk has them, so recording costs no path building or lookup.
  */
 export class TreeRecorder {
-  /** Folder paths in the package ('' for the base), each followed by a NUL. */
+  /** Absolute folder paths, each followed by a NUL. */
   folderNames = '';
-  /** File names, folder after folder, each followed by a NUL. */
+  /** Absolute file paths, folder after folder, each followed by a NUL. */
   fileNames = '';
   readonly folderStamps: number[] = [];
   readonly fileStamps: number[] = [];
   private countAt = -1;
 
-  folder(rel: string, mtimeMs: number, ino: number): void {
-    this.folderNames += `${rel}\0`;
+  folder(abs: string, mtimeMs: number, ino: number): void {
+    this.folderNames += `${abs}\0`;
     this.countAt = this.folderStamps.length + 2;
-    this.folderStamps.push(mtimeMs, ino, 0, this.fileNames.length);
+    this.folderStamps.push(mtimeMs, ino, 0);
   }
 
   /** A file taken from the folder recorded last; `mode` as SelectedFile has it. */
-  file(name: string, size: number, mtimeMs: number, mode: number): void {
-    this.fileNames += `${name}\0`;
+  file(abs: string, size: number, mtimeMs: number, mode: number): void {
+    this.fileNames += `${abs}\0`;
     this.fileStamps.push(size, mtimeMs, mode);
     this.folderStamps[this.countAt]!++;
   }
@@ -85,9 +82,9 @@ export class TreeSnapshot {
     readonly summary: TreeSummary,
     private readonly folderCount: number,
     /**
-     * Folder paths, then the names of their files, folder by folder, each followed by a NUL.
-     * One string each, not one per name: nothing long-lived for the collector to copy, and a
-     * path is built only when it is stat-ed.
+     * Absolute paths of the folders, then of their files, folder by folder, each followed by a
+     * NUL. One string each, not one per path: nothing long-lived for the collector to copy, and
+     * a path to stat is a slice of it, with no joining or flattening.
      */
     private readonly folderNames: string,
     private readonly fileNames: string,
@@ -157,40 +154,25 @@ export class TreeSnapshot {
     await unlink(file).catch(() => undefined);
   }
 
-  /** Whether a file of this path in the package was chosen. */
-  hasFile(rel: string): boolean {
-    const slash = rel.lastIndexOf('/');
-    const dir = slash < 0 ? '' : rel.slice(0, slash);
-    const name = rel.slice(slash + 1);
-    const { folderNames, fileNames, stamps } = this;
-    for (let i = 0, start = 0; i < this.folderCount; i++) {
-      const end = folderNames.indexOf('\0', start);
-      if (folderNames.slice(start, end) === dir) {
-        let from = stamps[i * PER_FOLDER + 3]!;
-        for (let n = stamps[i * PER_FOLDER + 2]!; n > 0; n--) {
-          const to = fileNames.indexOf('\0', from);
-          if (fileNames.slice(from, to) === name) return true;
-          from = to + 1;
-        }
-        return false;
-      }
-      start = end + 1;
-    }
-    return false;
+  /** Whether a file of this path in the package (forward slashes) was chosen under `base`. */
+  hasFile(base: string, rel: string): boolean {
+    const abs = path.resolve(base) + path.sep + rel.split('/').join(path.sep);
+    const { fileNames } = this;
+    const at = fileNames.indexOf(`${abs}\0`);
+    return at === 0 || (at > 0 && fileNames.charCodeAt(at - 1) === 0);
   }
 
   /**
-   * Whether every folder and file under `base` still has its recorded stamp: one stat each,
-   * stopping at the first difference. A folder is checked before its files, so an added,
-   * removed or renamed entry (which moves its folder's mtime) ends the check there.
+   * Whether every folder and file still has its recorded stamp: one stat each, stopping at the
+   * first difference. A folder is checked before its files, so an added, removed or renamed
+   * entry (which moves its folder's mtime) ends the check there.
    */
-  async holds(base: string, signal?: AbortSignal): Promise<boolean> {
+  async holds(signal?: AbortSignal): Promise<boolean> {
     const { folderNames, fileNames, stamps, folderCount } = this;
-    const sep = path.sep;
-    const native = sep === '/' ? (rel: string) => rel : (rel: string) => rel.replaceAll('/', sep);
     const options = { throwIfNoEntry: false } as const;
     let sliceStart = performance.now();
     let folderName = 0;
+    let fileName = 0;
     let at = folderCount * PER_FOLDER;
     for (let i = 0; i < folderCount; i++) {
       if ((i & 63) === 63) {
@@ -201,19 +183,15 @@ export class TreeSnapshot {
         }
       }
       const folderEnd = folderNames.indexOf('\0', folderName);
-      const rel = folderNames.slice(folderName, folderEnd);
+      const folder = statSync(folderNames.slice(folderName, folderEnd), options);
       folderName = folderEnd + 1;
-      const abs = rel === '' ? base : base + sep + native(rel);
-      const folder = statSync(abs, options);
       const f = i * PER_FOLDER;
       if (!folder?.isDirectory() || folder.mtimeMs !== stamps[f] || folder.ino !== stamps[f + 1]) {
         return false;
       }
-      const prefix = abs + sep;
-      let fileName = stamps[f + 3]!;
       for (let n = stamps[f + 2]!; n > 0; n--, at += PER_FILE) {
         const end = fileNames.indexOf('\0', fileName);
-        const st = statSync(prefix + fileNames.slice(fileName, end), options);
+        const st = statSync(fileNames.slice(fileName, end), options);
         fileName = end + 1;
         if (
           !st?.isFile() ||
