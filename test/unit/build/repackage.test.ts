@@ -255,6 +255,24 @@ describe('repackaging from the recorded tree', () => {
     ['a mode change', () => chmod(path.join(root!, 'lib/a.js'), 0o755)],
     ['a removed folder', () => rm(path.join(root!, 'lib/deep'), { recursive: true })],
     [
+      'a folder replaced by another with the same mtimes',
+      async () => {
+        // Only the inode tells: lib and lib/deep get their old mtimes back, b.js its own.
+        const lib = path.join(root!, 'lib');
+        const deep = path.join(lib, 'deep');
+        const [libStat, deepStat, bStat] = await Promise.all(
+          [lib, deep, path.join(deep, 'b.js')].map((p) => stat(p)),
+        );
+        await rename(deep, path.join(root!, 'old-deep'));
+        await writeTree(root!, { 'lib/deep/b.js': 'b' });
+        await rm(path.join(root!, 'old-deep'), { recursive: true });
+        await utimes(path.join(deep, 'b.js'), bStat.atime, bStat.mtime);
+        await utimes(deep, deepStat.atime, deepStat.mtime);
+        await utimes(lib, libStat.atime, libStat.mtime);
+        await utimes(root!, libStat.atime, libStat.mtime);
+      },
+    ],
+    [
       'a folder replaced by a file',
       async () => {
         await rm(path.join(root!, 'lib/deep'), { recursive: true });
