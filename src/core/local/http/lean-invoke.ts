@@ -16,6 +16,7 @@ const INVOKE_PATH = /^\/2015-03-31\/functions\/[^/]+\/invocations\/?$/;
 /** Larger bodies take Node's path, which keeps the first 6 MB + 1 and answers 413. */
 const MAX_BODY = 6 * 1024 * 1024;
 const MAX_HEAD = 16 * 1024;
+const OUTER_BLANKS = /^[ \t]+|[ \t]+$/g;
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const BAD_VALUE = /[\0-\x08\x0a-\x1f\x7f]/;
 
@@ -172,7 +173,8 @@ class LeanConnection {
       const colon = line.indexOf(':');
       if (colon <= 0) return undefined;
       const name = line.slice(0, colon).toLowerCase();
-      const value = line.slice(colon + 1).trim();
+      // Only blanks around a value are dropped, as Node's parser does (not all of trim()'s).
+      const value = line.slice(colon + 1).replace(OUTER_BLANKS, '');
       if (!TOKEN.test(name) || BAD_VALUE.test(value) || Object.hasOwn(headers, name))
         return undefined;
       headers[name] = value;
