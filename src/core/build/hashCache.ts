@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from './atomicWrite';
+import { RACY_MS } from './folderCache';
 
 const FORMAT = 1;
 
@@ -21,26 +22,34 @@ export interface FileStamp {
 /**
  * SHA-256 of files keyed by (path, size, mtime, mode): a file whose stamp is unchanged is not
  * read again. Saved as JSON, atomically; an unreadable cache is treated as empty.
+ *
+ * A file last modified at or after `trustedBefore` (RACY_MS before the walk that found it) could
+ * be rewritten with the same size, after it was hashed, within the timestamp tick its mtime
+ * shows, and its stamp would not move: its hash is neither taken from nor kept in the cache, so
+ * it is read every time until its mtime is old enough for a later write to change it.
  */
 export class FileHashCache {
   private constructor(
     readonly file: string,
     private entries: Map<string, [number, number, number, string]>,
+    private readonly trustedBefore: number,
   ) {}
 
-  static async load(file: string): Promise<FileHashCache> {
+  /** `trustedBefore`: only files last modified before this time (ms) are cached. */
+  static async load(file: string, trustedBefore = Date.now() - RACY_MS): Promise<FileHashCache> {
     try {
       const parsed = JSON.parse(await readFile(file, 'utf8')) as CacheFile;
       if (parsed.format === FORMAT && parsed.files && typeof parsed.files === 'object') {
-        return new FileHashCache(file, new Map(Object.entries(parsed.files)));
+        return new FileHashCache(file, new Map(Object.entries(parsed.files)), trustedBefore);
       }
     } catch {
       // Missing or damaged: start empty, the next save replaces it.
     }
-    return new FileHashCache(file, new Map());
+    return new FileHashCache(file, new Map(), trustedBefore);
   }
 
   get(stamp: FileStamp): string | undefined {
+    if (!(stamp.mtimeMs < this.trustedBefore)) return undefined;
     const hit = this.entries.get(stamp.absPath);
     return hit && hit[0] === stamp.size && hit[1] === stamp.mtimeMs && hit[2] === stamp.mode
       ? hit[3]
@@ -48,6 +57,10 @@ export class FileHashCache {
   }
 
   set(stamp: FileStamp, sha256Hex: string): void {
+    if (!(stamp.mtimeMs < this.trustedBefore)) {
+      this.entries.delete(stamp.absPath);
+      return;
+    }
     this.entries.set(stamp.absPath, [stamp.size, stamp.mtimeMs, stamp.mode, sha256Hex]);
   }
 

@@ -4,7 +4,7 @@ import type { FunctionSpec, Manifest } from '../manifest/types';
 import { writeFileAtomic } from './atomicWrite';
 import { bundleHandler, typeScriptHandlerSource } from './bundle';
 import { BuildError, EmptyPackageError } from './errors';
-import { FolderCache } from './folderCache';
+import { FolderCache, RACY_MS } from './folderCache';
 import { checkHandlerPackaged } from './handlerCheck';
 import { FileHashCache, hashFile } from './hashCache';
 import {
@@ -36,6 +36,8 @@ import { writeDeterministicZip } from './zip';
 
 /** The deflate level when none is given. */
 const DEFAULT_LEVEL = 6;
+/** The stamp digest recorded when some file is too recent to be known by its stamp. */
+const UNSETTLED = 'unsettled';
 
 export type PackagePhase = 'build' | 'bundle' | 'select' | 'hash' | 'zip' | 'done';
 
@@ -186,6 +188,10 @@ export async function packageFunction(
     }
   }
 
+  // A file changed less than RACY_MS before the walk could be rewritten with the same size in
+  // the same timestamp tick after it is read, leaving its stamp as recorded: such a file's stamp
+  // is not trusted next time (see settled below).
+  const trustedBefore = Date.now() - RACY_MS;
   const folders = await FolderCache.load(path.join(workDir, 'folders.json'));
   const selection = await selectFiles(base, fn.package, { ...selectOptions, folders });
   await folders.save();
@@ -205,8 +211,13 @@ export async function packageFunction(
   checkLimit(fn.key, 'unzipped', unzippedBytes, limits.unzippedBytes, files);
 
   const stamps = stampDigest(files, options.level);
+  // Whether every chosen file was last modified long enough before the walk for any later write
+  // to move its mtime. If not, the stamps are not recorded to be trusted: no tree, and a state
+  // whose stamp digest matches none (the common case, an old tree, is settled).
+  const settled = files.every((f) => f.mtimeMs < trustedBefore);
+  const trustedStamps = settled ? stamps : UNSETTLED;
   // The tree is only trusted along with a state of the same digest: it can be written first.
-  if (folders.complete && folders.tree.fileCount === files.length) {
+  if (settled && folders.complete && folders.tree.fileCount === files.length) {
     await TreeSnapshot.save(
       treePath,
       {
@@ -250,8 +261,8 @@ export async function packageFunction(
     };
   };
 
-  // Same files with the same size, mtime and mode as when the zip was written: nothing to read,
-  // and the largest files and folders are those recorded with it.
+  // Same files with the same size, mtime and mode as when the zip was written, all settled then:
+  // nothing to read, and the largest files and folders are those recorded with it.
   if (zipIntact && state.stampDigest === stamps) {
     const { largest, largestFolders: folders } = state;
     return reuse(
@@ -260,7 +271,7 @@ export async function packageFunction(
     );
   }
 
-  const hashes = await FileHashCache.load(path.join(workDir, 'file-hashes.json'));
+  const hashes = await FileHashCache.load(path.join(workDir, 'file-hashes.json'), trustedBefore);
   const known = new Map<string, string>();
   const misses: SelectedFile[] = [];
   for (const f of files) {
@@ -290,7 +301,7 @@ export async function packageFunction(
       await hashes.save(files);
       await writeFileAtomic(
         statePath,
-        JSON.stringify({ ...state, stampDigest: stamps, ...ranked }),
+        JSON.stringify({ ...state, stampDigest: trustedStamps, ...ranked }),
       );
       return reuse({ hits, hashedFiles, hashedBytes }, ranked);
     }
@@ -320,7 +331,7 @@ export async function packageFunction(
     JSON.stringify({
       format: STATE_FORMAT,
       packageKey: packageKey(files, known, options.level),
-      stampDigest: stamps,
+      stampDigest: trustedStamps,
       sha256Hex: zip.sha256Hex,
       codeSha256: zip.codeSha256,
       zipBytes: zip.zipBytes,

@@ -13,7 +13,15 @@ import {
   UnsafePathError,
 } from '../../../src/core/build';
 import type { FunctionSpec } from '../../../src/core/manifest/types';
-import { makeFunction, makeManifest, readZip, removeDir, tempDir, writeTree } from './helpers';
+import {
+  backdate,
+  makeFunction,
+  makeManifest,
+  readZip,
+  removeDir,
+  tempDir,
+  writeTree,
+} from './helpers';
 
 describe('packageFunction', () => {
   let root: string | undefined;
@@ -171,13 +179,15 @@ describe('packageFunction', () => {
 
   describe('hash cache', () => {
     const fn = makeFunction({ handler: 'index.handler' });
-    beforeEach(() =>
-      writeTree(root!, {
+    beforeEach(async () => {
+      await writeTree(root!, {
         'index.js': 'exports.handler = async () => 1;',
         'lib/a.js': 'a'.repeat(5000),
         'lib/b.js': 'b'.repeat(5000),
-      }),
-    );
+      });
+      // Files changed within the racy window are read every time: these were written earlier.
+      await backdate(root!);
+    });
 
     it('reuses the zip untouched when nothing changed, without reading a file', async () => {
       const cold = await pack(fn);
@@ -216,7 +226,9 @@ describe('packageFunction', () => {
 
     it('writes a new zip when content changes, a file goes, or the zip is gone', async () => {
       const cold = await pack(fn);
+      const earlier = new Date(Date.now() - 7_200_000); // a change settled before the package
       await writeFile(path.join(root!, 'lib/a.js'), 'changed');
+      await utimes(path.join(root!, 'lib/a.js'), earlier, earlier);
       const changed = await pack(fn);
       assert.equal(changed.reused, false);
       assert.notEqual(changed.sha256Hex, cold.sha256Hex);
@@ -232,6 +244,27 @@ describe('packageFunction', () => {
       assert.equal(rebuilt.reused, false);
       assert.equal(rebuilt.sha256Hex, removed.sha256Hex);
       assert.equal(rebuilt.cache.hashedFiles, 0);
+    });
+
+    it('reads a file changed just before the package every time, and keeps no hash of it', async () => {
+      const a = path.join(root!, 'lib/a.js');
+      const tick = new Date(); // now, within the racy window
+      await writeFile(a, 'A'.repeat(5000));
+      await utimes(a, tick, tick);
+      const cold = await pack(fn);
+
+      // Rewritten with the same size in the tick it was read in: the stamp is the one recorded.
+      // b.js is touched too, so the package goes past the stamps to the hash cache.
+      await writeFile(a, 'c'.repeat(5000));
+      await utimes(a, tick, tick);
+      const touched = new Date(Date.now() - 60_000);
+      await utimes(path.join(root!, 'lib/b.js'), touched, touched);
+      const warm = await pack(fn);
+      assert.equal(warm.reused, false);
+      assert.notEqual(warm.sha256Hex, cold.sha256Hex);
+      assert.deepEqual(warm.cache, { hits: 1, hashedFiles: 2, hashedBytes: 10000 });
+      const entry = (await readZip(warm.zipPath)).find((e) => e.name === 'lib/a.js');
+      assert.equal(entry!.content.toString(), 'c'.repeat(5000));
     });
   });
 

@@ -79,6 +79,48 @@ describe('repackaging with cached folder listings', () => {
     assert.ok((await names(result.zipPath)).includes('lib/d.js'), 'lib was read again');
   });
 
+  // A file rewritten with the same size within the timestamp tick it was read in keeps its
+  // stamp; these tests put the mtime back by hand to stand for such a tick.
+  it('does not trust the stamp of a file changed just before the package', async () => {
+    const file = path.join(root!, 'lib/a.js');
+    const tick = new Date(); // now, within the racy window
+    await writeFile(file, 'A'.repeat(5000));
+    await utimes(file, tick, tick);
+    const first = await pack();
+    const recorded = (await stat(file)).mtimeMs;
+    assert.equal(
+      TreeSnapshot.load(path.join(cacheDir, 'packages', 'api', 'tree.bin')),
+      undefined,
+      'no tree is recorded for the unchanged-repackage shortcut',
+    );
+
+    await writeFile(file, 'c'.repeat(5000)); // same size
+    await utimes(file, tick, tick);
+    assert.equal((await stat(file)).mtimeMs, recorded, 'the stamp is the one recorded');
+    const second = await pack();
+    assert.equal(second.reused, false);
+    assert.notEqual(second.sha256Hex, first.sha256Hex);
+    const entry = (await readZip(second.zipPath)).find((e) => e.name === 'lib/a.js');
+    assert.equal(entry!.content.toString(), 'c'.repeat(5000));
+  });
+
+  it('trusts the stamp of a file last changed well before the package', async () => {
+    const file = path.join(root!, 'lib/a.js');
+    const tick = new Date(Date.now() - 3_600_000); // beyond the racy window
+    await writeFile(file, 'A'.repeat(5000));
+    await utimes(file, tick, tick);
+    const first = await pack();
+
+    // The same rewrite as above, but a stamp this old is trusted: nothing is read. (A write
+    // after the package moves the mtime past the window, so only a hand-set mtime gets here.)
+    await writeFile(file, 'c'.repeat(5000));
+    await utimes(file, tick, tick);
+    const second = await pack();
+    assert.equal(second.reused, true);
+    assert.equal(second.sha256Hex, first.sha256Hex);
+    assert.deepEqual(second.cache, { hits: first.fileCount, hashedFiles: 0, hashedBytes: 0 });
+  });
+
   it('notices added, removed and renamed files', async () => {
     const cold = await pack();
     await writeFile(path.join(root!, 'lib/c.js'), 'c');
