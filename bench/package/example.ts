@@ -90,14 +90,20 @@ function npm(args: string[], cwd: string): void {
   execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', args, { cwd, stdio: 'inherit' });
 }
 
+async function writeIfChanged(file: string, text: string): Promise<void> {
+  if ((await readFile(file, 'utf8').catch(() => undefined)) !== text) await writeFile(file, text);
+}
+
 /** Writes the example and installs its dependencies and Serverless v3, the first time only. */
 export async function ensureExample(): Promise<void> {
   await mkdir(projectDir, { recursive: true });
   const pkgFile = path.join(projectDir, 'package.json');
   const wanted = JSON.stringify(PACKAGE_JSON, null, 2) + '\n';
   const current = await readFile(pkgFile, 'utf8').catch(() => '');
-  await writeFile(path.join(projectDir, 'handler.js'), HANDLER);
-  await writeFile(path.join(projectDir, 'serverless.yml'), SERVERLESS_YML);
+  // Rewritten only when different: a file changed just now is re-read on every package (its
+  // timestamp cannot be trusted yet), which a real project's settled sources are not.
+  await writeIfChanged(path.join(projectDir, 'handler.js'), HANDLER);
+  await writeIfChanged(path.join(projectDir, 'serverless.yml'), SERVERLESS_YML);
   if (current !== wanted || !existsSync(path.join(projectDir, 'node_modules', 'lodash'))) {
     await writeFile(pkgFile, wanted);
     npm(['install', '--no-audit', '--no-fund', '--ignore-scripts'], projectDir);
