@@ -1,7 +1,7 @@
 // One build for every bundle: the extension (vscode external), the language server, the CLI,
 // the local cloud's runtime bootstraps, and each webview. The .vsix ships dist/, not node_modules.
 import * as esbuild from 'esbuild';
-import { cp, mkdir, rm } from 'node:fs/promises';
+import { chmod, cp, mkdir, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
@@ -18,6 +18,18 @@ const node = {
   minify: production,
   logLevel: 'warning',
   legalComments: 'none',
+};
+
+// `dist/cli.js` is the package's `bin`: esbuild writes it without the executable bit, and npm
+// only sets that bit when it links bins at install time, before dist/ exists.
+/** @type {esbuild.Plugin} */
+const executable = {
+  name: 'executable',
+  setup(build) {
+    build.onEnd(async (result) => {
+      if (result.errors.length === 0) await chmod('dist/cli.js', 0o755);
+    });
+  },
 };
 
 // The extension's cloud features (AWS SDK, local cloud, packaging), the language client and the
@@ -79,6 +91,7 @@ const bundles = [
     outdir: 'dist',
     external,
     banner: { js: '#!/usr/bin/env node' },
+    plugins: [executable],
   },
 ];
 
