@@ -7,7 +7,8 @@ export interface EffectiveTarget {
   kind: 'local' | 'aws';
   stage: string;
   profile?: string;
-  region: string;
+  /** undefined: the AWS chain decides (environment, the profile's region, else us-east-1). */
+  region?: string;
 }
 
 /** The settings that choose a target (empty strings: not set). */
@@ -25,11 +26,11 @@ export function resolveTarget(
     kind: settings.target === 'manifest' ? manifest.provider.name : settings.target,
     stage: manifest.stage,
     profile: settings.profile || manifest.provider.profile,
-    region: settings.region || manifest.provider.region,
+    region: settings.region || manifest.provider.region || undefined,
   };
 }
 
 export function describeTarget(target: EffectiveTarget): string {
   if (target.kind === 'local') return `local · ${target.stage}`;
-  return `aws ${target.region}${target.profile ? ` (${target.profile})` : ''} · ${target.stage}`;
+  return `aws ${target.region ?? 'default region'}${target.profile ? ` (${target.profile})` : ''} · ${target.stage}`;
 }

@@ -2,12 +2,18 @@
 // speaks its API, such as LocalStack, given an endpoint). Both are the same AWS SDK code path.
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import {
+  loadConfig,
+  NODE_REGION_CONFIG_FILE_OPTIONS,
+  NODE_REGION_CONFIG_OPTIONS,
+} from '@smithy/core/config';
+import {
   defaultStateDir,
   LOCAL_ACCOUNT_ID,
   localCloudClientConfig,
   readLocalCloudInfo,
   type LocalCloudInfo,
 } from '../local';
+import { DEFAULT_REGION } from '../manifest/limits';
 import type { Manifest } from '../manifest/types';
 import { AwsLambdaProvider } from './aws/lambdaProvider';
 import { CloudError } from './errors';
@@ -19,7 +25,10 @@ export interface TargetOptions {
   target?: TargetKind;
   /** Named AWS profile (SSO profiles included); default the manifest's, then the SDK chain's. */
   profile?: string;
-  /** Default: the manifest's `provider.region`. */
+  /**
+   * Default: the manifest's `provider.region`; for AWS then the SDK's chain (`AWS_REGION`, the
+   * profile's `region` in the shared config files), else us-east-1. The local cloud's own else.
+   */
   region?: string;
   /** Endpoint override; default the manifest's `provider.endpoint` (for AWS) or the local cloud's. */
   endpoint?: string;
@@ -54,15 +63,38 @@ export async function resolveProvider(
 ): Promise<CloudProvider> {
   if (options.target === 'local') return localProvider(options);
   const profile = options.profile;
+  const region = options.region ?? (await chainRegion(profile));
   return new AwsLambdaProvider({
     kind: 'aws',
-    region: options.region ?? 'us-east-1',
+    region: region ?? DEFAULT_REGION,
     endpoint: options.endpoint,
     profile,
     // The SDK's own chain: environment, SSO, shared files, process, web identity, IMDS/ECS.
     credentials: fromNodeProviderChain(profile ? { profile } : {}),
     onRequest: options.onRequest,
   });
+}
+
+// The SDK's region chain without its last link (the EC2 instance metadata service, a network
+// call that stalls off EC2): undefined when neither the environment nor the profile names one.
+const REGION_CHAIN = {
+  ...NODE_REGION_CONFIG_OPTIONS,
+  default: (): string | undefined => undefined,
+};
+
+async function chainRegion(profile: string | undefined): Promise<string | undefined> {
+  try {
+    // Read afresh: an edited ~/.aws/config counts for the next provider made.
+    const load = loadConfig(REGION_CHAIN, {
+      ...NODE_REGION_CONFIG_FILE_OPTIONS,
+      profile,
+      ignoreCache: true,
+    });
+    return (await load()) || undefined;
+  } catch {
+    // An unreadable config file is not this command's failure: the fallback region serves.
+    return undefined;
+  }
 }
 
 async function localProvider(options: TargetOptions): Promise<CloudProvider> {

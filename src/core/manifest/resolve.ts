@@ -3,7 +3,7 @@
 // checks can point at it.
 import * as path from 'node:path';
 import { isMap, isSeq, type Document, type Node, type YAMLMap } from 'yaml';
-import { DEFAULT_REGION, DEFAULT_STAGE, LAMBDA_DEFAULTS, deployedName } from './limits';
+import { DEFAULT_STAGE, LAMBDA_DEFAULTS, deployedName } from './limits';
 import type { Path } from './problems';
 import type {
   Architecture,
@@ -160,13 +160,12 @@ export class Resolver {
       return v;
     };
     const name = pick('name');
-    const config: ProviderConfig = {
-      name: name === 'aws' ? 'aws' : 'local',
-      region: pick('region') ?? DEFAULT_REGION,
-    };
+    const config: ProviderConfig = { name: name === 'aws' ? 'aws' : 'local' };
+    const region = pick('region');
     const profile = pick('profile');
     const endpoint = pick('endpoint');
     const role = pick('role');
+    if (region !== undefined) config.region = region;
     if (profile !== undefined) config.profile = profile;
     if (endpoint !== undefined) config.endpoint = endpoint;
     if (role !== undefined) config.role = role;

@@ -47,7 +47,8 @@ export type Architecture = 'x86_64' | 'arm64';
 
 export interface ProviderConfig {
   name: ProviderName;
-  region: string;
+  /** As written; absent means the AWS chain decides (environment, profile, else us-east-1). */
+  region?: string;
   profile?: string;
   /** Endpoint override (LocalStack, the local cloud on a fixed port, a VPC endpoint). */
   endpoint?: string;

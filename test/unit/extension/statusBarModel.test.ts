@@ -43,5 +43,9 @@ describe('status bar and target model', () => {
         ?.text,
       '$(cloud) aws us-east-2 · prod',
     );
+    assert.equal(
+      statusBarModel({ kind: 'aws', stage: 'dev' })?.text,
+      '$(cloud) aws default region · dev',
+    );
   });
 });

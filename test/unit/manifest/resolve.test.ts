@@ -125,7 +125,8 @@ describe('manifest resolution', () => {
     const m = parse(
       'service: s\nfunctions:\n  f:\n    handler: index.handler\n    runtime: nodejs22.x\n',
     ).manifest!;
-    assert.deepEqual(m.provider, { name: 'local', region: 'us-east-1' });
+    // No region: the target decides (the local cloud's, or the AWS chain's).
+    assert.deepEqual(m.provider, { name: 'local' });
     assert.equal(m.stage, 'dev');
     const [f] = m.functions;
     assert.deepEqual(
