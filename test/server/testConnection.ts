@@ -17,6 +17,7 @@ import {
   LogMessageNotification,
   MessageType,
   PublishDiagnosticsNotification,
+  DocumentSymbolRequest,
   RegistrationRequest,
   ShutdownRequest,
   type InitializeResult,
@@ -115,10 +116,17 @@ export class TestConnection {
     return self;
   }
 
-  /** Resolves once the server has registered a capability for `method`. */
-  registered(method: string): Promise<void> {
-    if (this.registrations.some((r) => r.method === method)) return Promise.resolve();
-    return new Promise((resolve) => this.registrationWaiters.set(method, resolve));
+  /** Resolves once the server has registered a capability for `method` and seen it succeed. */
+  async registered(method: string): Promise<void> {
+    if (!this.registrations.some((r) => r.method === method)) {
+      await new Promise<void>((resolve) => this.registrationWaiters.set(method, resolve));
+    }
+    // The server acts on a registration when our answer reaches it. Messages are handled in
+    // order, so the reply to a request sent after that answer means the server has acted.
+    await new Promise((resolve) => setImmediate(resolve));
+    await this.client.sendRequest(DocumentSymbolRequest.type, {
+      textDocument: { uri: 'file:///flourish-test-barrier/none.txt' },
+    });
   }
 
   /** Opens a document and returns its version. */
