@@ -32,10 +32,8 @@ import {
 } from './packageState';
 import type { DepsRecord } from './productionDeps';
 import { TreeSnapshot } from './treeSnapshot';
-import { writeDeterministicZip } from './zip';
+import { DEFAULT_DEFLATE_LEVEL, writeDeterministicZip } from './zip';
 
-/** The deflate level when none is given. */
-const DEFAULT_LEVEL = 6;
 /** The stamp digest recorded when some file is too recent to be known by its stamp. */
 const UNSETTLED = 'unsettled';
 
@@ -162,7 +160,7 @@ export async function packageFunction(
     const tree = TreeSnapshot.load(treePath);
     if (
       tree?.summary.stampDigest === state.stampDigest &&
-      tree.summary.level === (options.level ?? DEFAULT_LEVEL) &&
+      tree.summary.level === (options.level ?? DEFAULT_DEFLATE_LEVEL) &&
       tree.summary.unzippedBytes <= limits.unzippedBytes &&
       (await selectionUnchanged(base, fn.package, selectOptions, tree))
     ) {
@@ -224,7 +222,7 @@ export async function packageFunction(
         key: folders.walkKey,
         deps: withoutChosenFiles(folders.deps!, files),
         stampDigest: stamps,
-        level: options.level ?? DEFAULT_LEVEL,
+        level: options.level ?? DEFAULT_DEFLATE_LEVEL,
         fileCount: files.length,
         unzippedBytes,
         warnings: selection.warnings.filter((w) => w !== handlerWarning),

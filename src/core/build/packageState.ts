@@ -3,7 +3,7 @@ import { readdir, readFile, unlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { SizedPath } from './limits';
 import type { SelectedFile } from './selectFiles';
-import { zipMode } from './zip';
+import { DEFAULT_DEFLATE_LEVEL, zipMode } from './zip';
 
 // What is remembered between two packages of a function, to tell "nothing changed" cheaply.
 
@@ -28,7 +28,7 @@ export const STATE_FORMAT = 1;
 const ZIP_FORMAT = 'flourish-zip-2';
 
 /** Identifies the chosen files by name and stat stamp only, without reading them. */
-export function stampDigest(files: readonly SelectedFile[], level = 6): string {
+export function stampDigest(files: readonly SelectedFile[], level = DEFAULT_DEFLATE_LEVEL): string {
   // The names as one string and the numbers as one array: far cheaper than a line per file.
   const stamps = new Float64Array(files.length * 3);
   let names = '';
@@ -50,7 +50,7 @@ export function stampDigest(files: readonly SelectedFile[], level = 6): string {
 export function packageKey(
   files: readonly SelectedFile[],
   hashes: ReadonlyMap<string, string>,
-  level = 6,
+  level = DEFAULT_DEFLATE_LEVEL,
 ): string {
   const h = createHash('sha256').update(`${ZIP_FORMAT} level=${level}\n`);
   for (const f of files)

@@ -10,6 +10,9 @@ import { CompressPool, type SmallFileJob, type SmallFileResult } from './compres
 import { assertSafeEntryName } from './paths';
 import { ensureZipFormat, ZIP_FORMAT_NAME, type PreparedEntryData } from './zipEngine';
 
+/** The deflate level when none is given: Info-ZIP's default, so sizes compare with `zip -r`. */
+export const DEFAULT_DEFLATE_LEVEL = 6;
+
 export interface ZipInput {
   /** Entry name: relative, forward slashes. */
   path: string;
@@ -94,7 +97,7 @@ export async function writeDeterministicZip(
   for (const file of files) assertSafeEntryName(file.path);
   const { signal } = options;
   signal?.throwIfAborted();
-  const level = options.level ?? 6;
+  const level = options.level ?? DEFAULT_DEFLATE_LEVEL;
   const totalBytes = files.reduce((sum, f) => sum + f.size, 0);
   const tmpPath = `${zipPath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
 

@@ -109,6 +109,11 @@ export function createRequestHandler(deps: ServerDeps): RequestHandler {
   const schedules = schedulerRouter();
   const services = jsonServices(deps);
   const inFlight = new Set<Promise<void>>();
+  /** Keeps a request's work until it settles, so `idle()` can wait for it. */
+  const track = (work: Promise<void>): void => {
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
+  };
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const requestId = randomUUID();
     const url = req.url ?? '/';
@@ -161,36 +166,20 @@ export function createRequestHandler(deps: ServerDeps): RequestHandler {
         } else if (flavour === 'iam') {
           const xml = await serveIam(deps.iam, body, requestId);
           send(res, 200, requestId, Buffer.from(xml), { 'Content-Type': 'text/xml' });
-        } else if (flavour === 'scheduler') {
-          await serveRest(deps.scheduler, schedules, {
-            req,
-            res,
-            method,
-            rawPath,
-            query,
-            body,
-            requestId,
-          });
         } else if (flavour === 'logs' || flavour === 'monitoring') {
           serveJson(services[flavour], req, body, requestId, res);
         } else {
-          await serveRest(deps.lambda, router, {
-            req,
-            res,
-            method,
-            rawPath,
-            query,
-            body,
-            requestId,
-          });
+          const call = { req, res, method, rawPath, query, body, requestId };
+          await (flavour === 'scheduler'
+            ? serveRest(deps.scheduler, schedules, call)
+            : serveRest(deps.lambda, router, call));
         }
       })
       .catch((error: unknown) => {
         if (error instanceof BodyTooLargeError) return;
         fail(error);
-      })
-      .finally(() => inFlight.delete(work));
-    inFlight.add(work);
+      });
+    track(work);
   };
   const invoke = (request: InvokeRequest, write: ResponseWriter): void => {
     const requestId = randomUUID();
@@ -205,9 +194,8 @@ export function createRequestHandler(deps: ServerDeps): RequestHandler {
         const call = { method: 'POST', rawPath, query: parseQuery(rawQuery), headers, body };
         return respond(deps.lambda, router, { ...call, requestId, signal }, write);
       })
-      .catch((error: unknown) => sendError(write, requestId, 'lambda', error, deps.onError))
-      .finally(() => inFlight.delete(work));
-    inFlight.add(work);
+      .catch((error: unknown) => sendError(write, requestId, 'lambda', error, deps.onError));
+    track(work);
   };
   return Object.assign(handler, {
     invoke,
