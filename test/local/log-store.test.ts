@@ -1,7 +1,7 @@
 // The log store's bounds and persistence: per-stream and total caps, and a reload that finds
 // exactly what was flushed.
 import assert from 'node:assert/strict';
-import { appendFile, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { LogStore } from '../../src/core/local/logs/log-store';
@@ -95,6 +95,58 @@ describe('local cloud: log store', () => {
         .streams.get('s')!
         .events.map((e) => e.seq),
       [0, 1, 2, 3, 4, 5],
+    );
+  });
+
+  it('writes a whole stream a chunk at a time, and events that arrive meanwhile follow it', async () => {
+    const store = new LogStore(dir, { clock, flushDelayMs: 60_000 });
+    store.write('/aws/lambda/a', 's', lines(0, 5_000));
+    const flushing = store.flush();
+    // The new file is built over several turns of the event loop; these land in the middle.
+    await new Promise((resolve) => setImmediate(resolve));
+    store.write('/aws/lambda/a', 's', lines(5_000, 3));
+    await flushing;
+    await store.flush();
+    const file = path.join(dir, encodeURIComponent('/aws/lambda/a'), 's.ndjson');
+    const text = await readFile(file, 'utf8');
+    assert.equal(text.trimEnd().split('\n').length, 1 + 5_003, 'every line once');
+    const reloaded = new LogStore(dir, { clock, flushDelayMs: 60_000 });
+    await reloaded.load();
+    const seqs = reloaded.groups
+      .get('/aws/lambda/a')!
+      .streams.get('s')!
+      .events.map((e) => e.seq);
+    assert.deepEqual(
+      seqs,
+      Array.from({ length: 5_003 }, (_, i) => i),
+    );
+  });
+
+  it('keeps lines that could not be appended and writes them with the next flush', async () => {
+    const errors: Error[] = [];
+    const store = new LogStore(dir, { clock, flushDelayMs: 60_000 });
+    store.write('/aws/lambda/a', 's', lines(0, 2));
+    await store.flush();
+    const file = path.join(dir, encodeURIComponent('/aws/lambda/a'), 's.ndjson');
+    const written = await readFile(file, 'utf8');
+    // A folder where the file was: the append fails.
+    await rm(file);
+    await mkdir(file);
+    store.write('/aws/lambda/a', 's', lines(2, 2));
+    await store.flush().catch((error: Error) => errors.push(error));
+    assert.equal(errors.length, 1, 'the failed append is reported');
+    await rm(file, { recursive: true });
+    await writeFile(file, written);
+    store.write('/aws/lambda/a', 's', lines(4, 1));
+    await store.flush();
+    const reloaded = new LogStore(dir, { clock, flushDelayMs: 60_000 });
+    await reloaded.load();
+    assert.deepEqual(
+      reloaded.groups
+        .get('/aws/lambda/a')!
+        .streams.get('s')!
+        .events.map((e) => e.message),
+      ['line 0', 'line 1', 'line 2', 'line 3', 'line 4'],
     );
   });
 

@@ -23,10 +23,16 @@ export interface LogStream {
   trimmed: number;
   events: StoredEvent[];
   storedBytes: number;
-  /** The next seq to append to the file; undefined while the stream has no file. */
+  /** The seq after the last one written; undefined while the stream has no usable file. */
   persistedSeq?: number;
   /** Event lines in the file, to know when to compact it. */
   fileLines: number;
+  /**
+   * Lines of the events not yet in the file, serialised as they arrive so a flush only writes
+   * them: building thousands of lines at once would hold up the requests in flight.
+   */
+  pending: string;
+  pendingLines: number;
 }
 
 export interface LogGroup {
@@ -74,6 +80,21 @@ const STREAM_SUFFIX = '.ndjson';
 function eventLine(e: StoredEvent): string {
   const line: EventLine = { t: e.timestamp, m: e.message, i: e.ingestionTime, s: e.seq };
   return `${JSON.stringify(line)}\n`;
+}
+
+/** Lines built per turn of the event loop when a whole stream is rewritten. */
+const REWRITE_CHUNK = 2_000;
+
+/** The header and the events' lines, built a chunk per turn so requests are not held up. */
+async function linesOf(header: string, events: StoredEvent[]): Promise<string> {
+  const parts = [header];
+  for (let i = 0; i < events.length; i += REWRITE_CHUNK) {
+    if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+    let chunk = '';
+    for (const event of events.slice(i, i + REWRITE_CHUNK)) chunk += eventLine(event);
+    parts.push(chunk);
+  }
+  return parts.join('');
 }
 
 export class LogStore implements LogSink {
@@ -145,6 +166,8 @@ export class LogStore implements LogSink {
       // After a torn line the file is rewritten whole before anything is appended to it.
       persistedSeq: text.endsWith('\n') ? next : undefined,
       fileLines,
+      pending: '',
+      pendingLines: 0,
     };
   }
 
@@ -160,6 +183,8 @@ export class LogStore implements LogSink {
         events: [],
         storedBytes: 0,
         fileLines: 0,
+        pending: '',
+        pendingLines: 0,
       };
       group.streams.set(logStreamName, stream);
     }
@@ -172,6 +197,8 @@ export class LogStore implements LogSink {
         seq: stream.trimmed + stream.events.length,
       };
       stream.events.push(event);
+      stream.pending += eventLine(event);
+      stream.pendingLines++;
       stream.storedBytes += Buffer.byteLength(input.message);
       this.total++;
       if (listeners) {
@@ -268,15 +295,28 @@ export class LogStore implements LogSink {
   private async persist(stream: LogStream, file: string): Promise<void> {
     const next = stream.trimmed + stream.events.length;
     if (stream.persistedSeq === undefined || stream.fileLines > 2 * this.maxEvents) {
+      // Everything kept goes into the new file, so what was pending is in it too.
+      const events = stream.events.slice();
+      stream.pending = '';
+      stream.pendingLines = 0;
       const header: StreamHeader = { name: stream.name, creationTime: stream.creationTime };
-      const body = [`${JSON.stringify(header)}\n`, ...stream.events.map(eventLine)].join('');
-      await writeFileAtomic(file, body);
-      stream.fileLines = stream.events.length;
+      await writeFileAtomic(file, await linesOf(`${JSON.stringify(header)}\n`, events));
+      stream.fileLines = events.length;
     } else {
-      const fresh = stream.events.slice(Math.max(0, stream.persistedSeq - stream.trimmed));
-      if (fresh.length === 0) return;
-      await fs.appendFile(file, fresh.map(eventLine).join(''));
-      stream.fileLines += fresh.length;
+      if (stream.pendingLines === 0) return;
+      const lines = stream.pending;
+      const count = stream.pendingLines;
+      stream.pending = '';
+      stream.pendingLines = 0;
+      try {
+        await fs.appendFile(file, lines);
+      } catch (error) {
+        // Not written: the lines wait for the next flush, ahead of any that came meanwhile.
+        stream.pending = lines + stream.pending;
+        stream.pendingLines += count;
+        throw error;
+      }
+      stream.fileLines += count;
     }
     stream.persistedSeq = next;
   }
