@@ -7,12 +7,16 @@ export function percentile(samples: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-/** Sequential calls after a warm-up; stops at `count` samples or after `budgetMs`. */
+/**
+ * Sequential calls after a warm-up (`warmup.count` calls or `warmup.budgetMs`, whichever ends
+ * first); stops at `count` samples or after `budgetMs`.
+ */
 export async function latencies(
   call: () => Promise<void>,
-  options: { warmup: number; count: number; budgetMs: number },
+  options: { warmup: { count: number; budgetMs: number }; count: number; budgetMs: number },
 ): Promise<number[]> {
-  for (let i = 0; i < options.warmup; i++) await call();
+  const warmEnd = performance.now() + options.warmup.budgetMs;
+  for (let i = 0; i < options.warmup.count && performance.now() < warmEnd; i++) await call();
   const samples: number[] = [];
   const end = performance.now() + options.budgetMs;
   while (samples.length < options.count && performance.now() < end) {

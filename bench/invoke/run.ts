@@ -5,6 +5,11 @@
 //   npm run bench:invoke                 all peers (install them: bench/invoke/install-peers.sh)
 //   npm run bench:invoke -- --quick      shorter budgets
 //   npm run bench:invoke -- --only=flourish,echo
+//
+// Every peer is measured by a fresh bench process of its own (this script with --peer=), so no
+// peer's client inherits code another peer's run has already warmed up, and the order of the
+// rows does not matter.
+import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { latencies, percentile, throughput } from './measure';
@@ -39,7 +44,12 @@ const only = args
   .find((a) => a.startsWith('--only='))
   ?.slice('--only='.length)
   .split(',');
+const childPeer = args.find((a) => a.startsWith('--peer='))?.slice('--peer='.length);
 const budget = {
+  // Warm latency is the steady state: the client's and the server's code paths are compiled by
+  // the JIT, which takes a few thousand calls. Every peer gets the same warm-up.
+  warmupCount: quick ? 500 : 3000,
+  warmupMs: quick ? 1_500 : 5_000,
   warmCount: quick ? 300 : 2000,
   warmMs: quick ? 3_000 : 10_000,
   throughputMs: quick ? 1_500 : 4_000,
@@ -66,7 +76,7 @@ async function measure(peer: Peer): Promise<Result> {
     await peer.start();
     process.stderr.write(`${peer.name}: warm latency\n`);
     const warm = await latencies(() => peer.invoke(), {
-      warmup: 50,
+      warmup: { count: budget.warmupCount, budgetMs: budget.warmupMs },
       count: budget.warmCount,
       budgetMs: budget.warmMs,
     });
@@ -200,11 +210,47 @@ function ratios(results: Result[]): void {
     if (r.notes.length) console.log(`  note ${r.peer}: ${r.notes.join('; ')}`);
 }
 
+const RESULT = 'BENCH-RESULT ';
+
+/** Measures one peer in a fresh bench process and reads its result. */
+function measureApart(key: string): Promise<Result> {
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, process.argv[1]!, `--peer=${key}`, ...(quick ? ['--quick'] : [])],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const stop = (): void => void child.kill('SIGTERM');
+  process.once('SIGINT', stop).once('SIGTERM', stop);
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  return new Promise<Result>((resolve) => {
+    child.once('exit', (code, signal) => {
+      process.off('SIGINT', stop).off('SIGTERM', stop);
+      const line = out.split('\n').find((l) => l.startsWith(RESULT));
+      resolve(
+        line
+          ? (JSON.parse(line.slice(RESULT.length)) as Result)
+          : { peer: key, rps: {}, notes: [], skipped: `bench process ended (${signal ?? code})` },
+      );
+    });
+  });
+}
+
+async function measureChild(key: string): Promise<void> {
+  const make = keys[key];
+  if (!make) throw new Error(`--peer=${key}: no such peer; one of ${Object.keys(keys).join(', ')}`);
+  // A stopped run still stops its servers: the exit handler kills their process groups.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(1));
+  const result = await measure(make());
+  process.stdout.write(`${RESULT}${JSON.stringify(result)}\n`);
+}
+
 async function main(): Promise<void> {
-  const selected = Object.entries(keys).filter(([key]) => !only || only.includes(key));
+  if (childPeer) return measureChild(childPeer);
+  const selected = Object.keys(keys).filter((key) => !only || only.includes(key));
   const results: Result[] = [];
   const loadBefore = os.loadavg()[0]!;
-  for (const [, make] of selected) results.push(await measure(make()));
+  for (const key of selected) results.push(await measureApart(key));
   console.log(
     `\nInvoke benchmark (node ${process.version}, ${os.cpus().length} CPUs, ${quick ? 'quick' : 'full'} budgets, ` +
       `load average ${loadBefore.toFixed(1)} before and ${os.loadavg()[0]!.toFixed(1)} after: ` +
