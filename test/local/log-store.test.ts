@@ -37,6 +37,18 @@ describe('local cloud: log store', () => {
     return store.flush();
   });
 
+  it('drops the oldest events of a full stream in batches, not one write at a time', () => {
+    const store = new LogStore(dir, { clock, maxEventsPerStream: 160, flushDelayMs: 60_000 });
+    const stream = () => store.groups.get('/aws/lambda/a')!.streams.get('s')!;
+    store.write('/aws/lambda/a', 's', lines(0, 170));
+    assert.equal(stream().events.length, 170, 'a sixteenth of the cap may wait to be dropped');
+    store.write('/aws/lambda/a', 's', lines(170, 1));
+    assert.equal(stream().events.length, 160);
+    assert.equal(stream().events[0]!.message, 'line 11');
+    assert.equal(stream().trimmed, 11);
+    return store.flush();
+  });
+
   it('removes the quietest streams when the total budget is exceeded, on disk too', async () => {
     const store = new LogStore(dir, { clock, maxEventsTotal: 100, flushDelayMs: 60_000 });
     store.write('/aws/lambda/a', 'old', lines(0, 40));

@@ -53,7 +53,7 @@ export type TailListener = (event: TailEvent) => void;
 
 export interface LogStoreOptions {
   clock: () => number;
-  /** Newest events kept per stream; older ones are dropped. */
+  /** Newest events kept per stream; older ones are dropped (in batches of up to 1,024). */
   maxEventsPerStream?: number;
   /** Events kept across all groups; past it the streams that went quiet longest are removed. */
   maxEventsTotal?: number;
@@ -104,6 +104,8 @@ export class LogStore implements LogSink {
   private readonly queue = new WriteQueue();
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly maxEvents: number;
+  /** How far past maxEvents a stream may grow before its oldest events are dropped. */
+  private readonly trimSlack: number;
   private readonly maxTotal: number;
   private readonly flushDelayMs: number;
   private readonly removed = new Map<string, Set<string>>();
@@ -114,6 +116,7 @@ export class LogStore implements LogSink {
     private readonly options: LogStoreOptions,
   ) {
     this.maxEvents = options.maxEventsPerStream ?? 100_000;
+    this.trimSlack = Math.min(1024, Math.floor(this.maxEvents / 16));
     this.maxTotal = options.maxEventsTotal ?? 250_000;
     this.flushDelayMs = options.flushDelayMs ?? 200;
   }
@@ -213,8 +216,10 @@ export class LogStore implements LogSink {
         }
       }
     }
+    // Trimmed in batches: dropping a line or two from the front of a full stream on every
+    // write would move the whole array each time.
     const excess = stream.events.length - this.maxEvents;
-    if (excess > 0) {
+    if (excess > this.trimSlack) {
       for (const dropped of stream.events.splice(0, excess)) {
         stream.storedBytes -= Buffer.byteLength(dropped.message);
       }
