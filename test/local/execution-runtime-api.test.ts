@@ -60,11 +60,13 @@ describe('execution engine: Runtime API server', function () {
     delivered: number;
     results: [string, RuntimeResult][];
     initErrors: [string, string | undefined][];
+    streamed: [string, string, string][];
   } = {
     firstNext: 0,
     delivered: 0,
     results: [],
     initErrors: [],
+    streamed: [],
   };
 
   beforeEach(async () => {
@@ -72,10 +74,12 @@ describe('execution engine: Runtime API server', function () {
     seen.delivered = 0;
     seen.results = [];
     seen.initErrors = [];
+    seen.streamed = [];
     server = new RuntimeApiServer({
       onFirstNext: () => seen.firstNext++,
       onDelivered: () => seen.delivered++,
       onResult: (id, result) => seen.results.push([id, result]),
+      onStreamData: (id, part, type) => seen.streamed.push([id, part.toString(), type]),
       onInitError: (body, type) => seen.initErrors.push([body.toString(), type]),
     });
     address = await server.listen();
@@ -244,6 +248,77 @@ describe('execution engine: Runtime API server', function () {
     ]);
   });
 
+  const until = (done: () => boolean): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const check = (): void => (done() ? resolve() : void setImmediate(check));
+      check();
+    });
+
+  it('passes a streamed response on as it arrives, then reports it with 202', async () => {
+    server.dispatch(event('s1'));
+    await call(address, 'GET', '/invocation/next');
+    const conn = rawConnection();
+    conn.socket.write(
+      `POST /2018-06-01/runtime/invocation/s1/response HTTP/1.1\r\nHost: ${address}\r\n` +
+        'Lambda-Runtime-Function-Response-Mode: streaming\r\nTransfer-Encoding: chunked\r\n' +
+        'Content-Type: text/plain\r\n\r\n5\r\nhello\r\n',
+    );
+    // The first part is out before the body ends.
+    await until(() => seen.streamed.length === 1);
+    assert.deepEqual(seen.streamed, [['s1', 'hello', 'text/plain']]);
+    assert.deepEqual(seen.results, []);
+    conn.socket.write('6\r\n world\r\n0\r\n\r\n');
+    await conn.waitFor('HTTP/1.1 202 Accepted');
+    conn.socket.destroy();
+    assert.deepEqual(seen.streamed[1], ['s1', ' world', 'text/plain']);
+    assert.deepEqual(seen.results, [
+      ['s1', { kind: 'streamed', contentType: 'text/plain', bytes: 11, error: undefined }],
+    ]);
+  });
+
+  it('reads the error a streamed response reports in its trailers', async () => {
+    server.dispatch(event('s2'));
+    await call(address, 'GET', '/invocation/next');
+    const doc = JSON.stringify({ errorType: 'Error', errorMessage: 'broke', stackTrace: [] });
+    const conn = rawConnection();
+    conn.socket.write(
+      `POST /2018-06-01/runtime/invocation/s2/response HTTP/1.1\r\nHost: ${address}\r\n` +
+        'Lambda-Runtime-Function-Response-Mode: streaming\r\nTransfer-Encoding: chunked\r\n' +
+        'Trailer: Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body\r\n\r\n' +
+        '2\r\nab\r\n0\r\nLambda-Runtime-Function-Error-Type: Error\r\n' +
+        `Lambda-Runtime-Function-Error-Body: ${Buffer.from(doc).toString('base64')}\r\n\r\n`,
+    );
+    await conn.waitFor('HTTP/1.1 202 Accepted');
+    conn.socket.destroy();
+    assert.deepEqual(seen.streamed, [['s2', 'ab', 'application/octet-stream']]);
+    assert.deepEqual(seen.results, [
+      [
+        's2',
+        {
+          kind: 'streamed',
+          contentType: 'application/octet-stream',
+          bytes: 2,
+          error: { errorType: 'Error', body: Buffer.from(doc) },
+        },
+      ],
+    ]);
+  });
+
+  it('does not stream a response for a request that is not the current one', async () => {
+    server.dispatch(event('s3'));
+    await call(address, 'GET', '/invocation/next');
+    const conn = rawConnection();
+    conn.socket.write(
+      `POST /2018-06-01/runtime/invocation/other/response HTTP/1.1\r\nHost: ${address}\r\n` +
+        'Lambda-Runtime-Function-Response-Mode: streaming\r\nTransfer-Encoding: chunked\r\n\r\n' +
+        '2\r\nab\r\n0\r\n\r\n',
+    );
+    await conn.waitFor('HTTP/1.1 400 Bad Request');
+    conn.socket.destroy();
+    assert.deepEqual(seen.streamed, []);
+    assert.deepEqual(seen.results, []);
+  });
+
   it('holds the acknowledgement of a pipelined result until the next event goes with it', async () => {
     server.dispatch(event('first'));
     const conn = rawConnection();
@@ -287,6 +362,7 @@ describe('execution engine: Runtime API server', function () {
         onFirstNext: () => undefined,
         onDelivered: () => undefined,
         onResult: () => undefined,
+        onStreamData: () => undefined,
         onInitError: () => undefined,
       },
       true,

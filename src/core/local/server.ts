@@ -9,6 +9,7 @@ import { CODE_PATH_PREFIX, type CodeLinks } from './http/code-links';
 import { ApiError, serviceError, unknownOperation } from './http/errors';
 import { isAllowedHost } from './http/host-guard';
 import { parseQuery, verifySignature, type Credentials } from './http/sigv4';
+import { writeStreamed } from './http/write-stream';
 import type { LambdaRequest, LambdaResponse, LambdaServices } from './lambda/context';
 import type { Router } from './http/router';
 import { bodyAllowance, lambdaRouter } from './lambda/routes';
@@ -87,11 +88,18 @@ export interface InvokeRequest {
 }
 
 /** Writes one whole response: status, headers (with Content-Length), body. */
-export type ResponseWriter = (
+export type ResponseWriter = ((
   status: number,
   headers: Record<string, string>,
   body: Buffer | undefined,
-) => void;
+) => void) & {
+  /** Writes a body as it is produced; a writer without it gets the body gathered. */
+  stream?: (
+    status: number,
+    headers: Record<string, string>,
+    body: AsyncIterable<Buffer>,
+  ) => Promise<void>;
+};
 
 export interface RequestHandler {
   (req: IncomingMessage, res: ServerResponse): void;
@@ -148,7 +156,7 @@ export function createRequestHandler(deps: ServerDeps): RequestHandler {
         if (functionUrl) {
           const signal = abortOnClose(res);
           const call = { req, target: functionUrl, rawPath, rawQuery, body, requestId, signal };
-          writeUrlResponse(
+          await writeUrlResponse(
             res,
             requestId,
             await serveFunctionUrl(deps.lambda, deps.credentials, call),
@@ -253,6 +261,13 @@ async function respond<S>(
     requestId: call.requestId,
     signal: typeof call.signal === 'function' ? call.signal() : call.signal,
   });
+  if (result.stream) {
+    const headers = { ...result.headers, 'x-amzn-RequestId': call.requestId };
+    if (write.stream) return write.stream(result.status, headers, result.stream);
+    const parts: Buffer[] = [];
+    for await (const part of result.stream) parts.push(part);
+    return sendTo(write, result.status, call.requestId, Buffer.concat(parts), result.headers);
+  }
   const payload =
     result.raw ??
     (result.json === undefined ? undefined : Buffer.from(JSON.stringify(result.json)));
@@ -411,11 +426,13 @@ async function serveCode(
 }
 
 function writerFor(res: ServerResponse): ResponseWriter {
-  return (status, headers, body) => {
+  const write: ResponseWriter = (status, headers, body) => {
     if (res.headersSent || res.destroyed) return;
     res.writeHead(status, headers);
     res.end(body);
   };
+  write.stream = (status, headers, body) => writeStreamed(res, status, headers, body);
+  return write;
 }
 
 function send(

@@ -39,6 +39,11 @@ export interface InvocationRequest {
   clientContext?: string;
   /** The caller went away or the server is stopping. */
   signal?: AbortSignal;
+  /**
+   * Receives a streamed response (a Node.js handler wrapped in `awslambda.streamifyResponse`)
+   * as it arrives. Without it a stream is gathered into `payload`, up to Invoke's 6 MB.
+   */
+  onStream?: (part: Buffer, contentType: string) => void;
 }
 
 export interface InvocationReport {
@@ -58,6 +63,8 @@ export interface InvocationOutcome {
   functionError?: 'Unhandled' | 'Handled';
   /** This request's whole log, START to REPORT, as written to the log stream. */
   log: string;
+  /** Set when the response went to `onStream` (then `payload` is empty unless it failed). */
+  streamed?: { contentType: string; bytes: number };
   report: InvocationReport;
   coldStart: boolean;
   logStreamName: string;

@@ -29,7 +29,13 @@ import {
 } from './log-format';
 import { MB, processTreeRssBytes } from './memory';
 import { killProcessGroup } from './process-group';
-import { RuntimeApiServer, type RuntimeApiListener, type RuntimeResult } from './runtime-api';
+import {
+  MAX_RESPONSE_BYTES,
+  MAX_STREAMED_RESPONSE_BYTES,
+  RuntimeApiServer,
+  type RuntimeApiListener,
+  type RuntimeResult,
+} from './runtime-api';
 import { directoryUsage } from './storage';
 import type { SpareLaunch, SparePool } from './spare-pool';
 import {
@@ -74,7 +80,9 @@ export interface EnvironmentOptions {
 }
 
 type Ending =
-  | RuntimeResult
+  | Exclude<RuntimeResult, { kind: 'streamed' }>
+  /** `gathered`: the stream's parts, kept because nobody listened to it (plain Invoke). */
+  | (Extract<RuntimeResult, { kind: 'streamed' }> & { gathered?: Buffer[] })
   | { kind: 'timeout' }
   | { kind: 'out-of-memory' }
   | { kind: 'exit'; code: number | null; signal: NodeJS.Signals | null }
@@ -100,6 +108,7 @@ export class ExecutionEnvironment {
   private resolveInit: (r: InitResult) => void = () => undefined;
   private settle: ((ending: Ending) => void) | undefined;
   private onDelivered: (() => void) | undefined;
+  private onStreamData: ((part: Buffer, contentType: string) => void) | undefined;
   private stopReason: StopReason | undefined;
   private spawnError: { command: string; error: NodeJS.ErrnoException } | undefined;
   private readonly exited: Promise<void>;
@@ -142,6 +151,7 @@ export class ExecutionEnvironment {
       onInitError: (body, errorType) =>
         this.resolveInit({ ok: false, ending: { kind: 'init-error', body, errorType } }),
       onResult: (_requestId, result) => this.settle?.(result),
+      onStreamData: (_requestId, part, contentType) => this.onStreamData?.(part, contentType),
       onDelivered: () => this.onDelivered?.(),
     };
     this.api = new RuntimeApiServer(this.apiListener, true);
@@ -267,6 +277,15 @@ export class ExecutionEnvironment {
       this.output.platform(startLine(requestId, this.config.version), log);
     };
     this.onDelivered = started;
+    const gathered: Buffer[] = [];
+    let gatheredBytes = 0;
+    // Without a listener a stream is gathered, as Invoke answers it whole (past 6 MB it fails).
+    this.onStreamData =
+      request.onStream ??
+      ((part) => {
+        gatheredBytes += part.length;
+        if (gatheredBytes <= MAX_RESPONSE_BYTES) gathered.push(part);
+      });
     const timeoutMs = this.config.timeoutSec * 1000;
     const ending = new Promise<Ending>((resolve) => (this.settle = resolve));
     // The worker may have died while this invocation waited (e.g. during the memory sample).
@@ -289,6 +308,7 @@ export class ExecutionEnvironment {
     clearInterval(sampler);
     this.settle = undefined;
     this.onDelivered = undefined;
+    this.onStreamData = undefined;
     if (!this.api.delivered) {
       if (result.kind === 'exit') return undefined;
       started();
@@ -298,7 +318,13 @@ export class ExecutionEnvironment {
       await firstSample;
       this.refillSpares();
     }
-    return this.finish(request, log, result, durationMs, coldStart ? initDurationMs : undefined);
+    return this.finish(
+      request,
+      log,
+      result.kind === 'streamed' && !request.onStream ? { ...result, gathered } : result,
+      durationMs,
+      coldStart ? initDurationMs : undefined,
+    );
   }
 
   /** Kills the worker's process group and waits for it to be gone. */
@@ -369,7 +395,12 @@ export class ExecutionEnvironment {
 
   /** Lets output the worker wrote before its result reach the log. */
   private async drainOutput(result: Ending): Promise<void> {
-    if (result.kind === 'response' || result.kind === 'error' || result.kind === 'too-large') {
+    if (
+      result.kind === 'response' ||
+      result.kind === 'error' ||
+      result.kind === 'too-large' ||
+      result.kind === 'streamed'
+    ) {
       // Output written before the result was sent is in the pipe already, so it was ready in
       // the same poll as the result: the check phase that follows comes after its read.
       await new Promise((resolve) => setImmediate(resolve));
@@ -392,6 +423,7 @@ export class ExecutionEnvironment {
     const { requestId } = request;
     let payload: Buffer;
     let functionError: InvocationOutcome['functionError'];
+    let streamed: InvocationOutcome['streamed'];
     let status: ReportFields['status'];
     const platformError = (doc: ErrorDocument, lines: string[]): void => {
       payload = encodeDocument(doc);
@@ -410,6 +442,20 @@ export class ExecutionEnvironment {
         platformError(responseTooLargeError(result.bytes), []);
         status = { status: 'error', errorType: 'Function.ResponseSizeTooLarge' };
         break;
+      case 'streamed': {
+        const limit = result.gathered ? MAX_RESPONSE_BYTES : MAX_STREAMED_RESPONSE_BYTES;
+        if (result.error) {
+          payload = result.error.body;
+          functionError = 'Unhandled';
+        } else if (result.bytes > limit) {
+          platformError(responseTooLargeError(result.bytes, limit), []);
+          status = { status: 'error', errorType: 'Function.ResponseSizeTooLarge' };
+        } else {
+          payload = result.gathered ? Buffer.concat(result.gathered) : Buffer.alloc(0);
+        }
+        if (!result.gathered) streamed = { contentType: result.contentType, bytes: result.bytes };
+        break;
+      }
       case 'timeout':
         platformError(timeoutError(requestId, this.config.timeoutSec), [
           `${new Date().toISOString()} ${requestId} ${timeoutText(this.config.timeoutSec)}`,
@@ -471,6 +517,7 @@ export class ExecutionEnvironment {
       requestId,
       payload: payload!,
       ...(functionError ? { functionError } : {}),
+      ...(streamed ? { streamed } : {}),
       log: log.text(),
       report,
       coldStart: initDurationMs !== undefined,

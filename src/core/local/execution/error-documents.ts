@@ -72,10 +72,10 @@ export function invalidEntrypointError(
   };
 }
 
-export function responseTooLargeError(bytes: number): ErrorDocument {
+export function responseTooLargeError(bytes: number, limit = MAX_RESPONSE_BYTES): ErrorDocument {
   return {
     errorType: 'Function.ResponseSizeTooLarge',
-    errorMessage: `Response payload size (${bytes} bytes) exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
+    errorMessage: `Response payload size (${bytes} bytes) exceeded maximum allowed payload size (${limit} bytes).`,
   };
 }
 

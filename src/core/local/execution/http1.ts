@@ -24,10 +24,23 @@ export interface Http1Request {
   path: string;
   /** Lower-case names. */
   headers: Record<string, string>;
-  /** The body, or undefined when it was over the limit (then only counted). */
+  /** The body, or undefined when it was over the limit (then only counted) or streamed. */
   body: Buffer | undefined;
   bodyBytes: number;
+  /** The trailer fields of a chunked body (lower-case names); empty otherwise. */
+  trailers: Record<string, string>;
 }
+
+/** Takes a request's body as it arrives instead of buffering it. */
+export interface BodySink {
+  data(part: Buffer): void;
+}
+
+/**
+ * Called once a request's head is read; a sink returned there receives the body as it
+ * arrives (the handler still runs once the request is complete, with `body` undefined).
+ */
+export type Http1BodyStreamer = (request: Http1Request) => BodySink | undefined;
 
 export interface Http1Reply {
   /**
@@ -67,6 +80,7 @@ class Connection {
   private readonly slots: Slot[] = [];
   private request: Http1Request | undefined;
   private chunks: Buffer[] = [];
+  private sink: BodySink | undefined;
   private slot: Slot | undefined;
   private closed = false;
   private readonly closeListeners = new Set<() => void>();
@@ -75,6 +89,7 @@ class Connection {
     private readonly socket: net.Socket,
     private readonly handler: Http1Handler,
     private readonly maxBodyBytes: number,
+    private readonly streamer: Http1BodyStreamer | undefined,
   ) {
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.feed(chunk));
@@ -151,13 +166,17 @@ class Connection {
         return true;
       }
       case 'trailers': {
-        // Trailers end with an empty line; they carry nothing the Runtime API reads.
+        // Trailer fields end with an empty line (a streamed response reports errors there).
         if (this.buf.length >= 2 && this.buf[0] === 13 && this.buf[1] === 10) {
           this.buf = this.buf.subarray(2);
           return this.finishRequest();
         }
         const end = this.buf.indexOf('\r\n\r\n');
-        if (end === -1) return false;
+        if (end === -1) {
+          if (this.buf.length > MAX_HEAD_BYTES) throw new HttpError(431, 'Trailers too large');
+          return false;
+        }
+        parseFields(this.buf.toString('latin1', 0, end).split('\r\n'), 0, this.request!.trailers);
         this.buf = this.buf.subarray(end + 4);
         return this.finishRequest();
       }
@@ -169,17 +188,10 @@ class Connection {
     const [method, path, version] = lines[0]!.split(' ');
     if (!method || !path || !version?.startsWith('HTTP/1.'))
       throw new HttpError(400, 'Bad request line');
-    const headers: Record<string, string> = {};
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i]!;
-      const colon = line.indexOf(':');
-      if (colon <= 0) throw new HttpError(400, 'Bad header line');
-      const name = line.slice(0, colon).trim().toLowerCase();
-      const value = line.slice(colon + 1).trim();
-      headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
-    }
-    this.request = { method, path, headers, body: undefined, bodyBytes: 0 };
+    const headers = parseFields(lines, 1, {});
+    this.request = { method, path, headers, body: undefined, bodyBytes: 0, trailers: {} };
     this.chunks = [];
+    this.sink = this.streamer?.(this.request);
     const closeAfter = version === 'HTTP/1.0' || headers.connection?.toLowerCase() === 'close';
     this.slot = this.newSlot(closeAfter);
     if (headers.expect?.toLowerCase() === '100-continue')
@@ -196,16 +208,18 @@ class Connection {
   private addBody(part: Buffer): void {
     const request = this.request!;
     request.bodyBytes += part.length;
-    if (request.bodyBytes <= this.maxBodyBytes) this.chunks.push(part);
+    if (this.sink) this.sink.data(part);
+    else if (request.bodyBytes <= this.maxBodyBytes) this.chunks.push(part);
     else this.chunks = [];
   }
 
   private finishRequest(): boolean {
     const request = this.request!;
-    if (request.bodyBytes <= this.maxBodyBytes) {
+    if (!this.sink && request.bodyBytes <= this.maxBodyBytes) {
       request.body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
     }
     const slot = this.slot!;
+    this.sink = undefined;
     this.request = undefined;
     this.slot = undefined;
     this.chunks = [];
@@ -299,6 +313,23 @@ class ReplySlot implements Slot {
   }
 }
 
+/** Header (or trailer) lines from `from` on, into `fields`; repeated names are joined. */
+function parseFields(
+  lines: string[],
+  from: number,
+  fields: Record<string, string>,
+): Record<string, string> {
+  for (let i = from; i < lines.length; i++) {
+    const line = lines[i]!;
+    const colon = line.indexOf(':');
+    if (colon <= 0) throw new HttpError(400, 'Bad header line');
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    fields[name] = fields[name] === undefined ? value : `${fields[name]}, ${value}`;
+  }
+  return fields;
+}
+
 class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -312,14 +343,18 @@ export class Http1Server {
   private readonly server: net.Server;
   private readonly connections = new Set<Connection>();
 
-  /** `acceptPeer`: decides, before anything is read, whether a connection is served. */
+  /**
+   * `acceptPeer`: decides, before anything is read, whether a connection is served;
+   * `streamer`: which request bodies are handed over as they arrive.
+   */
   constructor(
     handler: Http1Handler,
     maxBodyBytes: number,
     acceptPeer?: (socket: net.Socket) => Promise<boolean>,
+    streamer?: Http1BodyStreamer,
   ) {
     this.server = net.createServer((socket) => {
-      const connection = new Connection(socket, handler, maxBodyBytes);
+      const connection = new Connection(socket, handler, maxBodyBytes, streamer);
       this.connections.add(connection);
       socket.once('close', () => this.connections.delete(connection));
       if (!acceptPeer) return;

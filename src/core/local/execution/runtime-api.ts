@@ -1,12 +1,17 @@
 // The Lambda Runtime API (2018-06-01) for one execution environment, on loopback. The worker
 // long-polls /invocation/next; the environment hands it one event at a time and learns the
 // result from /response or /error. Status codes and error bodies follow the API reference.
-import { Http1Server, type Http1Reply, type Http1Request } from './http1';
+import { Http1Server, type BodySink, type Http1Reply, type Http1Request } from './http1';
 import { isOwnUsersConnection } from './loopback-peer';
 
 const PREFIX = '/2018-06-01/runtime';
 /** Lambda's limit on a synchronous response and on an error document. */
 export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
+/** Lambda's limit on a streamed response. */
+export const MAX_STREAMED_RESPONSE_BYTES = 200 * 1024 * 1024;
+const STREAMING_MODE = 'lambda-runtime-function-response-mode';
+const ERROR_TYPE_FIELD = 'lambda-runtime-function-error-type';
+const ERROR_BODY_FIELD = 'lambda-runtime-function-error-body';
 
 export interface RuntimeEvent {
   requestId: string;
@@ -20,12 +25,21 @@ export interface RuntimeEvent {
 export type RuntimeResult =
   | { kind: 'response'; body: Buffer }
   | { kind: 'error'; body: Buffer; errorType?: string }
-  | { kind: 'too-large'; bytes: number };
+  | { kind: 'too-large'; bytes: number }
+  /** A streamed response is over; its bytes went to onStreamData, an error came in trailers. */
+  | {
+      kind: 'streamed';
+      contentType: string;
+      bytes: number;
+      error?: { errorType: string; body: Buffer };
+    };
 
 export interface RuntimeApiListener {
   /** The runtime asked for its first event: initialisation is over. */
   onFirstNext(): void;
   onResult(requestId: string, result: RuntimeResult): void;
+  /** Part of a streamed response, as it arrives (at most MAX_STREAMED_RESPONSE_BYTES in all). */
+  onStreamData(requestId: string, part: Buffer, contentType: string): void;
   onInitError(body: Buffer, errorType?: string): void;
   /** The runtime received the current event. */
   onDelivered(): void;
@@ -37,6 +51,7 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
 const IGNORE: RuntimeApiListener = {
   onFirstNext: () => undefined,
   onResult: () => undefined,
+  onStreamData: () => undefined,
   onInitError: () => undefined,
   onDelivered: () => undefined,
 };
@@ -50,6 +65,8 @@ export class RuntimeApiServer {
   private current: string | undefined;
   private deliveredCurrent = false;
   private address = '';
+  /** Streamed responses being received, by their request. */
+  private readonly streams = new WeakMap<Http1Request, { contentType: string; bytes: number }>();
 
   /**
    * `ownUserOnly`: serve only connections from processes of this user (see loopback-peer).
@@ -65,7 +82,39 @@ export class RuntimeApiServer {
       ownUserOnly
         ? (socket) => isOwnUsersConnection(socket.remotePort ?? 0, socket.localPort ?? 0)
         : undefined,
+      (req) => this.streamFor(req),
     );
+  }
+
+  /**
+   * A streamed response (`Lambda-Runtime-Function-Response-Mode: streaming`, chunked) for the
+   * current request is passed on as it arrives; anything else is read whole.
+   */
+  private streamFor(req: Http1Request): BodySink | undefined {
+    if (req.method !== 'POST' || req.headers[STREAMING_MODE]?.toLowerCase() !== 'streaming') {
+      return undefined;
+    }
+    const match = RESPONSE_PATH.exec(req.path);
+    if (!match || !fromRuntime(req, this.address)) return undefined;
+    const requestId = decodeURIComponent(match[1]!);
+    if (requestId !== this.current) return undefined;
+    const stream = {
+      contentType: req.headers['content-type'] || 'application/octet-stream',
+      bytes: 0,
+    };
+    this.streams.set(req, stream);
+    return {
+      data: (part) => {
+        const before = stream.bytes;
+        stream.bytes += part.length;
+        if (stream.bytes <= MAX_STREAMED_RESPONSE_BYTES) {
+          this.listener.onStreamData(requestId, part, stream.contentType);
+        } else if (before < MAX_STREAMED_RESPONSE_BYTES) {
+          const fits = part.subarray(0, MAX_STREAMED_RESPONSE_BYTES - before);
+          if (fits.length > 0) this.listener.onStreamData(requestId, fits, stream.contentType);
+        }
+      },
+    };
   }
 
   /** The environment that now owns this server. */
@@ -179,6 +228,12 @@ export class RuntimeApiServer {
     }
     this.current = undefined;
     this.phase = 'ready';
+    const stream = this.streams.get(req);
+    if (stream) {
+      reply.send(202, ACCEPTED, JSON_HEADERS, true);
+      this.listener.onResult(requestId, { kind: 'streamed', ...stream, error: streamError(req) });
+      return;
+    }
     if (!req.body) {
       fail(
         reply,
@@ -191,7 +246,7 @@ export class RuntimeApiServer {
     }
     // The acknowledgement may travel with the next event if the runtime already asked for it.
     reply.send(202, ACCEPTED, JSON_HEADERS, true);
-    const errorType = req.headers['lambda-runtime-function-error-type'];
+    const errorType = req.headers[ERROR_TYPE_FIELD];
     this.listener.onResult(
       requestId,
       kind === 'response' ? { kind, body: req.body } : { kind, body: req.body, errorType },
@@ -204,11 +259,21 @@ export class RuntimeApiServer {
     }
     this.phase = 'failed';
     reply.send(202, ACCEPTED, JSON_HEADERS);
-    this.listener.onInitError(
-      req.body ?? Buffer.alloc(0),
-      req.headers['lambda-runtime-function-error-type'],
-    );
+    this.listener.onInitError(req.body ?? Buffer.alloc(0), req.headers[ERROR_TYPE_FIELD]);
   }
+}
+
+const RESPONSE_PATH = new RegExp(`^${PREFIX}/invocation/([^/]+)/response$`);
+
+/** The error a streamed response reported in its trailers, if any. */
+function streamError(req: Http1Request): { errorType: string; body: Buffer } | undefined {
+  const errorType = req.trailers[ERROR_TYPE_FIELD];
+  if (errorType === undefined) return undefined;
+  const encoded = req.trailers[ERROR_BODY_FIELD];
+  const body = encoded
+    ? Buffer.from(encoded, 'base64')
+    : Buffer.from(JSON.stringify({ errorType, errorMessage: errorType }));
+  return { errorType, body };
 }
 
 /**

@@ -37,6 +37,8 @@ export interface LambdaResponse {
   status: number;
   json?: unknown;
   raw?: Buffer;
+  /** A body written as it is produced (chunked), instead of `json` or `raw`. */
+  stream?: AsyncIterable<Buffer>;
   headers?: Record<string, string>;
 }
 

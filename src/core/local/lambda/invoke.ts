@@ -18,6 +18,7 @@ import {
   type LambdaServices,
 } from './context';
 import type { FunctionRecord, VersionRecord } from './model';
+import { PartQueue } from './part-queue';
 import { resolveQualified, type Resolved } from './resolve';
 
 export const MAX_SYNC_PAYLOAD = 6 * 1024 * 1024;
@@ -119,10 +120,23 @@ async function runNow(
   resolved: Resolved,
   payload: Buffer,
 ): Promise<{ record: VersionRecord; outcome: InvocationOutcome }> {
-  const { fn, record } = await target(services, resolved);
-  const config = await services.invoker.config(fn, record);
+  const chosen = await target(services, resolved);
+  const outcome = await execute(services, request, resolved, chosen, payload);
+  return { record: chosen.record, outcome };
+}
+
+/** Runs the chosen version now; a streamed response goes to `onStream` as it arrives. */
+async function execute(
+  services: LambdaServices,
+  request: LambdaRequest,
+  resolved: Resolved,
+  chosen: { fn: FunctionRecord; record: VersionRecord },
+  payload: Buffer,
+  onStream?: (part: Buffer, contentType: string) => void,
+): Promise<InvocationOutcome> {
+  const config = await services.invoker.config(chosen.fn, chosen.record);
   try {
-    const outcome = await services.invoker.invoke(
+    return await services.invoker.invoke(
       config,
       {
         requestId: request.requestId,
@@ -130,10 +144,10 @@ async function runNow(
         invocationType: 'RequestResponse',
         clientContext: headerValue(request, 'x-amz-client-context'),
         signal: request.signal,
+        ...(onStream ? { onStream } : {}),
       },
       resolved.qualifier,
     );
-    return { record, outcome };
   } catch (error) {
     if (error instanceof ConcurrencyLimitError) {
       throw tooManyRequests('Rate Exceeded.', 'ConcurrentInvocationLimitExceeded');
@@ -174,8 +188,11 @@ export const invoke: LambdaHandler = async (services, request) => {
 };
 
 /**
- * InvokeWithResponseStream. The engine hands back a whole response, so the stream carries it
- * in PayloadChunk events of at most 64 KB followed by InvokeComplete, as Lambda frames it.
+ * InvokeWithResponseStream. A handler that streams (`awslambda.streamifyResponse`) is answered
+ * as it writes: the event stream starts with its first part, which goes out in PayloadChunk
+ * events of at most 64 KB, and ends with InvokeComplete. Any other handler's whole response is
+ * framed the same way once it returns. Errors before the function answers anything (the
+ * function cannot run, too many requests) are the API's errors, as in Lambda.
  */
 export const invokeWithResponseStream: LambdaHandler = async (services, request) => {
   const type = invocationType(request);
@@ -186,18 +203,35 @@ export const invokeWithResponseStream: LambdaHandler = async (services, request)
   }
   const { resolved, payload } = admit(services, request, type);
   if (type === 'DryRun') return { status: 204 };
-  const { record, outcome } = await runNow(services, request, resolved, payload);
-  const messages: Buffer[] = [];
-  const body = outcome.functionError ? Buffer.alloc(0) : outcome.payload;
-  for (let offset = 0; offset < body.length; offset += STREAM_CHUNK_BYTES) {
-    messages.push(
-      encodeEventMessage(
-        'PayloadChunk',
-        'application/octet-stream',
-        body.subarray(offset, offset + STREAM_CHUNK_BYTES),
-      ),
-    );
-  }
+  const chosen = await target(services, resolved);
+  const parts = new PartQueue();
+  const running = execute(services, request, resolved, chosen, payload, (part, contentType) =>
+    parts.push(part, contentType),
+  );
+  void running.then(
+    () => parts.end(),
+    () => parts.end(),
+  );
+  const ended = await Promise.race([parts.started.then(() => undefined), running]);
+  return {
+    status: 200,
+    stream: responseEvents(request, parts, running),
+    headers: {
+      // The stream's own type (ResponseStreamContentType); the body is an event stream anyway.
+      'Content-Type': parts.contentType ?? ended?.streamed?.contentType ?? 'application/json',
+      'X-Amz-Executed-Version': chosen.record.version,
+    },
+  };
+};
+
+async function* responseEvents(
+  request: LambdaRequest,
+  parts: PartQueue,
+  running: Promise<InvocationOutcome>,
+): AsyncGenerator<Buffer> {
+  for await (const part of parts) yield* payloadChunks(part);
+  const outcome = await running;
+  if (!outcome.streamed && !outcome.functionError) yield* payloadChunks(outcome.payload);
   const complete: Record<string, string> = {};
   if (outcome.functionError) {
     const error = parseErrorDocument(outcome.payload);
@@ -206,18 +240,22 @@ export const invokeWithResponseStream: LambdaHandler = async (services, request)
   }
   const tail = logTail(request, outcome);
   if (tail !== undefined) complete.LogResult = tail;
-  messages.push(
-    encodeEventMessage('InvokeComplete', 'application/json', Buffer.from(JSON.stringify(complete))),
+  yield encodeEventMessage(
+    'InvokeComplete',
+    'application/json',
+    Buffer.from(JSON.stringify(complete)),
   );
-  return {
-    status: 200,
-    raw: Buffer.concat(messages),
-    headers: {
-      'Content-Type': 'application/vnd.amazon.eventstream',
-      'X-Amz-Executed-Version': record.version,
-    },
-  };
-};
+}
+
+function* payloadChunks(body: Buffer): Generator<Buffer> {
+  for (let offset = 0; offset < body.length; offset += STREAM_CHUNK_BYTES) {
+    yield encodeEventMessage(
+      'PayloadChunk',
+      'application/octet-stream',
+      body.subarray(offset, offset + STREAM_CHUNK_BYTES),
+    );
+  }
+}
 
 function parseErrorDocument(payload: Buffer): { errorType?: string; errorMessage?: string } {
   try {

@@ -4,6 +4,8 @@ export interface UrlResponse {
   status: number;
   headers: Record<string, string | string[]>;
   body: Buffer;
+  /** A body written as the function streams it (RESPONSE_STREAM), after `body`. */
+  stream?: AsyncIterable<Buffer>;
 }
 
 /** What Lambda answers when the function fails or returns something it cannot map. */

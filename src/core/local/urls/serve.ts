@@ -3,18 +3,21 @@
 // checks its auth type (SigV4 for service `lambda` when AWS_IAM), answers CORS preflights,
 // runs the function through the invoker as Invoke does, and maps the result to HTTP.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ConcurrencyLimitError } from '../execution/contract';
+import { ConcurrencyLimitError, type InvocationOutcome } from '../execution/contract';
 import type { ReceivedBody } from '../http/body';
 import { ApiError } from '../http/errors';
+import { writeStreamed } from '../http/write-stream';
 import { verifySignature, type Credentials } from '../http/sigv4';
 import type { LambdaServices } from '../lambda/context';
 import { target } from '../lambda/invoke';
 import type { FunctionRecord } from '../lambda/model';
+import { PartQueue } from '../lambda/part-queue';
 import { resolveQualified } from '../lambda/resolve';
 import { corsHeaders, preflight } from './cors';
 import { buildUrlEvent } from './event';
 import { URL_PATH_PREFIX, type FunctionUrlRecord } from './model';
 import { badGateway, mapUrlResult, type UrlResponse } from './response';
+import { streamedUrlResponse } from './stream';
 
 /** Function URLs take at most 6 MB of request, as Lambda. */
 export const MAX_URL_REQUEST_BYTES = 6 * 1024 * 1024;
@@ -162,18 +165,22 @@ async function run(
   }
   const chosen = await target(services, resolved);
   const config = await services.invoker.config(chosen.fn, chosen.record);
+  // RESPONSE_STREAM: what the function streams is written as it comes.
+  const parts = url.invokeMode === 'RESPONSE_STREAM' ? new PartQueue() : undefined;
   try {
-    const outcome = await services.invoker.invoke(
+    const running = services.invoker.invoke(
       config,
       {
         requestId: call.requestId,
         payload: Buffer.from(JSON.stringify(event)),
         invocationType: 'RequestResponse',
         signal: call.signal,
+        ...(parts ? { onStream: (part, type) => parts.push(part, type) } : {}),
       },
       url.qualifier === '$LATEST' ? undefined : url.qualifier,
     );
-    return outcome.functionError ? badGateway() : mapUrlResult(outcome.payload);
+    if (parts) return await streamedUrlResponse(parts, running);
+    return buffered(await running);
   } catch (error) {
     // The invoker has counted it as a throttle.
     if (error instanceof ConcurrencyLimitError) return message(429, 'Rate Exceeded.');
@@ -181,12 +188,21 @@ async function run(
   }
 }
 
+function buffered(outcome: InvocationOutcome): UrlResponse {
+  return outcome.functionError ? badGateway() : mapUrlResult(outcome.payload);
+}
+
 /** Writes a URL response; Lambda's request id header comes with every answer. */
-export function writeUrlResponse(
+export async function writeUrlResponse(
   res: ServerResponse,
   requestId: string,
   response: UrlResponse,
-): void {
+): Promise<void> {
+  if (response.stream) {
+    const stream = response.stream;
+    const headers = { ...response.headers, 'x-amzn-RequestId': requestId };
+    return writeStreamed(res, response.status, headers, prefixed(response.body, stream));
+  }
   if (res.headersSent || res.destroyed) return;
   res.writeHead(response.status, {
     ...response.headers,
@@ -194,4 +210,9 @@ export function writeUrlResponse(
     'content-length': String(response.body.length),
   });
   res.end(response.body);
+}
+
+async function* prefixed(first: Buffer, rest: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  if (first.length > 0) yield first;
+  yield* rest;
 }

@@ -4,6 +4,7 @@
 import net from 'node:net';
 import path from 'node:path';
 import util from 'node:util';
+import { Writable } from 'node:stream';
 import { existsSync, readFileSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -100,8 +101,7 @@ class RuntimeClient {
     socket.on('close', () => {
       this.socket = undefined;
       this.buffered = Buffer.alloc(0);
-      for (const w of this.waiting.splice(0))
-        w.reject(new Error('The Runtime API closed the connection'));
+      for (const w of this.waiting.splice(0)) w.reject(new Error(CONNECTION_CLOSED));
     });
     this.socket = socket;
     return socket;
@@ -129,6 +129,81 @@ class RuntimeClient {
       waiter?.resolve({ status, headers, body });
     }
   }
+
+  /**
+   * A POST whose body goes out in chunks; `headers` must say transfer-encoding: chunked. Its
+   * head leaves with the first chunk, so the headers may change until then. From then until
+   * end() nothing else may be sent on the socket.
+   */
+  chunked(urlPath, headers) {
+    return new ChunkedRequest(this, urlPath, headers);
+  }
+}
+
+const CONNECTION_CLOSED = 'The Runtime API closed the connection';
+
+class ChunkedRequest {
+  socket = undefined;
+  ended = false;
+
+  constructor(client, urlPath, headers) {
+    this.client = client;
+    this.urlPath = urlPath;
+    this.headers = headers;
+    // Made now so the caller can handle it at once; it joins the queue when the head is sent.
+    this.response = new Promise((resolve, reject) => (this.waiter = { resolve, reject }));
+  }
+
+  /** The head, the first time only; the socket is claimed for this request from then on. */
+  takeHead() {
+    if (this.socket) return '';
+    const client = this.client;
+    this.socket = client.socket ?? client.connect();
+    client.waiting.push(this.waiter);
+    this.socket.ref();
+    let head = `POST ${API_PREFIX}${this.urlPath} HTTP/1.1\r\nhost: ${apiHost}:${apiPort}\r\n`;
+    for (const [name, value] of Object.entries(this.headers)) head += `${name}: ${value}\r\n`;
+    return head + '\r\n';
+  }
+
+  /** Sends one chunk; calls back once the socket took it, at once or after 'drain'. */
+  write(data, callback) {
+    const head = this.takeHead();
+    const socket = this.socket;
+    if (this.ended || socket.destroyed) {
+      callback(new Error(CONNECTION_CLOSED));
+      return;
+    }
+    // Corked, the frame goes out in one write without copying the data.
+    socket.cork();
+    socket.write(`${head}${data.length.toString(16)}\r\n`, 'latin1');
+    socket.write(data);
+    const accepted = socket.write('\r\n', 'latin1');
+    socket.uncork();
+    if (accepted) callback();
+    else whenDrained(socket, callback);
+  }
+
+  /** Ends the body, with trailer lines (each ending in CRLF) if given. */
+  end(trailers = '') {
+    if (this.ended) return;
+    const head = this.takeHead();
+    this.ended = true;
+    if (!this.socket.destroyed) this.socket.write(`${head}0\r\n${trailers}\r\n`, 'latin1');
+  }
+}
+
+function whenDrained(socket, callback) {
+  const onDrain = () => {
+    socket.off('close', onClose);
+    callback();
+  };
+  const onClose = () => {
+    socket.off('drain', onDrain);
+    callback(new Error(CONNECTION_CLOSED));
+  };
+  socket.once('drain', onDrain);
+  socket.once('close', onClose);
 }
 
 const client = new RuntimeClient();
@@ -141,17 +216,16 @@ function jsonRequest(urlPath, value, errorType) {
   return { method: 'POST', path: urlPath, body, headers };
 }
 
+function warnIfRefused(res) {
+  if (res.status !== 202) {
+    writeOut(`Runtime API refused a result (${res.status}): ${res.body.toString('utf8')}\n`);
+  }
+}
+
 /** Posts a result and asks for the next event in the same write; resolves with that event. */
 function postThenNext(result) {
   const [posted, next] = client.send([result, NEXT]);
-  posted.then(
-    (res) => {
-      if (res.status !== 202) {
-        writeOut(`Runtime API refused a result (${res.status}): ${res.body.toString('utf8')}\n`);
-      }
-    },
-    () => undefined,
-  );
+  posted.then(warnIfRefused, () => undefined);
   return next;
 }
 
@@ -233,6 +307,9 @@ class MalformedHandlerName extends Error {
 }
 class UserCodeSyntaxError extends Error {
   name = 'Runtime.UserCodeSyntaxError';
+}
+class InvalidStreamingOperation extends Error {
+  name = 'Runtime.InvalidStreamingOperation';
 }
 
 /** `src/a/b.handler` -> module `src/a/b`, path `handler`; the path may be nested (`x.y`). */
@@ -372,6 +449,137 @@ function resultRequest(requestId, outcome) {
   };
 }
 
+// ---- response streaming, as Lambda's runtime interface client does it -------------------
+
+const STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
+const HIGH_WATER_MARK = Symbol.for('aws.lambda.runtime.handler.highWaterMark');
+
+class HttpResponseStream {
+  /** A prelude for HTTP integrations (status, headers, cookies): JSON, then 8 NUL bytes. */
+  static from(responseStream, prelude) {
+    responseStream.setContentType('application/vnd.awslambda.http-integration-response');
+    responseStream.write(JSON.stringify(prelude));
+    responseStream.write(Buffer.alloc(8));
+    return responseStream;
+  }
+}
+
+function defineAwsLambdaGlobal() {
+  globalThis.awslambda = {
+    streamifyResponse(handler, options) {
+      handler[STREAMING] = 'response';
+      if (typeof options?.highWaterMark === 'number') {
+        handler[HIGH_WATER_MARK] = options.highWaterMark;
+      }
+      return handler;
+    },
+    HttpResponseStream,
+  };
+}
+
+// Lambda's runtime writes anything but bytes and strings as its JSON text.
+const toChunk = (chunk) =>
+  typeof chunk === 'string' || chunk instanceof Uint8Array ? chunk : JSON.stringify(chunk);
+
+/** The handler's response stream: each write is one HTTP chunk of the streamed result. */
+class ResponseStream extends Writable {
+  constructor(request, highWaterMark) {
+    super(highWaterMark === undefined ? undefined : { highWaterMark });
+    this.request = request;
+    // A stream error is reported in the trailers: it must not also crash the process.
+    this.on('error', () => undefined);
+  }
+
+  setContentType(type) {
+    if (this.request.socket) {
+      throw new InvalidStreamingOperation('Cannot set content-type, too late.');
+    }
+    this.request.headers['content-type'] = type;
+  }
+
+  write(chunk, encoding, callback) {
+    return super.write(toChunk(chunk), encoding, callback);
+  }
+
+  end(chunk, encoding, callback) {
+    if (chunk == null || typeof chunk === 'function') return super.end(chunk, encoding, callback);
+    return super.end(toChunk(chunk), encoding, callback);
+  }
+
+  _write(chunk, encoding, callback) {
+    if (chunk.length === 0) callback();
+    else this.request.write(chunk, callback);
+  }
+
+  _final(callback) {
+    this.request.end();
+    callback();
+  }
+
+  _destroy(err, callback) {
+    // Destroyed before the end: with an error, the body ends with it; without, it just ends.
+    if (!this.request.ended) {
+      if (err == null) this.request.end();
+      else endWithError(this.request, err);
+    }
+    callback(err);
+  }
+
+  /** The handler failed: end the body with the error, or only log it if the body has ended. */
+  fail(error) {
+    if (this.writableEnded || this.destroyed) {
+      if (error !== this.errored) logError('Invoke Error', toErrorDocument(error));
+      return;
+    }
+    endWithError(this.request, error);
+    this.destroy(); // drops what is still queued: the body has ended
+  }
+}
+
+/** Ends the body with trailers that carry the error, as Lambda's runtime does. */
+function endWithError(request, err) {
+  const doc = toErrorDocument(err);
+  logError('Invoke Error', doc);
+  const body = Buffer.from(JSON.stringify(doc)).toString('base64');
+  request.end(
+    `Lambda-Runtime-Function-Error-Type: ${doc.errorType}\r\n` +
+      `Lambda-Runtime-Function-Error-Body: ${body}\r\n`,
+  );
+}
+
+/**
+ * Runs a streaming handler with `(event, responseStream, context)` and resolves with the next
+ * event, asked for once the body has ended and the handler has settled.
+ */
+async function invokeStreaming(handler, next, context, requestId) {
+  const request = client.chunked(`/invocation/${requestId}/response`, {
+    'lambda-runtime-function-response-mode': 'streaming',
+    'transfer-encoding': 'chunked',
+    trailer: 'Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body',
+    'content-type': 'application/octet-stream',
+  });
+  const posted = request.response.then(warnIfRefused);
+  posted.catch(() => undefined); // awaited below, once the next event is asked for
+  const stream = new ResponseStream(request, handler[HIGH_WATER_MARK]);
+  const bodyEnded = new Promise((resolve) => stream.once('close', resolve));
+  try {
+    const event = next.body.length > 0 ? JSON.parse(next.body.toString('utf8')) : undefined;
+    const result = handler(event, stream, context);
+    if (typeof result?.then !== 'function') {
+      throw new Error('Streaming does not support non-async handlers.');
+    }
+    if ((await result) !== undefined) console.warn('Streaming handlers ignore return values.');
+    if (!stream.writableEnded && !stream.destroyed) stream.end();
+  } catch (error) {
+    stream.fail(error);
+  }
+  await bodyEnded;
+  const [nextEvent] = client.send([NEXT]);
+  // Pipelined: the 202 comes first; a dropped connection fails it, and so the loop.
+  await posted;
+  return nextEvent;
+}
+
 async function main() {
   let connectedTo;
   if (process.env.FLOURISH_SPARE === '1') {
@@ -390,6 +598,7 @@ async function main() {
     client.connect().unref();
   }
   patchConsole();
+  defineAwsLambdaGlobal();
   let handler;
   try {
     handler = await loadHandler();
@@ -403,6 +612,7 @@ async function main() {
   process.on('uncaughtException', (err) => reportFatal(err, 'Uncaught Exception'));
   process.on('unhandledRejection', (err) => reportFatal(err, 'Unhandled Promise Rejection'));
 
+  const streaming = handler[STREAMING] === 'response';
   let next = await client.send([NEXT])[0];
   for (;;) {
     const requestId = next.headers['lambda-runtime-aws-request-id'];
@@ -411,6 +621,10 @@ async function main() {
     if (traceId) process.env._X_AMZN_TRACE_ID = traceId;
     else delete process.env._X_AMZN_TRACE_ID;
     const context = makeContext(next.headers, Number(next.headers['lambda-runtime-deadline-ms']));
+    if (streaming) {
+      next = await invokeStreaming(handler, next, context, requestId);
+      continue;
+    }
     let outcome;
     try {
       const event = next.body.length > 0 ? JSON.parse(next.body.toString('utf8')) : undefined;

@@ -1,0 +1,192 @@
+// Response streaming end to end: a Node.js handler wrapped in awslambda.streamifyResponse,
+// read through the SDK's InvokeWithResponseStream and through a RESPONSE_STREAM function URL.
+// The handlers wait at a gate between two writes, so a test that sees the first part before it
+// opens the gate shows the part left before the function ended (a buffered answer would hang).
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import {
+  CreateFunctionCommand,
+  CreateFunctionUrlConfigCommand,
+  InvokeCommand,
+  InvokeWithResponseStreamCommand,
+  waitUntilFunctionActiveV2,
+  type InvokeWithResponseStreamResponseEvent,
+} from '@aws-sdk/client-lambda';
+import { nodeHandlerZip, ROLE, startFixture, type CloudFixture } from './cloud-support';
+import { Gate } from './gate';
+
+const WAIT_AT_GATE = `
+import net from 'node:net';
+const gate = () => new Promise((resolve, reject) => {
+  const socket = net.connect(Number(process.env.GATE_PORT), '127.0.0.1');
+  socket.on('data', () => { socket.destroy(); resolve(); });
+  socket.on('error', reject);
+});`;
+
+const STREAMING_HANDLER = `${WAIT_AT_GATE}
+export const handler = awslambda.streamifyResponse(async (event, responseStream, context) => {
+  if (event.size) {
+    const block = Buffer.alloc(1024 * 1024, 120);
+    for (let i = 0; i < event.size; i++) responseStream.write(block);
+    responseStream.end();
+    return;
+  }
+  responseStream.setContentType('text/plain');
+  responseStream.write('first part;');
+  if (event.gate) await gate();
+  responseStream.write(' second part from ' + context.functionName);
+  if (event.fail) throw new TypeError('failed midway');
+  responseStream.end();
+});`;
+
+const HTTP_HANDLER = `${WAIT_AT_GATE}
+export const handler = awslambda.streamifyResponse(async (event, responseStream) => {
+  const stream = awslambda.HttpResponseStream.from(responseStream, {
+    statusCode: 201,
+    headers: { 'X-Streamed': 'yes', 'Content-Type': 'text/plain' },
+    cookies: ['a=1'],
+  });
+  stream.write('hello ');
+  await gate();
+  stream.write('from ' + event.rawPath);
+  stream.end();
+});`;
+
+describe('local cloud: response streaming', function () {
+  this.timeout(60_000);
+  let f: CloudFixture;
+  let gate: Gate;
+
+  const deploy = async (name: string, body: string): Promise<void> => {
+    await f.lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: name,
+        Runtime: 'nodejs20.x',
+        Role: ROLE,
+        Handler: 'index.handler',
+        MemorySize: 512,
+        Code: { ZipFile: nodeHandlerZip(body) },
+        Environment: { Variables: { GATE_PORT: String(gate.port) } },
+      }),
+    );
+    await waitUntilFunctionActiveV2(
+      { client: f.lambda, maxWaitTime: 30, minDelay: 1 },
+      { FunctionName: name },
+    );
+  };
+
+  before(async () => {
+    gate = new Gate();
+    await gate.start();
+    f = await startFixture();
+    await deploy('streamer', STREAMING_HANDLER);
+    await deploy('web-streamer', HTTP_HANDLER);
+  });
+  after(async () => {
+    await f.close();
+    await gate.stop();
+  });
+
+  const streamed = (event: object) =>
+    f.lambda.send(
+      new InvokeWithResponseStreamCommand({
+        FunctionName: 'streamer',
+        Payload: Buffer.from(JSON.stringify(event)),
+        LogType: 'Tail',
+      }),
+    );
+
+  /** Reads the events, calling `onFirstPart` when the first payload chunk is in. */
+  async function readEvents(
+    stream: AsyncIterable<InvokeWithResponseStreamResponseEvent>,
+    onFirstPart: () => Promise<void> = () => Promise.resolve(),
+  ): Promise<{ payload: string; complete: Record<string, string | undefined> | undefined }> {
+    const parts: Buffer[] = [];
+    let complete: Record<string, string | undefined> | undefined;
+    for await (const event of stream) {
+      if (event.PayloadChunk?.Payload) {
+        parts.push(Buffer.from(event.PayloadChunk.Payload));
+        if (parts.length === 1) await onFirstPart();
+      }
+      if (event.InvokeComplete) complete = { ...event.InvokeComplete };
+    }
+    return { payload: Buffer.concat(parts).toString(), complete };
+  }
+
+  it('sends each part through InvokeWithResponseStream while the function still runs', async () => {
+    const out = await streamed({ gate: true });
+    assert.equal(out.StatusCode, 200);
+    assert.equal(out.ExecutedVersion, '$LATEST');
+    assert.equal(out.ResponseStreamContentType, 'text/plain');
+    let seenBeforeGate = '';
+    const { payload, complete } = await readEvents(out.EventStream!, async () => {
+      seenBeforeGate = 'first part;';
+      await gate.held(1);
+      gate.open();
+    });
+    assert.equal(seenBeforeGate, 'first part;');
+    assert.equal(payload, 'first part; second part from streamer');
+    assert.equal(complete?.ErrorCode, undefined);
+    assert.match(Buffer.from(complete!.LogResult!, 'base64').toString(), /REPORT RequestId: /);
+  });
+
+  it('ends with the error in InvokeComplete when the handler fails after writing', async () => {
+    const out = await streamed({ fail: true });
+    const { payload, complete } = await readEvents(out.EventStream!);
+    assert.equal(payload, 'first part; second part from streamer');
+    assert.equal(complete?.ErrorCode, 'TypeError');
+    assert.equal(complete?.ErrorDetails, 'failed midway');
+  });
+
+  it('streams more than the 6 MB a buffered response may have; Invoke refuses it', async () => {
+    const out = await streamed({ size: 7 });
+    const { payload, complete } = await readEvents(out.EventStream!);
+    assert.equal(payload.length, 7 * 1024 * 1024);
+    assert.equal(complete?.ErrorCode, undefined);
+
+    const buffered = await f.lambda.send(
+      new InvokeCommand({ FunctionName: 'streamer', Payload: Buffer.from('{"size":7}') }),
+    );
+    assert.equal(buffered.FunctionError, 'Unhandled');
+    assert.match(
+      Buffer.from(buffered.Payload!).toString(),
+      /"errorType":"Function.ResponseSizeTooLarge"/,
+    );
+  });
+
+  it('answers a plain Invoke of a streaming function with the whole stream', async () => {
+    const out = await f.lambda.send(
+      new InvokeCommand({ FunctionName: 'streamer', Payload: Buffer.from('{}') }),
+    );
+    assert.equal(out.FunctionError, undefined);
+    assert.equal(Buffer.from(out.Payload!).toString(), 'first part; second part from streamer');
+  });
+
+  it('serves a RESPONSE_STREAM function URL as it streams, status and headers from its prelude', async () => {
+    const created = await f.lambda.send(
+      new CreateFunctionUrlConfigCommand({
+        FunctionName: 'web-streamer',
+        AuthType: 'NONE',
+        InvokeMode: 'RESPONSE_STREAM',
+      }),
+    );
+    const response = await new Promise<http.IncomingMessage>((resolve, reject) =>
+      http.get(`${created.FunctionUrl!}path`, resolve).on('error', reject),
+    );
+    assert.equal(response.statusCode, 201);
+    assert.equal(response.headers['x-streamed'], 'yes');
+    assert.equal(response.headers['content-type'], 'text/plain');
+    assert.deepEqual(response.headers['set-cookie'], ['a=1']);
+    assert.equal(response.headers['transfer-encoding'], 'chunked');
+    let body = '';
+    for await (const chunk of response) {
+      body += String(chunk);
+      // The first part is here while the function waits: let it go on.
+      if (body === 'hello ') {
+        await gate.held(1);
+        gate.open();
+      }
+    }
+    assert.equal(body, 'hello from /path');
+  });
+});
