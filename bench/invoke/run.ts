@@ -199,6 +199,17 @@ function ratios(results: Result[]): void {
           `${ms(flourish.warmP50! - sdkEcho.warmP50!)} ms of its warm p50`,
       );
     }
+    const lambdaLocal = results.find((r) => r.peer.startsWith('lambda-local') && !r.skipped);
+    if (sdkEcho && lambdaLocal) {
+      // What no server can change: the SDK client's own cost against a peer called without it.
+      console.log(
+        `The AWS SDK client against an echo that does no work, next to lambda-local (plain HTTP, ` +
+          `running a function): warm p50 ${ms(sdkEcho.warmP50)} vs ${ms(lambdaLocal.warmP50)} ms, ` +
+          CONCURRENCY.map(
+            (c) => `c=${c} ${rps(sdkEcho.rps[c])} vs ${rps(lambdaLocal.rps[c])} req/s`,
+          ).join(', '),
+      );
+    }
     const engine = results.find((r) => r.peer.startsWith('Flourish engine') && !r.skipped);
     if (engine) {
       console.log(
