@@ -36,6 +36,7 @@ export const handler = awslambda.streamifyResponse(async (event, responseStream,
   if (event.gate) await gate();
   responseStream.write(' second part from ' + context.functionName);
   if (event.fail) throw new TypeError('failed midway');
+  if (event.hang) await new Promise((resolve) => setTimeout(resolve, 60_000));
   responseStream.end();
 });`;
 
@@ -136,6 +137,34 @@ describe('local cloud: response streaming', function () {
     assert.equal(payload, 'first part; second part from streamer');
     assert.equal(complete?.ErrorCode, 'TypeError');
     assert.equal(complete?.ErrorDetails, 'failed midway');
+  });
+
+  it('ends with Sandbox.Timedout when the function times out in the middle of its stream', async () => {
+    await f.lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: 'slow-streamer',
+        Runtime: 'nodejs20.x',
+        Role: ROLE,
+        Handler: 'index.handler',
+        Timeout: 1,
+        Code: { ZipFile: nodeHandlerZip(STREAMING_HANDLER) },
+        Environment: { Variables: { GATE_PORT: String(gate.port) } },
+      }),
+    );
+    await waitUntilFunctionActiveV2(
+      { client: f.lambda, maxWaitTime: 30, minDelay: 1 },
+      { FunctionName: 'slow-streamer' },
+    );
+    const out = await f.lambda.send(
+      new InvokeWithResponseStreamCommand({
+        FunctionName: 'slow-streamer',
+        Payload: Buffer.from('{"hang":true}'),
+      }),
+    );
+    const { payload, complete } = await readEvents(out.EventStream!);
+    assert.equal(payload, 'first part; second part from slow-streamer');
+    assert.equal(complete?.ErrorCode, 'Sandbox.Timedout');
+    assert.match(complete!.ErrorDetails!, /Task timed out after 1\.00 seconds/);
   });
 
   it('streams more than the 6 MB a buffered response may have; Invoke refuses it', async () => {
