@@ -181,9 +181,14 @@ export interface UrlCors {
   allowCredentials: boolean;
 }
 
+/** BUFFERED: the response is sent once the function returns; RESPONSE_STREAM: as it is written. */
+export type UrlInvokeMode = 'BUFFERED' | 'RESPONSE_STREAM';
+
 export interface FunctionUrlInput {
   authType: UrlAuthType;
   cors?: UrlCors;
+  /** Undefined: BUFFERED. */
+  invokeMode?: UrlInvokeMode;
 }
 
 /** A function URL: one HTTPS endpoint on a function's alias (or `$LATEST`). */

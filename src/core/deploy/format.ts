@@ -91,7 +91,9 @@ export function describeEvents(events: EventsPlan, alias: string): string[] {
   const lines: string[] = [];
   const { url } = events;
   const routes = url.desired ? ` for ${url.desired.routes.join(', ')}` : '';
-  const auth = url.desired ? `auth ${url.desired.authType}${url.desired.cors ? ', CORS' : ''}` : '';
+  const auth = url.desired
+    ? `auth ${url.desired.authType}${url.desired.cors ? ', CORS' : ''}${url.desired.invokeMode === 'RESPONSE_STREAM' ? ', streamed' : ''}`
+    : '';
   if (url.action === 'create') lines.push(`      + URL on alias ${alias} (${auth})${routes}`);
   if (url.action === 'update')
     lines.push(`      ~ URL ${url.current?.url ?? ''} becomes ${auth}${routes}`);

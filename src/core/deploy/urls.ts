@@ -1,5 +1,5 @@
-// HTTP events become one Lambda function URL on the stage alias. A URL has one auth type and
-// one CORS setting and serves every method and path: the routes of several http events share
+// HTTP events become one Lambda function URL on the stage alias. A URL has one auth type, one
+// CORS setting and one invoke mode, and serves every method and path: the routes of several http events share
 // it, and the function sees the method and path in its event (requestContext.http).
 import type { FunctionUrlInfo, FunctionUrlInput, UrlCors } from '../cloud/provider';
 import type { FunctionSpec, HttpEvent } from '../manifest/types';
@@ -42,6 +42,16 @@ export function desiredUrl(fn: FunctionSpec): DesiredUrl | undefined {
     warnings,
   };
   if (events.some((e) => e.cors)) desired.cors = corsFor(events);
+  // One URL, one invoke mode: a streamed route makes every route streamed.
+  const streamed = events.filter((e) => e.stream).length;
+  if (streamed > 0) {
+    desired.invokeMode = 'RESPONSE_STREAM';
+    if (streamed < events.length) {
+      warnings.push(
+        `some http events of ${fn.key} stream and some do not, but they share one function URL: all routes stream`,
+      );
+    }
+  }
   return desired;
 }
 
@@ -66,7 +76,10 @@ export function decideUrl(
   // A new URL starts with no permission: only a public one needs one granted.
   if (!current) return { action: 'create', authChanged: desired.authType === 'NONE' };
   const authChanged = desired.authType !== current.authType;
-  const same = !authChanged && sameCors(desired.cors, current.cors);
+  const same =
+    !authChanged &&
+    sameCors(desired.cors, current.cors) &&
+    (desired.invokeMode ?? 'BUFFERED') === (current.invokeMode ?? 'BUFFERED');
   return { action: same ? 'unchanged' : 'update', authChanged };
 }
 

@@ -295,7 +295,7 @@ export class Resolver {
   }
 }
 
-/** Parses `GET /hello` or `{ method, path, auth, cors }`; undefined when it is not usable. */
+/** Parses `GET /hello` or `{ method, path, auth, cors, stream }`; undefined when not usable. */
 export function httpOf(node: Node | null, aliases: AliasBudget): FunctionEvent | undefined {
   const text = stringOf(node);
   if (text !== undefined) {
@@ -309,6 +309,7 @@ export function httpOf(node: Node | null, aliases: AliasBudget): FunctionEvent |
   if (!method || !METHODS.has(method) || !p?.startsWith('/')) return undefined;
   const auth = stringOf(findEntry(node, 'auth', aliases)?.value ?? null);
   const cors = scalarOf(findEntry(node, 'cors', aliases)?.value ?? null);
+  const stream = scalarOf(findEntry(node, 'stream', aliases)?.value ?? null);
   const event: FunctionEvent = {
     type: 'http',
     method: method as HttpMethod,
@@ -316,6 +317,7 @@ export function httpOf(node: Node | null, aliases: AliasBudget): FunctionEvent |
     auth: auth === 'AWS_IAM' ? 'AWS_IAM' : 'NONE',
   };
   if (typeof cors === 'boolean') event.cors = cors;
+  if (stream === true) event.stream = true;
   return event;
 }
 

@@ -79,6 +79,8 @@ export interface HttpEvent {
   /** Function URL auth type. */
   auth: 'NONE' | 'AWS_IAM';
   cors?: boolean;
+  /** The response is streamed (the URL's invoke mode RESPONSE_STREAM). */
+  stream?: boolean;
 }
 
 export interface ScheduleEvent {

@@ -91,6 +91,28 @@ describe('http events to a function URL', () => {
     assert.deepEqual(any.cors?.allowMethods, ['*']);
   });
 
+  it('streams every route of the URL when one of its events streams, with a warning if not all do', () => {
+    const plain = desiredUrl(fn([{ type: 'http', method: 'GET', path: '/', auth: 'NONE' }]))!;
+    assert.equal(plain.invokeMode, undefined);
+    const mixed = desiredUrl(
+      fn([
+        { type: 'http', method: 'GET', path: '/feed', auth: 'NONE', stream: true },
+        { type: 'http', method: 'GET', path: '/ping', auth: 'NONE' },
+      ]),
+    )!;
+    assert.equal(mixed.invokeMode, 'RESPONSE_STREAM');
+    assert.match(mixed.warnings[0], /some http events of .* stream and some do not/);
+    const all = desiredUrl(
+      fn([{ type: 'http', method: 'GET', path: '/feed', auth: 'NONE', stream: true }]),
+    )!;
+    assert.deepEqual(all.warnings, []);
+    // The invoke mode is part of what makes a URL up to date.
+    assert.equal(decideUrl(all, url()).action, 'update');
+    assert.equal(decideUrl(all, url({ invokeMode: 'RESPONSE_STREAM' })).action, 'unchanged');
+    assert.equal(decideUrl(plain, url({ invokeMode: 'RESPONSE_STREAM' })).action, 'update');
+    assert.equal(decideUrl(plain, url({ invokeMode: 'BUFFERED' })).action, 'unchanged');
+  });
+
   it('creates, keeps, or updates when the auth type or CORS changes', () => {
     const open = desiredUrl(fn([{ type: 'http', method: 'GET', path: '/', auth: 'NONE' }]))!;
     assert.deepEqual(decideUrl(open, undefined), { action: 'create', authChanged: true });

@@ -30,6 +30,7 @@ const TEXT = yaml`
       events:
         - http: GET /hello
         - http: { method: POST, path: /hello, auth: AWS_IAM, cors: true }
+        - http: { method: GET, path: /feed, stream: true }
         - schedule: { expression: 'cron(0 12 * * ? *)', enabled: false, input: { kind: nightly } }
     worker:
       handler: app/main.handler
@@ -73,6 +74,7 @@ describe('manifest resolution', () => {
       events: [
         { type: 'http', method: 'GET', path: '/hello', auth: 'NONE' },
         { type: 'http', method: 'POST', path: '/hello', auth: 'AWS_IAM', cors: true },
+        { type: 'http', method: 'GET', path: '/feed', auth: 'NONE', stream: true },
         {
           type: 'schedule',
           expression: 'cron(0 12 * * ? *)',

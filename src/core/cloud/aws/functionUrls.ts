@@ -65,6 +65,7 @@ export class FunctionUrls {
       AuthType: input.authType,
       // An empty Cors object clears what was set before; leaving it out would keep it.
       Cors: input.cors ? toCors(input.cors) : {},
+      InvokeMode: input.invokeMode ?? 'BUFFERED',
     };
     if (options.create) {
       const out = await this.call('CreateFunctionUrlConfig', urlOf(name, qualifier), () =>
@@ -145,6 +146,7 @@ interface UrlConfigOutput {
   FunctionArn?: string;
   AuthType?: string;
   Cors?: Cors;
+  InvokeMode?: string;
 }
 
 function toUrlInfo(out: UrlConfigOutput, qualifier: string): FunctionUrlInfo {
@@ -154,6 +156,7 @@ function toUrlInfo(out: UrlConfigOutput, qualifier: string): FunctionUrlInfo {
     qualifier,
     authType: out.AuthType === 'AWS_IAM' ? 'AWS_IAM' : 'NONE',
   };
+  if (out.InvokeMode === 'RESPONSE_STREAM') info.invokeMode = 'RESPONSE_STREAM';
   const cors = fromCors(out.Cors);
   if (cors) info.cors = cors;
   return info;
