@@ -61,12 +61,14 @@ describe('execution engine: Runtime API server', function () {
     results: [string, RuntimeResult][];
     initErrors: [string, string | undefined][];
     streamed: [string, string, string][];
+    streamEnds: string[];
   } = {
     firstNext: 0,
     delivered: 0,
     results: [],
     initErrors: [],
     streamed: [],
+    streamEnds: [],
   };
 
   beforeEach(async () => {
@@ -75,11 +77,13 @@ describe('execution engine: Runtime API server', function () {
     seen.results = [];
     seen.initErrors = [];
     seen.streamed = [];
+    seen.streamEnds = [];
     server = new RuntimeApiServer({
       onFirstNext: () => seen.firstNext++,
       onDelivered: () => seen.delivered++,
       onResult: (id, result) => seen.results.push([id, result]),
       onStreamData: (id, part, type) => seen.streamed.push([id, part.toString(), type]),
+      onStreamEnd: (id) => seen.streamEnds.push(id),
       onInitError: (body, type) => seen.initErrors.push([body.toString(), type]),
     });
     address = await server.listen();
@@ -254,7 +258,7 @@ describe('execution engine: Runtime API server', function () {
       check();
     });
 
-  it('passes a streamed response on as it arrives, then reports it with 202', async () => {
+  it('passes a streamed response on as it arrives; the result comes with the next /next', async () => {
     server.dispatch(event('s1'));
     await call(address, 'GET', '/invocation/next');
     const conn = rawConnection();
@@ -269,8 +273,15 @@ describe('execution engine: Runtime API server', function () {
     assert.deepEqual(seen.results, []);
     conn.socket.write('6\r\n world\r\n0\r\n\r\n');
     await conn.waitFor('HTTP/1.1 202 Accepted');
-    conn.socket.destroy();
     assert.deepEqual(seen.streamed[1], ['s1', ' world', 'text/plain']);
+    assert.deepEqual(seen.streamEnds, ['s1']);
+    // The handler may still be running: the invocation ends when the runtime asks for more.
+    assert.deepEqual(seen.results, []);
+    conn.socket.write(
+      `GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: ${address}\r\n\r\n`,
+    );
+    await until(() => seen.results.length === 1);
+    conn.socket.destroy();
     assert.deepEqual(seen.results, [
       ['s1', { kind: 'streamed', contentType: 'text/plain', bytes: 11, error: undefined }],
     ]);
@@ -286,9 +297,11 @@ describe('execution engine: Runtime API server', function () {
         'Lambda-Runtime-Function-Response-Mode: streaming\r\nTransfer-Encoding: chunked\r\n' +
         'Trailer: Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body\r\n\r\n' +
         '2\r\nab\r\n0\r\nLambda-Runtime-Function-Error-Type: Error\r\n' +
-        `Lambda-Runtime-Function-Error-Body: ${Buffer.from(doc).toString('base64')}\r\n\r\n`,
+        `Lambda-Runtime-Function-Error-Body: ${Buffer.from(doc).toString('base64')}\r\n\r\n` +
+        `GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: ${address}\r\n\r\n`,
     );
-    await conn.waitFor('HTTP/1.1 202 Accepted');
+    // The acknowledgement waits to go with the next event; the result is in once /next is.
+    await until(() => seen.results.length === 1);
     conn.socket.destroy();
     assert.deepEqual(seen.streamed, [['s2', 'ab', 'application/octet-stream']]);
     assert.deepEqual(seen.results, [
@@ -363,6 +376,7 @@ describe('execution engine: Runtime API server', function () {
         onDelivered: () => undefined,
         onResult: () => undefined,
         onStreamData: () => undefined,
+        onStreamEnd: () => undefined,
         onInitError: () => undefined,
       },
       true,

@@ -1,7 +1,7 @@
 // The log store's bounds and persistence: per-stream and total caps, and a reload that finds
 // exactly what was flushed.
 import assert from 'node:assert/strict';
-import { appendFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { LogStore } from '../../src/core/local/logs/log-store';
@@ -134,32 +134,37 @@ describe('local cloud: log store', () => {
     );
   });
 
-  it('keeps lines that could not be appended and writes them with the next flush', async () => {
-    const errors: Error[] = [];
+  it('writes the lines of a failed flush with the next one, even with nothing new', async () => {
     const store = new LogStore(dir, { clock, flushDelayMs: 60_000 });
     store.write('/aws/lambda/a', 's', lines(0, 2));
+    store.write('/aws/lambda/b', 's', lines(100, 1));
     await store.flush();
     const file = path.join(dir, encodeURIComponent('/aws/lambda/a'), 's.ndjson');
-    const written = await readFile(file, 'utf8');
-    // A folder where the file was: the append fails.
+    // A folder where the file was: the append fails; the other stream is written all the same.
     await rm(file);
     await mkdir(file);
     store.write('/aws/lambda/a', 's', lines(2, 2));
-    await store.flush().catch((error: Error) => errors.push(error));
-    assert.equal(errors.length, 1, 'the failed append is reported');
+    store.write('/aws/lambda/b', 's', lines(101, 1));
+    await assert.rejects(store.flush(), /EISDIR/);
     await rm(file, { recursive: true });
-    await writeFile(file, written);
+    await store.flush();
+    const reload = async (): Promise<Record<string, string[]>> => {
+      const reloaded = new LogStore(dir, { clock, flushDelayMs: 60_000 });
+      await reloaded.load();
+      const messages = (group: string): string[] =>
+        reloaded.groups
+          .get(group)!
+          .streams.get('s')!
+          .events.map((e) => e.message);
+      return { a: messages('/aws/lambda/a'), b: messages('/aws/lambda/b') };
+    };
+    assert.deepEqual(await reload(), {
+      a: ['line 0', 'line 1', 'line 2', 'line 3'],
+      b: ['line 100', 'line 101'],
+    });
     store.write('/aws/lambda/a', 's', lines(4, 1));
     await store.flush();
-    const reloaded = new LogStore(dir, { clock, flushDelayMs: 60_000 });
-    await reloaded.load();
-    assert.deepEqual(
-      reloaded.groups
-        .get('/aws/lambda/a')!
-        .streams.get('s')!
-        .events.map((e) => e.message),
-      ['line 0', 'line 1', 'line 2', 'line 3', 'line 4'],
-    );
+    assert.deepEqual((await reload()).a, ['line 0', 'line 1', 'line 2', 'line 3', 'line 4']);
   });
 
   it("delivers each written event to the group's subscribers until they unsubscribe", async () => {

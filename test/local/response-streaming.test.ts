@@ -33,9 +33,16 @@ export const handler = awslambda.streamifyResponse(async (event, responseStream,
   }
   responseStream.setContentType('text/plain');
   responseStream.write('first part;');
+  if (event.after) {
+    responseStream.end();
+    await gate();
+    console.log('after the end');
+    return;
+  }
   if (event.gate) await gate();
   responseStream.write(' second part from ' + context.functionName);
   if (event.fail) throw new TypeError('failed midway');
+  if (event.bigError) throw new RangeError('x'.repeat(60_000));
   if (event.hang) await new Promise((resolve) => setTimeout(resolve, 60_000));
   responseStream.end();
 });`;
@@ -47,6 +54,16 @@ export const handler = awslambda.streamifyResponse(async (event, responseStream)
     headers: { 'X-Streamed': 'yes', 'Content-Type': 'text/plain' },
     cookies: ['a=1'],
   });
+  if (event.rawPath === '/hang') {
+    stream.write('partial');
+    await new Promise((resolve) => setTimeout(resolve, 60_000));
+  }
+  if (event.rawPath === '/after') {
+    stream.end('done');
+    await gate();
+    console.log('after the end');
+    return;
+  }
   stream.write('hello ');
   await gate();
   stream.write('from ' + event.rawPath);
@@ -58,7 +75,7 @@ describe('local cloud: response streaming', function () {
   let f: CloudFixture;
   let gate: Gate;
 
-  const deploy = async (name: string, body: string): Promise<void> => {
+  const deploy = async (name: string, body: string, timeout = 3): Promise<void> => {
     await f.lambda.send(
       new CreateFunctionCommand({
         FunctionName: name,
@@ -66,6 +83,7 @@ describe('local cloud: response streaming', function () {
         Role: ROLE,
         Handler: 'index.handler',
         MemorySize: 512,
+        Timeout: timeout,
         Code: { ZipFile: nodeHandlerZip(body) },
         Environment: { Variables: { GATE_PORT: String(gate.port) } },
       }),
@@ -81,7 +99,7 @@ describe('local cloud: response streaming', function () {
     await gate.start();
     f = await startFixture();
     await deploy('streamer', STREAMING_HANDLER);
-    await deploy('web-streamer', HTTP_HANDLER);
+    await deploy('web-streamer', HTTP_HANDLER, 1);
   });
   after(async () => {
     await f.close();
@@ -131,12 +149,33 @@ describe('local cloud: response streaming', function () {
     assert.match(Buffer.from(complete!.LogResult!, 'base64').toString(), /REPORT RequestId: /);
   });
 
+  it('ends the invocation when the handler returns, not when its stream ends', async () => {
+    const out = await streamed({ after: true });
+    const { payload, complete } = await readEvents(out.EventStream!, async () => {
+      // The whole stream is here, and the function still waits: its work counts.
+      await gate.held(1);
+      gate.open();
+    });
+    assert.equal(payload, 'first part;');
+    const log = Buffer.from(complete!.LogResult!, 'base64').toString();
+    assert.match(log, /after the end[\s\S]*END RequestId[\s\S]*REPORT RequestId/);
+  });
+
   it('ends with the error in InvokeComplete when the handler fails after writing', async () => {
     const out = await streamed({ fail: true });
     const { payload, complete } = await readEvents(out.EventStream!);
     assert.equal(payload, 'first part; second part from streamer');
     assert.equal(complete?.ErrorCode, 'TypeError');
     assert.equal(complete?.ErrorDetails, 'failed midway');
+
+    // An error too large for a trailer is cut short there (the log has all of it).
+    const big = await streamed({ bigError: true });
+    const failed = await readEvents(big.EventStream!);
+    assert.equal(failed.complete?.ErrorCode, 'RangeError');
+    assert.match(failed.complete!.ErrorDetails!, /^x{8192}\.\.\. \(truncated\)$/);
+    // The environment is fine: the next call works.
+    const next = await readEvents((await streamed({})).EventStream!);
+    assert.equal(next.payload, 'first part; second part from streamer');
   });
 
   it('ends with Sandbox.Timedout when the function times out in the middle of its stream', async () => {
@@ -217,5 +256,16 @@ describe('local cloud: response streaming', function () {
       }
     }
     assert.equal(body, 'hello from /path');
+
+    // The HTTP response ends with the stream, while the function goes on.
+    const done = await fetch(`${created.FunctionUrl!}after`);
+    assert.equal(await done.text(), 'done');
+    await gate.held(1);
+    gate.open();
+
+    // A function that times out mid-stream leaves a body cut short, not one that looks whole.
+    const cut = await fetch(`${created.FunctionUrl!}hang`);
+    assert.equal(cut.status, 201);
+    await assert.rejects(cut.text(), /terminated/);
   });
 });

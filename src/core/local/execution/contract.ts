@@ -44,6 +44,11 @@ export interface InvocationRequest {
    * as it arrives. Without it a stream is gathered into `payload`, up to Invoke's 6 MB.
    */
   onStream?: (part: Buffer, contentType: string) => void;
+  /**
+   * The streamed response is complete. The invocation may go on (work after `end()`); it ends,
+   * with its outcome, when the runtime asks for its next event.
+   */
+  onStreamEnd?: () => void;
 }
 
 export interface InvocationReport {

@@ -109,6 +109,7 @@ export class ExecutionEnvironment {
   private settle: ((ending: Ending) => void) | undefined;
   private onDelivered: (() => void) | undefined;
   private onStreamData: ((part: Buffer, contentType: string) => void) | undefined;
+  private onStreamEnd: (() => void) | undefined;
   private stopReason: StopReason | undefined;
   private spawnError: { command: string; error: NodeJS.ErrnoException } | undefined;
   private readonly exited: Promise<void>;
@@ -152,6 +153,7 @@ export class ExecutionEnvironment {
         this.resolveInit({ ok: false, ending: { kind: 'init-error', body, errorType } }),
       onResult: (_requestId, result) => this.settle?.(result),
       onStreamData: (_requestId, part, contentType) => this.onStreamData?.(part, contentType),
+      onStreamEnd: () => this.onStreamEnd?.(),
       onDelivered: () => this.onDelivered?.(),
     };
     this.api = new RuntimeApiServer(this.apiListener, true);
@@ -286,6 +288,7 @@ export class ExecutionEnvironment {
         gatheredBytes += part.length;
         if (gatheredBytes <= MAX_RESPONSE_BYTES) gathered.push(part);
       });
+    this.onStreamEnd = request.onStreamEnd;
     const timeoutMs = this.config.timeoutSec * 1000;
     const ending = new Promise<Ending>((resolve) => (this.settle = resolve));
     // The worker may have died while this invocation waited (e.g. during the memory sample).
@@ -309,6 +312,7 @@ export class ExecutionEnvironment {
     this.settle = undefined;
     this.onDelivered = undefined;
     this.onStreamData = undefined;
+    this.onStreamEnd = undefined;
     if (!this.api.delivered) {
       if (result.kind === 'exit') return undefined;
       started();

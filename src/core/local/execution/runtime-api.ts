@@ -40,6 +40,11 @@ export interface RuntimeApiListener {
   onResult(requestId: string, result: RuntimeResult): void;
   /** Part of a streamed response, as it arrives (at most MAX_STREAMED_RESPONSE_BYTES in all). */
   onStreamData(requestId: string, part: Buffer, contentType: string): void;
+  /**
+   * A streamed response is complete. The invocation is not: the handler may still run, and its
+   * result is reported when the runtime asks for its next event, as Lambda ends an invocation.
+   */
+  onStreamEnd(requestId: string): void;
   onInitError(body: Buffer, errorType?: string): void;
   /** The runtime received the current event. */
   onDelivered(): void;
@@ -52,6 +57,7 @@ const IGNORE: RuntimeApiListener = {
   onFirstNext: () => undefined,
   onResult: () => undefined,
   onStreamData: () => undefined,
+  onStreamEnd: () => undefined,
   onInitError: () => undefined,
   onDelivered: () => undefined,
 };
@@ -67,6 +73,8 @@ export class RuntimeApiServer {
   private address = '';
   /** Streamed responses being received, by their request. */
   private readonly streams = new WeakMap<Http1Request, { contentType: string; bytes: number }>();
+  /** A streamed response that is complete, reported once the runtime asks for its next event. */
+  private streamedResult: { requestId: string; result: RuntimeResult } | undefined;
 
   /**
    * `ownUserOnly`: serve only connections from processes of this user (see loopback-peer).
@@ -105,6 +113,8 @@ export class RuntimeApiServer {
     this.streams.set(req, stream);
     return {
       data: (part) => {
+        // The request may have ended another way meanwhile (an /error, say): its parts stop.
+        if (requestId !== this.current) return;
         const before = stream.bytes;
         stream.bytes += part.length;
         if (stream.bytes <= MAX_STREAMED_RESPONSE_BYTES) {
@@ -207,6 +217,11 @@ export class RuntimeApiServer {
       this.phase = 'ready';
       this.listener.onFirstNext();
     }
+    const streamed = this.streamedResult;
+    if (streamed) {
+      this.streamedResult = undefined;
+      this.listener.onResult(streamed.requestId, streamed.result);
+    }
     const pending = this.pending;
     if (pending) {
       this.pending = undefined;
@@ -231,7 +246,9 @@ export class RuntimeApiServer {
     const stream = this.streams.get(req);
     if (stream) {
       reply.send(202, ACCEPTED, JSON_HEADERS, true);
-      this.listener.onResult(requestId, { kind: 'streamed', ...stream, error: streamError(req) });
+      const result: RuntimeResult = { kind: 'streamed', ...stream, error: streamError(req) };
+      this.streamedResult = { requestId, result };
+      this.listener.onStreamEnd(requestId);
       return;
     }
     if (!req.body) {

@@ -1,5 +1,6 @@
 // Writes a response whose body is produced as it goes (chunked), waiting on the caller's
-// reading pace. A producer that fails midway leaves a body the caller sees cut short.
+// reading pace. A producer that fails midway leaves a body the caller sees cut short (the
+// connection is reset without the last chunk): that is the whole report of the failure.
 import type { ServerResponse } from 'node:http';
 
 export async function writeStreamed(
@@ -17,9 +18,9 @@ export async function writeStreamed(
       if (res.destroyed) break;
       if (!res.write(part)) await drainedOrClosed(res);
     }
-  } catch (error) {
-    res.destroy(error as Error);
-    throw error;
+  } catch {
+    res.destroy();
+    return;
   }
   res.end();
 }

@@ -5,6 +5,8 @@ export class PartQueue implements AsyncIterable<Buffer> {
   contentType: string | undefined;
   /** Resolves when the first part arrives. */
   readonly started: Promise<void>;
+  /** Whether the function ended its stream (rather than the invocation ending without it). */
+  streamEnded = false;
   private readonly parts: Buffer[] = [];
   private ended = false;
   private wake: (() => void) | undefined;
@@ -22,7 +24,9 @@ export class PartQueue implements AsyncIterable<Buffer> {
     this.wake?.();
   }
 
-  end(): void {
+  /** No more parts: the stream is complete (`streamEnded`), or the invocation is over. */
+  end(streamEnded = false): void {
+    this.streamEnded ||= streamEnded;
     this.ended = true;
     this.wake?.();
   }

@@ -82,6 +82,9 @@ function eventLine(e: StoredEvent): string {
   return `${JSON.stringify(line)}\n`;
 }
 
+/** The longest wait before writing again after failed writes. */
+const MAX_RETRY_DELAY_MS = 10_000;
+
 /** Lines built per turn of the event loop when a whole stream is rewritten. */
 const REWRITE_CHUNK = 2_000;
 
@@ -110,6 +113,7 @@ export class LogStore implements LogSink {
   private readonly flushDelayMs: number;
   private readonly removed = new Map<string, Set<string>>();
   private total = 0;
+  private failedFlushes = 0;
 
   constructor(
     private readonly dir: string,
@@ -279,20 +283,31 @@ export class LogStore implements LogSink {
           });
         }
       }
+      let failure: unknown;
       for (const [groupName, streams] of batch) {
         const group = this.groups.get(groupName);
         if (!group) continue;
         const groupDir = path.join(this.dir, encodeURIComponent(groupName));
-        await fs.mkdir(groupDir, { recursive: true });
         for (const streamName of streams) {
           const stream = group.streams.get(streamName);
-          if (stream)
-            await this.persist(
-              stream,
-              path.join(groupDir, `${encodeURIComponent(streamName)}${STREAM_SUFFIX}`),
-            );
+          if (!stream) continue;
+          const file = path.join(groupDir, `${encodeURIComponent(streamName)}${STREAM_SUFFIX}`);
+          try {
+            await fs.mkdir(groupDir, { recursive: true });
+            await this.persist(stream, file);
+          } catch (error) {
+            // The file may now lack lines or end in a torn one: it is written whole next time,
+            // from the events kept, which bounds what waits however long the failure lasts.
+            stream.persistedSeq = undefined;
+            stream.pending = '';
+            stream.pendingLines = 0;
+            failure ??= error;
+            this.markDirty(groupName, streamName, true);
+          }
         }
       }
+      this.failedFlushes = failure === undefined ? 0 : this.failedFlushes + 1;
+      if (failure !== undefined) throw failure;
     });
   }
 
@@ -313,14 +328,7 @@ export class LogStore implements LogSink {
       const count = stream.pendingLines;
       stream.pending = '';
       stream.pendingLines = 0;
-      try {
-        await fs.appendFile(file, lines);
-      } catch (error) {
-        // Not written: the lines wait for the next flush, ahead of any that came meanwhile.
-        stream.pending = lines + stream.pending;
-        stream.pendingLines += count;
-        throw error;
-      }
+      await fs.appendFile(file, lines);
       stream.fileLines += count;
     }
     stream.persistedSeq = next;
@@ -335,13 +343,17 @@ export class LogStore implements LogSink {
     return group;
   }
 
-  private markDirty(group: string, stream: string): void {
+  /** `retry`: after a failed write, waiting longer the more flushes failed in a row. */
+  private markDirty(group: string, stream: string, retry = false): void {
     let streams = this.dirty.get(group);
     if (!streams) this.dirty.set(group, (streams = new Set()));
     streams.add(stream);
     if (this.flushTimer) return;
+    const delay = retry
+      ? Math.min(MAX_RETRY_DELAY_MS, this.flushDelayMs * 2 ** (this.failedFlushes + 1))
+      : this.flushDelayMs;
     this.flushTimer = setTimeout(() => {
       this.flush().catch((error: Error) => this.options.onError?.(error));
-    }, this.flushDelayMs);
+    }, delay);
   }
 }

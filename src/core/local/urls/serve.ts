@@ -175,7 +175,13 @@ async function run(
         payload: Buffer.from(JSON.stringify(event)),
         invocationType: 'RequestResponse',
         signal: call.signal,
-        ...(parts ? { onStream: (part, type) => parts.push(part, type) } : {}),
+        ...(parts
+          ? {
+              onStream: (part: Buffer, type: string) => parts.push(part, type),
+              // The HTTP response ends with the stream, though the function may go on.
+              onStreamEnd: () => parts.end(true),
+            }
+          : {}),
       },
       url.qualifier === '$LATEST' ? undefined : url.qualifier,
     );

@@ -31,7 +31,7 @@ export async function streamedUrlResponse(
       status: 200,
       headers: { 'content-type': contentType },
       body: Buffer.alloc(0),
-      stream: rest(reader),
+      stream: rest(reader, parts, running),
     };
   }
   let head: Buffer = Buffer.alloc(0);
@@ -43,18 +43,32 @@ export async function streamedUrlResponse(
     if (end >= 0) {
       const prelude = parsePrelude(head.subarray(0, end));
       if (!prelude) break;
-      return { ...prelude, body: head.subarray(end + PRELUDE_END.length), stream: rest(reader) };
+      return {
+        ...prelude,
+        body: head.subarray(end + PRELUDE_END.length),
+        stream: rest(reader, parts, running),
+      };
     }
   }
   // No prelude, or one that is not JSON with a valid status: Lambda answers 502.
   return badGateway();
 }
 
-async function* rest(reader: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+/** The rest of the stream; it fails (the caller sees the body cut short) if the function did. */
+async function* rest(
+  reader: AsyncIterator<Buffer>,
+  parts: PartQueue,
+  running: Promise<InvocationOutcome>,
+): AsyncGenerator<Buffer> {
   for (;;) {
     const next = await reader.next();
-    if (next.done) return;
+    if (next.done) break;
     yield next.value;
+  }
+  if (parts.streamEnded) return;
+  const outcome = await running.catch(() => undefined);
+  if (!outcome || outcome.functionError) {
+    throw new Error('The function ended without ending its response stream.');
   }
 }
 

@@ -540,12 +540,24 @@ class ResponseStream extends Writable {
 function endWithError(request, err) {
   const doc = toErrorDocument(err);
   logError('Invoke Error', doc);
-  const body = Buffer.from(JSON.stringify(doc)).toString('base64');
+  const body = Buffer.from(JSON.stringify(fitTrailer(doc))).toString('base64');
   request.end(
-    `Lambda-Runtime-Function-Error-Type: ${doc.errorType}\r\n` +
+    `Lambda-Runtime-Function-Error-Type: ${oneLine(doc.errorType).slice(0, 256)}\r\n` +
       `Lambda-Runtime-Function-Error-Body: ${body}\r\n`,
   );
 }
+
+/** Error documents in a trailer stay small (the log keeps the whole error): 24 KB of JSON. */
+const MAX_TRAILER_DOC = 24 * 1024;
+
+function fitTrailer(doc) {
+  if (Buffer.byteLength(JSON.stringify(doc)) <= MAX_TRAILER_DOC) return doc;
+  const short = { ...doc, stackTrace: [] };
+  if (Buffer.byteLength(JSON.stringify(short)) <= MAX_TRAILER_DOC) return short;
+  return { ...short, errorMessage: `${short.errorMessage.slice(0, 8 * 1024)}... (truncated)` };
+}
+
+const oneLine = (text) => String(text).replace(/[\r\n]+/g, ' ');
 
 /**
  * Runs a streaming handler with `(event, responseStream, context)` and resolves with the next
