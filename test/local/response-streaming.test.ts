@@ -27,7 +27,11 @@ const STREAMING_HANDLER = `${WAIT_AT_GATE}
 export const handler = awslambda.streamifyResponse(async (event, responseStream, context) => {
   if (event.size) {
     const block = Buffer.alloc(1024 * 1024, 120);
-    for (let i = 0; i < event.size; i++) responseStream.write(block);
+    for (let i = 0; i < event.size; i++) {
+      // As a well-behaved writer does: wait when the stream says it is full.
+      if (!responseStream.write(block)) await new Promise((r) => responseStream.once('drain', r));
+    }
+    if (event.gateAtEnd) await gate();
     responseStream.end();
     return;
   }
@@ -220,6 +224,31 @@ describe('local cloud: response streaming', function () {
       Buffer.from(buffered.Payload!).toString(),
       /"errorType":"Function.ResponseSizeTooLarge"/,
     );
+  });
+
+  it('holds a streaming function back while its reader is behind', async () => {
+    // 64 MB is more than the socket buffers on the way hold: without flow control the function
+    // would write it all, into the cloud's memory, and reach the gate.
+    const out = await streamed({ size: 64, gateAtEnd: true });
+    const events = out.EventStream![Symbol.asyncIterator]();
+    await events.next();
+    const atGate = gate.held(1).then(() => true);
+    const waited = await Promise.race([
+      atGate,
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), 1_500)),
+    ]);
+    assert.equal(waited, false, 'the function got through 64 MB that nobody read');
+    let bytes = 0;
+    let opened = false;
+    for (let next = await events.next(); !next.done; next = await events.next()) {
+      bytes += next.value.PayloadChunk?.Payload?.length ?? 0;
+      if (!opened && bytes >= 63 * 1024 * 1024) {
+        opened = true;
+        await atGate;
+        gate.open();
+      }
+    }
+    assert.ok(bytes >= 63 * 1024 * 1024);
   });
 
   it('answers a plain Invoke of a streaming function with the whole stream', async () => {

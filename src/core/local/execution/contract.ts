@@ -31,6 +31,15 @@ export interface ExecutionConfig {
 
 export type InvocationType = 'RequestResponse' | 'Event';
 
+/**
+ * Holds a streamed response back while its reader is behind: pausing stops reading from the
+ * worker, whose writes then wait, as a slow caller slows a streaming function in Lambda.
+ */
+export interface StreamFlow {
+  pause(): void;
+  resume(): void;
+}
+
 export interface InvocationRequest {
   requestId: string;
   payload: Buffer;
@@ -43,7 +52,7 @@ export interface InvocationRequest {
    * Receives a streamed response (a Node.js handler wrapped in `awslambda.streamifyResponse`)
    * as it arrives. Without it a stream is gathered into `payload`, up to Invoke's 6 MB.
    */
-  onStream?: (part: Buffer, contentType: string) => void;
+  onStream?: (part: Buffer, contentType: string, flow: StreamFlow) => void;
   /**
    * The streamed response is complete. The invocation may go on (work after `end()`); it ends,
    * with its outcome, when the runtime asks for its next event.

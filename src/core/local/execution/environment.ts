@@ -108,7 +108,7 @@ export class ExecutionEnvironment {
   private resolveInit: (r: InitResult) => void = () => undefined;
   private settle: ((ending: Ending) => void) | undefined;
   private onDelivered: (() => void) | undefined;
-  private onStreamData: ((part: Buffer, contentType: string) => void) | undefined;
+  private onStreamData: InvocationRequest['onStream'];
   private onStreamEnd: (() => void) | undefined;
   private stopReason: StopReason | undefined;
   private spawnError: { command: string; error: NodeJS.ErrnoException } | undefined;
@@ -152,7 +152,8 @@ export class ExecutionEnvironment {
       onInitError: (body, errorType) =>
         this.resolveInit({ ok: false, ending: { kind: 'init-error', body, errorType } }),
       onResult: (_requestId, result) => this.settle?.(result),
-      onStreamData: (_requestId, part, contentType) => this.onStreamData?.(part, contentType),
+      onStreamData: (_requestId, part, contentType, flow) =>
+        this.onStreamData?.(part, contentType, flow),
       onStreamEnd: () => this.onStreamEnd?.(),
       onDelivered: () => this.onDelivered?.(),
     };

@@ -4,6 +4,7 @@
 // runtimes send (Content-Length or chunked bodies, Expect: 100-continue, pipelining) and
 // answers in request order.
 import net from 'node:net';
+import type { StreamFlow } from './contract';
 
 const MAX_HEAD_BYTES = 64 * 1024;
 
@@ -39,8 +40,9 @@ export interface BodySink {
 /**
  * Called once a request's head is read; a sink returned there receives the body as it
  * arrives (the handler still runs once the request is complete, with `body` undefined).
+ * `flow` pauses and resumes reading the connection.
  */
-export type Http1BodyStreamer = (request: Http1Request) => BodySink | undefined;
+export type Http1BodyStreamer = (request: Http1Request, flow: StreamFlow) => BodySink | undefined;
 
 export interface Http1Reply {
   /**
@@ -81,6 +83,7 @@ class Connection {
   private request: Http1Request | undefined;
   private chunks: Buffer[] = [];
   private sink: BodySink | undefined;
+  private readonly flow: StreamFlow;
   private slot: Slot | undefined;
   private closed = false;
   private readonly closeListeners = new Set<() => void>();
@@ -91,6 +94,7 @@ class Connection {
     private readonly maxBodyBytes: number,
     private readonly streamer: Http1BodyStreamer | undefined,
   ) {
+    this.flow = { pause: () => socket.pause(), resume: () => socket.resume() };
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.feed(chunk));
     socket.on('error', () => undefined);
@@ -191,7 +195,7 @@ class Connection {
     const headers = parseFields(lines, 1, {});
     this.request = { method, path, headers, body: undefined, bodyBytes: 0, trailers: {} };
     this.chunks = [];
-    this.sink = this.streamer?.(this.request);
+    this.sink = this.streamer?.(this.request, this.flow);
     const closeAfter = version === 'HTTP/1.0' || headers.connection?.toLowerCase() === 'close';
     this.slot = this.newSlot(closeAfter);
     if (headers.expect?.toLowerCase() === '100-continue')
@@ -219,6 +223,8 @@ class Connection {
       request.body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
     }
     const slot = this.slot!;
+    // Whatever its reader does now, the rest of the connection (the next /next) is read.
+    if (this.sink) this.socket.resume();
     this.sink = undefined;
     this.request = undefined;
     this.slot = undefined;

@@ -1,6 +1,7 @@
 // The Lambda Runtime API (2018-06-01) for one execution environment, on loopback. The worker
 // long-polls /invocation/next; the environment hands it one event at a time and learns the
 // result from /response or /error. Status codes and error bodies follow the API reference.
+import type { StreamFlow } from './contract';
 import { Http1Server, type BodySink, type Http1Reply, type Http1Request } from './http1';
 import { isOwnUsersConnection } from './loopback-peer';
 
@@ -39,7 +40,7 @@ export interface RuntimeApiListener {
   onFirstNext(): void;
   onResult(requestId: string, result: RuntimeResult): void;
   /** Part of a streamed response, as it arrives (at most MAX_STREAMED_RESPONSE_BYTES in all). */
-  onStreamData(requestId: string, part: Buffer, contentType: string): void;
+  onStreamData(requestId: string, part: Buffer, contentType: string, flow: StreamFlow): void;
   /**
    * A streamed response is complete. The invocation is not: the handler may still run, and its
    * result is reported when the runtime asks for its next event, as Lambda ends an invocation.
@@ -90,7 +91,7 @@ export class RuntimeApiServer {
       ownUserOnly
         ? (socket) => isOwnUsersConnection(socket.remotePort ?? 0, socket.localPort ?? 0)
         : undefined,
-      (req) => this.streamFor(req),
+      (req, flow) => this.streamFor(req, flow),
     );
   }
 
@@ -98,7 +99,7 @@ export class RuntimeApiServer {
    * A streamed response (`Lambda-Runtime-Function-Response-Mode: streaming`, chunked) for the
    * current request is passed on as it arrives; anything else is read whole.
    */
-  private streamFor(req: Http1Request): BodySink | undefined {
+  private streamFor(req: Http1Request, flow: StreamFlow): BodySink | undefined {
     if (req.method !== 'POST' || req.headers[STREAMING_MODE]?.toLowerCase() !== 'streaming') {
       return undefined;
     }
@@ -118,10 +119,12 @@ export class RuntimeApiServer {
         const before = stream.bytes;
         stream.bytes += part.length;
         if (stream.bytes <= MAX_STREAMED_RESPONSE_BYTES) {
-          this.listener.onStreamData(requestId, part, stream.contentType);
+          this.listener.onStreamData(requestId, part, stream.contentType, flow);
         } else if (before < MAX_STREAMED_RESPONSE_BYTES) {
           const fits = part.subarray(0, MAX_STREAMED_RESPONSE_BYTES - before);
-          if (fits.length > 0) this.listener.onStreamData(requestId, fits, stream.contentType);
+          if (fits.length > 0) {
+            this.listener.onStreamData(requestId, fits, stream.contentType, flow);
+          }
         }
       },
     };

@@ -1,6 +1,10 @@
 // Invoke: RequestResponse, Event (202, queued) and DryRun (204), with Lambda's payload limits
 // and response headers; and InvokeWithResponseStream, which answers as an event stream.
-import { ConcurrencyLimitError, type InvocationOutcome } from '../execution/contract';
+import {
+  ConcurrencyLimitError,
+  type InvocationOutcome,
+  type InvocationRequest,
+} from '../execution/contract';
 import { encodeEventMessage } from '../http/event-stream';
 import {
   ApiError,
@@ -132,7 +136,7 @@ async function execute(
   resolved: Resolved,
   chosen: { fn: FunctionRecord; record: VersionRecord },
   payload: Buffer,
-  onStream?: (part: Buffer, contentType: string) => void,
+  onStream?: InvocationRequest['onStream'],
 ): Promise<InvocationOutcome> {
   const config = await services.invoker.config(chosen.fn, chosen.record);
   try {
@@ -205,8 +209,8 @@ export const invokeWithResponseStream: LambdaHandler = async (services, request)
   if (type === 'DryRun') return { status: 204 };
   const chosen = await target(services, resolved);
   const parts = new PartQueue();
-  const running = execute(services, request, resolved, chosen, payload, (part, contentType) =>
-    parts.push(part, contentType),
+  const running = execute(services, request, resolved, chosen, payload, (part, type, flow) =>
+    parts.push(part, type, flow),
   );
   void running.then(
     () => parts.end(),

@@ -1,5 +1,12 @@
 // The parts of a streamed response, pushed by the engine as the function writes them and read
 // once by the HTTP answer. Reading waits for the next part; the queue ends with the invocation.
+// While more than HIGH_WATER bytes wait, the function's stream is paused (its writes wait), and
+// resumed once the reader is down to LOW_WATER.
+import type { StreamFlow } from '../execution/contract';
+
+export const HIGH_WATER = 1024 * 1024;
+export const LOW_WATER = 256 * 1024;
+
 export class PartQueue implements AsyncIterable<Buffer> {
   /** The stream's content type, once its first part arrived. */
   contentType: string | undefined;
@@ -8,6 +15,9 @@ export class PartQueue implements AsyncIterable<Buffer> {
   /** Whether the function ended its stream (rather than the invocation ending without it). */
   streamEnded = false;
   private readonly parts: Buffer[] = [];
+  private queuedBytes = 0;
+  /** The flow that was paused, to resume. */
+  private paused: StreamFlow | undefined;
   private ended = false;
   private wake: (() => void) | undefined;
   private markStarted: () => void = () => undefined;
@@ -16,10 +26,15 @@ export class PartQueue implements AsyncIterable<Buffer> {
     this.started = new Promise((resolve) => (this.markStarted = resolve));
   }
 
-  push(part: Buffer, contentType: string): void {
+  push(part: Buffer, contentType: string, flow?: StreamFlow): void {
     if (this.ended) return;
     this.contentType ??= contentType;
     this.parts.push(part);
+    this.queuedBytes += part.length;
+    if (flow && !this.paused && this.queuedBytes > HIGH_WATER) {
+      this.paused = flow;
+      flow.pause();
+    }
     this.markStarted();
     this.wake?.();
   }
@@ -32,15 +47,31 @@ export class PartQueue implements AsyncIterable<Buffer> {
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
-    for (;;) {
-      const part = this.parts.shift();
-      if (part) {
-        yield part;
-        continue;
+    try {
+      for (;;) {
+        const part = this.parts.shift();
+        if (part) {
+          this.queuedBytes -= part.length;
+          if (this.paused && this.queuedBytes <= LOW_WATER) this.resume();
+          yield part;
+          continue;
+        }
+        if (this.ended) return;
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        this.wake = undefined;
       }
-      if (this.ended) return;
-      await new Promise<void>((resolve) => (this.wake = resolve));
-      this.wake = undefined;
+    } finally {
+      // The reader is done (or gone): nothing is held back any more, and nothing kept.
+      this.ended = true;
+      this.parts.length = 0;
+      this.queuedBytes = 0;
+      this.resume();
     }
+  }
+
+  private resume(): void {
+    const flow = this.paused;
+    this.paused = undefined;
+    flow?.resume();
   }
 }

@@ -3,7 +3,11 @@
 // checks its auth type (SigV4 for service `lambda` when AWS_IAM), answers CORS preflights,
 // runs the function through the invoker as Invoke does, and maps the result to HTTP.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ConcurrencyLimitError, type InvocationOutcome } from '../execution/contract';
+import {
+  ConcurrencyLimitError,
+  type InvocationOutcome,
+  type StreamFlow,
+} from '../execution/contract';
 import type { ReceivedBody } from '../http/body';
 import { ApiError } from '../http/errors';
 import { writeStreamed } from '../http/write-stream';
@@ -177,7 +181,8 @@ async function run(
         signal: call.signal,
         ...(parts
           ? {
-              onStream: (part: Buffer, type: string) => parts.push(part, type),
+              onStream: (part: Buffer, type: string, flow: StreamFlow) =>
+                parts.push(part, type, flow),
               // The HTTP response ends with the stream, though the function may go on.
               onStreamEnd: () => parts.end(true),
             }

@@ -51,6 +51,7 @@ export async function streamedUrlResponse(
     }
   }
   // No prelude, or one that is not JSON with a valid status: Lambda answers 502.
+  await reader.return?.(undefined);
   return badGateway();
 }
 
@@ -60,10 +61,15 @@ async function* rest(
   parts: PartQueue,
   running: Promise<InvocationOutcome>,
 ): AsyncGenerator<Buffer> {
-  for (;;) {
-    const next = await reader.next();
-    if (next.done) break;
-    yield next.value;
+  try {
+    for (;;) {
+      const next = await reader.next();
+      if (next.done) break;
+      yield next.value;
+    }
+  } finally {
+    // Also when the caller went away: the queue lets the function's stream go on.
+    await reader.return?.(undefined);
   }
   if (parts.streamEnded) return;
   const outcome = await running.catch(() => undefined);
