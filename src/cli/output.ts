@@ -32,6 +32,11 @@ export class Output {
     if (!this.json) this.stdout.write(`${text}\n`);
   }
 
+  /** Bytes of a response as they stream in, unchanged (suppressed with --json). */
+  raw(bytes: Uint8Array): void {
+    if (!this.json) this.stdout.write(bytes);
+  }
+
   /** Progress and notes: stderr, so stdout stays clean for pipes. */
   progress(text: string): void {
     if (!this.json) this.stderr.write(`${this.dim('›')} ${text}\n`);

@@ -1,6 +1,6 @@
 // `stream: true` on an http event, deployed to the local cloud through the real SDK clients:
 // the function URL is created in RESPONSE_STREAM mode and streams what the handler writes; a
-// later deploy without it turns the URL back to BUFFERED.
+// later deploy without it turns the URL back to BUFFERED. And `flourish invoke --stream`.
 import * as assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -10,6 +10,7 @@ import { applyDeploy, formatPlan, planDeploy } from '../../src/core/deploy';
 import { localCloudClientConfig } from '../../src/core/local';
 import { loadManifest } from '../../src/core/manifest';
 import { startTestCloud, type TestCloud } from '../unit/deploy/localProject';
+import { cli } from './runCliHelper';
 
 const FEED = `exports.handler = awslambda.streamifyResponse(async (event, responseStream) => {
   const stream = awslambda.HttpResponseStream.from(responseStream, {
@@ -18,6 +19,14 @@ const FEED = `exports.handler = awslambda.streamifyResponse(async (event, respon
   });
   for (let i = 1; i <= 3; i++) stream.write('data: ' + i + '\\n\\n');
   stream.end();
+});
+`;
+
+const TICKER = `exports.handler = awslambda.streamifyResponse(async (event, responseStream) => {
+  responseStream.setContentType('text/plain');
+  for (let i = 1; i <= 3; i++) responseStream.write('tick ' + i + (i < 3 ? '\\n' : ''));
+  if (event.fail) throw new Error('ran out of ticks');
+  responseStream.end();
 });
 `;
 
@@ -32,6 +41,12 @@ functions:
     runtime: nodejs22.x
     events:
       - http: { method: GET, path: /events, stream: ${stream} }
+    package:
+      include:
+        - src/**
+  ticker:
+    handler: src/ticker.handler
+    runtime: nodejs22.x
     package:
       include:
         - src/**
@@ -63,6 +78,7 @@ describe('streamed http events on the local cloud', function () {
     root = await mkdtemp(path.join(os.tmpdir(), 'flourish-stream-'));
     await mkdir(path.join(root, 'src'));
     await writeFile(path.join(root, 'src', 'feed.js'), FEED);
+    await writeFile(path.join(root, 'src', 'ticker.js'), TICKER);
     await writeFile(path.join(root, 'flourish.yaml'), manifest(true));
   });
   after(async () => {
@@ -92,5 +108,40 @@ describe('streamed http events on the local cloud', function () {
     assert.equal(await invokeMode(), 'BUFFERED');
     // Unchanged after that: nothing to do.
     assert.doesNotMatch(await deploy(), /[~+] URL/);
+  });
+
+  it('prints a streamed response as it comes with `flourish invoke --stream`', async () => {
+    const run = await cli(['invoke', 'ticker', '--stream', '--state-dir', env.stateDir], root);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout, 'tick 1\ntick 2\ntick 3\n');
+    assert.match(run.stderr, /REPORT RequestId: /);
+
+    const failed = await cli(
+      ['invoke', 'ticker', '--stream', '--data', '{"fail":true}', '--state-dir', env.stateDir],
+      root,
+    );
+    assert.equal(failed.code, 1);
+    assert.match(
+      failed.stdout,
+      /^tick 1\ntick 2\ntick 3\n\{\n {2}"errorType": "Error",\n {2}"errorMessage": "ran out of ticks"\n\}\n$/,
+    );
+    assert.match(failed.stderr, /ticker failed \(Unhandled\)/);
+
+    const json = await cli(
+      ['invoke', 'ticker', '--stream', '--json', '--state-dir', env.stateDir],
+      root,
+    );
+    assert.equal(json.code, 0, json.stderr);
+    assert.equal(
+      (JSON.parse(json.stdout) as { response: string }).response,
+      'tick 1\ntick 2\ntick 3',
+    );
+
+    const both = await cli(
+      ['invoke', 'ticker', '--stream', '--async', '--state-dir', env.stateDir],
+      root,
+    );
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /--async and --stream do not go together/);
   });
 });

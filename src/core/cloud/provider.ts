@@ -94,6 +94,11 @@ export interface InvokeInput {
   qualifier?: string;
   invocationType?: InvocationType;
   signal?: AbortSignal;
+  /**
+   * Receives the response as the function streams it (RequestResponse only; the call then
+   * uses InvokeWithResponseStream). The result still carries the whole payload.
+   */
+  onStream?: (chunk: Buffer) => void;
 }
 
 export interface InvokeResult {

@@ -13,6 +13,8 @@ export interface InvokeFunctionOptions {
   signal?: AbortSignal;
   /** How long to wait for a cut log to reach the log store; default 15 s. */
   logTimeoutMs?: number;
+  /** Receives a streamed response as it comes (see InvokeInput.onStream). */
+  onStream?: (chunk: Buffer) => void;
 }
 
 export interface InvocationResult extends InvokeResult {
@@ -43,6 +45,7 @@ export async function invokeFunction(
     qualifier,
     invocationType: type,
     signal: options.signal,
+    ...(options.onStream ? { onStream: options.onStream } : {}),
   });
   let log = result.logTail ?? '';
   let logComplete = false;

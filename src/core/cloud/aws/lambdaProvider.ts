@@ -15,6 +15,7 @@ import {
   GetFunctionCommand,
   GetFunctionConfigurationCommand,
   InvokeCommand,
+  InvokeWithResponseStreamCommand,
   LambdaClient,
   ListAliasesCommand,
   ListFunctionsCommand,
@@ -27,6 +28,7 @@ import {
   UpdateFunctionConfigurationCommand,
   type AliasConfiguration,
   type FunctionConfiguration as LambdaConfiguration,
+  type InvokeWithResponseStreamCompleteEvent,
 } from '@aws-sdk/client-lambda';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
@@ -459,6 +461,12 @@ export class AwsLambdaProvider implements CloudProvider {
   async invoke(name: string, input: InvokeInput): Promise<InvokeResult> {
     const type = input.invocationType ?? 'RequestResponse';
     const target = input.qualifier ? `${name}:${input.qualifier}` : name;
+    if (input.onStream && type === 'RequestResponse') {
+      const onStream = input.onStream;
+      return this.call('InvokeWithResponseStream', `function ${target}`, () =>
+        invokeStreaming(this.lambda, name, input, onStream),
+      );
+    }
     const out = await this.call('Invoke', `function ${target}`, () =>
       this.lambda.send(
         new InvokeCommand({
@@ -543,5 +551,50 @@ function toLogEvent(group: string, e: FilteredLogEvent): LogEvent {
     logStream: e.logStreamName ?? '',
     ingestionTime: e.ingestionTime,
     eventId: e.eventId,
+  };
+}
+
+/** Invoke through InvokeWithResponseStream: chunks go to `onStream` as they come. */
+async function invokeStreaming(
+  lambda: LambdaClient,
+  name: string,
+  input: InvokeInput,
+  onStream: (chunk: Buffer) => void,
+): Promise<InvokeResult> {
+  const out = await lambda.send(
+    new InvokeWithResponseStreamCommand({
+      FunctionName: name,
+      Qualifier: input.qualifier,
+      InvocationType: 'RequestResponse',
+      LogType: 'Tail',
+      Payload: input.payload,
+    }),
+    { abortSignal: input.signal },
+  );
+  const chunks: Buffer[] = [];
+  let complete: InvokeWithResponseStreamCompleteEvent | undefined;
+  for await (const event of out.EventStream ?? []) {
+    if (event.PayloadChunk?.Payload) {
+      const chunk = Buffer.from(event.PayloadChunk.Payload);
+      chunks.push(chunk);
+      onStream(chunk);
+    }
+    if (event.InvokeComplete) complete = event.InvokeComplete;
+  }
+  // A failure is reported in InvokeComplete: it becomes the error document Invoke would give.
+  const failed = complete?.ErrorCode !== undefined;
+  return {
+    statusCode: out.StatusCode ?? out.$metadata.httpStatusCode ?? 0,
+    payload: failed
+      ? Buffer.from(
+          JSON.stringify({ errorType: complete!.ErrorCode, errorMessage: complete!.ErrorDetails }),
+        )
+      : Buffer.concat(chunks),
+    ...(failed ? { functionError: 'Unhandled' } : {}),
+    executedVersion: out.ExecutedVersion,
+    logTail: complete?.LogResult
+      ? Buffer.from(complete.LogResult, 'base64').toString('utf8')
+      : undefined,
+    requestId: out.$metadata.requestId ?? '',
   };
 }
