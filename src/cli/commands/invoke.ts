@@ -20,6 +20,11 @@ export const invokeCommand: Command = {
     stream: { type: 'boolean', default: false },
   },
   async run(ctx, positionals, values) {
+    if (values.async === true && values.stream === true) {
+      throw new UsageError(
+        '--async and --stream do not go together: an Event invocation has no response to stream.',
+      );
+    }
     const manifest = await loadProject(ctx, values);
     const fn = oneFunction(manifest, positionals[0]);
     const payload = await readPayloadInput(values, {
@@ -28,11 +33,6 @@ export const invokeCommand: Command = {
       functionKey: fn.key,
       stdin: process.stdin,
     });
-    if (values.async === true && values.stream === true) {
-      throw new UsageError(
-        '--async and --stream do not go together: an Event invocation has no response to stream.',
-      );
-    }
     const provider = await providerFor(ctx, manifest, values);
     let streamed = 0;
     let lastByte = 0;
