@@ -13,6 +13,22 @@ interface Target {
   credentials: { accessKeyId: string; secretAccessKey: string };
 }
 
+// The derived signing key changes once a day: SigV4 clients (the SDK too) keep it.
+const signingKeys = new Map<string, Buffer>();
+
+function signingKey(target: Target, day: string): Buffer {
+  const id = `${target.credentials.secretAccessKey}/${day}/${target.region}`;
+  let key = signingKeys.get(id);
+  if (!key) {
+    let derived: Buffer | string = `AWS4${target.credentials.secretAccessKey}`;
+    for (const part of [day, target.region, 'lambda', 'aws4_request'])
+      derived = createHmac('sha256', derived).update(part).digest();
+    key = derived as Buffer;
+    signingKeys.set(id, key);
+  }
+  return key;
+}
+
 /** Signs an Invoke request as the SDK does (host, date and body hash signed). */
 function signedHeaders(target: Target, path: string, body: string): Record<string, string> {
   const host = new URL(target.endpoint).host;
@@ -25,10 +41,7 @@ function signedHeaders(target: Target, path: string, body: string): Record<strin
   const canonical = `POST\n${path}\n\nhost:${host}\nx-amz-content-sha256:${bodyHash}\nx-amz-date:${amzDate}\n\nhost;x-amz-content-sha256;x-amz-date\n${bodyHash}`;
   const scope = `${day}/${target.region}/lambda/aws4_request`;
   const toSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${createHash('sha256').update(canonical).digest('hex')}`;
-  let key: Buffer | string = `AWS4${target.credentials.secretAccessKey}`;
-  for (const part of [day, target.region, 'lambda', 'aws4_request'])
-    key = createHmac('sha256', key).update(part).digest();
-  const signature = createHmac('sha256', key).update(toSign).digest('hex');
+  const signature = createHmac('sha256', signingKey(target, day)).update(toSign).digest('hex');
   return {
     host,
     'content-type': 'application/json',
