@@ -183,21 +183,7 @@ describe('local cloud: response streaming', function () {
   });
 
   it('ends with Sandbox.Timedout when the function times out in the middle of its stream', async () => {
-    await f.lambda.send(
-      new CreateFunctionCommand({
-        FunctionName: 'slow-streamer',
-        Runtime: 'nodejs20.x',
-        Role: ROLE,
-        Handler: 'index.handler',
-        Timeout: 1,
-        Code: { ZipFile: nodeHandlerZip(STREAMING_HANDLER) },
-        Environment: { Variables: { GATE_PORT: String(gate.port) } },
-      }),
-    );
-    await waitUntilFunctionActiveV2(
-      { client: f.lambda, maxWaitTime: 30, minDelay: 1 },
-      { FunctionName: 'slow-streamer' },
-    );
+    await deploy('slow-streamer', STREAMING_HANDLER, 1);
     const out = await f.lambda.send(
       new InvokeWithResponseStreamCommand({
         FunctionName: 'slow-streamer',
