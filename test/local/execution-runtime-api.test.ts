@@ -258,15 +258,18 @@ describe('execution engine: Runtime API server', function () {
       check();
     });
 
+  /** The head of a streamed response for `requestId`, with more header lines if given. */
+  const streamedHead = (requestId: string, more = ''): string =>
+    `POST /2018-06-01/runtime/invocation/${requestId}/response HTTP/1.1\r\nHost: ${address}\r\n` +
+    `Lambda-Runtime-Function-Response-Mode: streaming\r\nTransfer-Encoding: chunked\r\n${more}\r\n`;
+  const nextRequest = (): string =>
+    `GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: ${address}\r\n\r\n`;
+
   it('passes a streamed response on as it arrives; the result comes with the next /next', async () => {
     server.dispatch(event('s1'));
     await call(address, 'GET', '/invocation/next');
     const conn = rawConnection();
-    conn.socket.write(
-      `POST /2018-06-01/runtime/invocation/s1/response HTTP/1.1\r\nHost: ${address}\r\n` +
-        'Lambda-Runtime-Function-Response-Mode: streaming\r\nTransfer-Encoding: chunked\r\n' +
-        'Content-Type: text/plain\r\n\r\n5\r\nhello\r\n',
-    );
+    conn.socket.write(`${streamedHead('s1', 'Content-Type: text/plain\r\n')}5\r\nhello\r\n`);
     // The first part is out before the body ends.
     await until(() => seen.streamed.length === 1);
     assert.deepEqual(seen.streamed, [['s1', 'hello', 'text/plain']]);
@@ -277,9 +280,7 @@ describe('execution engine: Runtime API server', function () {
     assert.deepEqual(seen.streamEnds, ['s1']);
     // The handler may still be running: the invocation ends when the runtime asks for more.
     assert.deepEqual(seen.results, []);
-    conn.socket.write(
-      `GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: ${address}\r\n\r\n`,
-    );
+    conn.socket.write(nextRequest());
     await until(() => seen.results.length === 1);
     conn.socket.destroy();
     assert.deepEqual(seen.results, [
@@ -293,12 +294,13 @@ describe('execution engine: Runtime API server', function () {
     const doc = JSON.stringify({ errorType: 'Error', errorMessage: 'broke', stackTrace: [] });
     const conn = rawConnection();
     conn.socket.write(
-      `POST /2018-06-01/runtime/invocation/s2/response HTTP/1.1\r\nHost: ${address}\r\n` +
-        'Lambda-Runtime-Function-Response-Mode: streaming\r\nTransfer-Encoding: chunked\r\n' +
-        'Trailer: Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body\r\n\r\n' +
+      streamedHead(
+        's2',
+        'Trailer: Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body\r\n',
+      ) +
         '2\r\nab\r\n0\r\nLambda-Runtime-Function-Error-Type: Error\r\n' +
         `Lambda-Runtime-Function-Error-Body: ${Buffer.from(doc).toString('base64')}\r\n\r\n` +
-        `GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: ${address}\r\n\r\n`,
+        nextRequest(),
     );
     // The acknowledgement waits to go with the next event; the result is in once /next is.
     await until(() => seen.results.length === 1);
@@ -321,11 +323,7 @@ describe('execution engine: Runtime API server', function () {
     server.dispatch(event('s3'));
     await call(address, 'GET', '/invocation/next');
     const conn = rawConnection();
-    conn.socket.write(
-      `POST /2018-06-01/runtime/invocation/other/response HTTP/1.1\r\nHost: ${address}\r\n` +
-        'Lambda-Runtime-Function-Response-Mode: streaming\r\nTransfer-Encoding: chunked\r\n\r\n' +
-        '2\r\nab\r\n0\r\n\r\n',
-    );
+    conn.socket.write(`${streamedHead('other')}2\r\nab\r\n0\r\n\r\n`);
     await conn.waitFor('HTTP/1.1 400 Bad Request');
     conn.socket.destroy();
     assert.deepEqual(seen.streamed, []);

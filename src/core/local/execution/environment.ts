@@ -7,7 +7,13 @@ import { watch, type FSWatcher } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { ExecutionConfig, InvocationOutcome, InvocationRequest, LogSink } from './contract';
+import type {
+  ExecutionConfig,
+  InvocationOutcome,
+  InvocationRequest,
+  LogSink,
+  StreamFlow,
+} from './contract';
 import {
   encodeDocument,
   exitError,
@@ -80,9 +86,7 @@ export interface EnvironmentOptions {
 }
 
 type Ending =
-  | Exclude<RuntimeResult, { kind: 'streamed' }>
-  /** `gathered`: the stream's parts, kept because nobody listened to it (plain Invoke). */
-  | (Extract<RuntimeResult, { kind: 'streamed' }> & { gathered?: Buffer[] })
+  | RuntimeResult
   | { kind: 'timeout' }
   | { kind: 'out-of-memory' }
   | { kind: 'exit'; code: number | null; signal: NodeJS.Signals | null }
@@ -108,8 +112,11 @@ export class ExecutionEnvironment {
   private resolveInit: (r: InitResult) => void = () => undefined;
   private settle: ((ending: Ending) => void) | undefined;
   private onDelivered: (() => void) | undefined;
-  private onStreamData: InvocationRequest['onStream'];
+  private streamListener: InvocationRequest['onStream'];
   private onStreamEnd: (() => void) | undefined;
+  /** A stream nobody listens to (plain Invoke), gathered up to Invoke's 6 MB. */
+  private gathered: Buffer[] | undefined;
+  private gatheredBytes = 0;
   private stopReason: StopReason | undefined;
   private spawnError: { command: string; error: NodeJS.ErrnoException } | undefined;
   private readonly exited: Promise<void>;
@@ -153,7 +160,7 @@ export class ExecutionEnvironment {
         this.resolveInit({ ok: false, ending: { kind: 'init-error', body, errorType } }),
       onResult: (_requestId, result) => this.settle?.(result),
       onStreamData: (_requestId, part, contentType, flow) =>
-        this.onStreamData?.(part, contentType, flow),
+        this.onStreamPart(part, contentType, flow),
       onStreamEnd: () => this.onStreamEnd?.(),
       onDelivered: () => this.onDelivered?.(),
     };
@@ -280,16 +287,10 @@ export class ExecutionEnvironment {
       this.output.platform(startLine(requestId, this.config.version), log);
     };
     this.onDelivered = started;
-    const gathered: Buffer[] = [];
-    let gatheredBytes = 0;
-    // Without a listener a stream is gathered, as Invoke answers it whole (past 6 MB it fails).
-    this.onStreamData =
-      request.onStream ??
-      ((part) => {
-        gatheredBytes += part.length;
-        if (gatheredBytes <= MAX_RESPONSE_BYTES) gathered.push(part);
-      });
+    this.streamListener = request.onStream;
     this.onStreamEnd = request.onStreamEnd;
+    this.gathered = undefined;
+    this.gatheredBytes = 0;
     const timeoutMs = this.config.timeoutSec * 1000;
     const ending = new Promise<Ending>((resolve) => (this.settle = resolve));
     // The worker may have died while this invocation waited (e.g. during the memory sample).
@@ -312,7 +313,7 @@ export class ExecutionEnvironment {
     clearInterval(sampler);
     this.settle = undefined;
     this.onDelivered = undefined;
-    this.onStreamData = undefined;
+    this.streamListener = undefined;
     this.onStreamEnd = undefined;
     if (!this.api.delivered) {
       if (result.kind === 'exit') return undefined;
@@ -323,13 +324,15 @@ export class ExecutionEnvironment {
       await firstSample;
       this.refillSpares();
     }
-    return this.finish(
-      request,
-      log,
-      result.kind === 'streamed' && !request.onStream ? { ...result, gathered } : result,
-      durationMs,
-      coldStart ? initDurationMs : undefined,
-    );
+    return this.finish(request, log, result, durationMs, coldStart ? initDurationMs : undefined);
+  }
+
+  /** A part of a streamed response: to the invocation's listener, or gathered (Invoke). */
+  private onStreamPart(part: Buffer, contentType: string, flow: StreamFlow): void {
+    if (!this.settle) return; // no invocation is waiting for it
+    if (this.streamListener) return this.streamListener(part, contentType, flow);
+    this.gatheredBytes += part.length;
+    if (this.gatheredBytes <= MAX_RESPONSE_BYTES) (this.gathered ??= []).push(part);
   }
 
   /** Kills the worker's process group and waits for it to be gone. */
@@ -448,7 +451,8 @@ export class ExecutionEnvironment {
         status = { status: 'error', errorType: 'Function.ResponseSizeTooLarge' };
         break;
       case 'streamed': {
-        const limit = result.gathered ? MAX_RESPONSE_BYTES : MAX_STREAMED_RESPONSE_BYTES;
+        const gathered = !request.onStream;
+        const limit = gathered ? MAX_RESPONSE_BYTES : MAX_STREAMED_RESPONSE_BYTES;
         if (result.error) {
           payload = result.error.body;
           functionError = 'Unhandled';
@@ -456,9 +460,11 @@ export class ExecutionEnvironment {
           platformError(responseTooLargeError(result.bytes, limit), []);
           status = { status: 'error', errorType: 'Function.ResponseSizeTooLarge' };
         } else {
-          payload = result.gathered ? Buffer.concat(result.gathered) : Buffer.alloc(0);
+          payload = Buffer.concat(this.gathered ?? []);
         }
-        if (!result.gathered) streamed = { contentType: result.contentType, bytes: result.bytes };
+        if (!gathered) streamed = { contentType: result.contentType, bytes: result.bytes };
+        this.gathered = undefined;
+        this.gatheredBytes = 0;
         break;
       }
       case 'timeout':

@@ -116,16 +116,12 @@ export class RuntimeApiServer {
       data: (part) => {
         // The request may have ended another way meanwhile (an /error, say): its parts stop.
         if (requestId !== this.current) return;
-        const before = stream.bytes;
+        // Past the limit only the count goes on: the result then reports the stream too large.
+        const room = MAX_STREAMED_RESPONSE_BYTES - stream.bytes;
         stream.bytes += part.length;
-        if (stream.bytes <= MAX_STREAMED_RESPONSE_BYTES) {
-          this.listener.onStreamData(requestId, part, stream.contentType, flow);
-        } else if (before < MAX_STREAMED_RESPONSE_BYTES) {
-          const fits = part.subarray(0, MAX_STREAMED_RESPONSE_BYTES - before);
-          if (fits.length > 0) {
-            this.listener.onStreamData(requestId, fits, stream.contentType, flow);
-          }
-        }
+        if (room <= 0) return;
+        const fits = room >= part.length ? part : part.subarray(0, room);
+        this.listener.onStreamData(requestId, fits, stream.contentType, flow);
       },
     };
   }

@@ -212,11 +212,7 @@ export const invokeWithResponseStream: LambdaHandler = async (services, request)
   const running = execute(services, request, resolved, chosen, payload, (part, type, flow) =>
     parts.push(part, type, flow),
   );
-  void running.then(
-    () => parts.end(),
-    () => parts.end(),
-  );
-  const ended = await Promise.race([parts.started.then(() => undefined), running]);
+  const ended = await parts.follow(running);
   return {
     status: 200,
     stream: responseEvents(request, parts, running),

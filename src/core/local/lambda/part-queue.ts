@@ -2,7 +2,7 @@
 // once by the HTTP answer. Reading waits for the next part; the queue ends with the invocation.
 // While more than HIGH_WATER bytes wait, the function's stream is paused (its writes wait), and
 // resumed once the reader is down to LOW_WATER.
-import type { StreamFlow } from '../execution/contract';
+import type { InvocationOutcome, StreamFlow } from '../execution/contract';
 
 export const HIGH_WATER = 1024 * 1024;
 export const LOW_WATER = 256 * 1024;
@@ -37,6 +37,18 @@ export class PartQueue implements AsyncIterable<Buffer> {
     }
     this.markStarted();
     this.wake?.();
+  }
+
+  /**
+   * Ends the queue with the invocation, and waits for whichever comes first: the first part
+   * (resolves undefined) or the invocation's end (resolves its outcome; rejects as it does).
+   */
+  follow(running: Promise<InvocationOutcome>): Promise<InvocationOutcome | undefined> {
+    void running.then(
+      () => this.end(),
+      () => this.end(),
+    );
+    return Promise.race([this.started.then(() => undefined), running]);
   }
 
   /** No more parts: the stream is complete (`streamEnded`), or the invocation is over. */

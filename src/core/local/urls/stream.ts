@@ -14,11 +14,7 @@ export async function streamedUrlResponse(
   parts: PartQueue,
   running: Promise<InvocationOutcome>,
 ): Promise<UrlResponse> {
-  void running.then(
-    () => parts.end(),
-    () => parts.end(),
-  );
-  const ended = await Promise.race([parts.started.then(() => undefined), running]);
+  const ended = await parts.follow(running);
   if (ended && !ended.streamed) {
     return ended.functionError ? badGateway() : mapUrlResult(ended.payload);
   }
