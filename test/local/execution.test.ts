@@ -541,6 +541,67 @@ describe('execution engine: environments', function () {
     assert.equal((await stopped)[0].reason, 'evicted');
   });
 
+  it('stops an evicted environment once the cold start that took its place is over', async () => {
+    const engine = harness.make({ logSink: new RecordingSink(), maxConcurrency: 1 });
+    const first = config({
+      codeDir: codeDir({ 'index.js': 'exports.handler = async () => process.pid;' }),
+    });
+    const victimPid = json(await engine.invoke(first, request())) as number;
+    const newcomer = config({
+      codeDir: gated(),
+      functionName: 'newcomer',
+      environment: { GATE_URL: gate.url },
+    });
+    const stopped = once(engine, 'environmentStopped') as Promise<[EnvironmentStoppedEvent]>;
+    const held = engine.invoke(newcomer, request());
+    await gate.waitForHeld(1);
+    // Its place is taken (a third function is refused), but its process is not yet torn down.
+    assert.deepEqual(engine.stats(), { environments: 1, busy: 1 });
+    assert.ok(isAlive(victimPid), 'the evicted process lives until the cold start is over');
+    gate.release();
+    await held;
+    const [event] = await stopped;
+    assert.equal(event.reason, 'evicted');
+    assert.equal(event.pid, victimPid);
+    assert.equal(isAlive(victimPid), false);
+  });
+
+  it('stops an evicted environment after a grace period when the newcomer runs on', async () => {
+    const engine = harness.make({ logSink: new RecordingSink(), maxConcurrency: 1 });
+    const first = config({
+      codeDir: codeDir({ 'index.js': 'exports.handler = async () => process.pid;' }),
+    });
+    const victimPid = json(await engine.invoke(first, request())) as number;
+    const stopped = once(engine, 'environmentStopped') as Promise<[EnvironmentStoppedEvent]>;
+    const held = engine.invoke(
+      config({ codeDir: gated(), functionName: 'long', environment: { GATE_URL: gate.url } }),
+      request(),
+    );
+    await gate.waitForHeld(1);
+    const [event] = await stopped;
+    assert.equal(event.pid, victimPid);
+    assert.equal(engine.stats().busy, 1, 'the newcomer is still running');
+    gate.release();
+    assert.equal(typeof json(await held), 'number');
+  });
+
+  it('stops evicted environments at shutdown', async () => {
+    const engine = harness.make({ logSink: new RecordingSink(), maxConcurrency: 1 });
+    const first = config({
+      codeDir: codeDir({ 'index.js': 'exports.handler = async () => process.pid;' }),
+    });
+    const victimPid = json(await engine.invoke(first, request())) as number;
+    const held = engine.invoke(
+      config({ codeDir: gated(), functionName: 'held', environment: { GATE_URL: gate.url } }),
+      request(),
+    );
+    await gate.waitForHeld(1);
+    const shutdown = engine.shutdown();
+    gate.release();
+    await Promise.allSettled([held, shutdown]);
+    assert.equal(isAlive(victimPid), false);
+  });
+
   it('serves a burst at the cap with every response and every log line in its own request', async () => {
     const engine = harness.make({ logSink: new RecordingSink(), maxConcurrency: 8 });
     const cfg = config({

@@ -25,6 +25,9 @@ import {
 } from './worker-launch';
 import { DEFAULT_MAX_LOG_BYTES } from './worker-output';
 
+/** An evicted environment's process is stopped this long after eviction at the latest. */
+const EVICTION_GRACE_MS = 1000;
+
 export interface ExecutionEngineOptions {
   logSink: LogSink;
   /** Environments alive at once, across all functions (default 16). */
@@ -86,6 +89,10 @@ export class ExecutionEngine extends EventEmitter<ExecutionEngineEvents> {
   private readonly idle = new Map<string, ExecutionEnvironment[]>();
   private readonly idleTimers = new Map<ExecutionEnvironment, NodeJS.Timeout>();
   private readonly retireAfterInvocation = new Set<ExecutionEnvironment>();
+  /** Idle environments that gave their place to a newcomer: stopped once its cold start is over. */
+  private readonly evicted = new Map<ExecutionEnvironment, NodeJS.Timeout>();
+  /** The environment each newcomer took the place of. */
+  private readonly victims = new Map<ExecutionEnvironment, ExecutionEnvironment>();
   private readonly spares: SparePool;
   private pythonExecutable: Promise<string> | undefined;
   private runtimesDir: string | undefined;
@@ -134,13 +141,19 @@ export class ExecutionEngine extends EventEmitter<ExecutionEngineEvents> {
     // event it never received goes to another environment, as Lambda would do.
     for (let attempt = 1; ; attempt++) {
       const env = this.acquire(config, family);
-      const outcome = await env.invoke(request).finally(() => this.release(env));
+      const outcome = await env.invoke(request).finally(() => {
+        this.stopVictimOf(env);
+        this.release(env);
+      });
       if (outcome || attempt === 3) return outcome ?? workerLostOutcome(config, request);
     }
   }
 
   /** Stops the function's environments: idle ones now, busy ones when their invocation ends. */
   async retire(functionName: string): Promise<void> {
+    for (const victim of [...this.evicted.keys()]) {
+      if (victim.config.functionName === functionName) this.stopEvicted(victim);
+    }
     const envs = [...this.all].filter((env) => env.config.functionName === functionName);
     for (const env of envs) {
       if (env.busy) this.retireAfterInvocation.add(env);
@@ -153,7 +166,13 @@ export class ExecutionEngine extends EventEmitter<ExecutionEngineEvents> {
   async shutdown(): Promise<void> {
     this.closed = true;
     const envs = [...this.all];
-    await Promise.all([this.spares.shutdown(), ...envs.map((env) => env.stop('shutdown'))]);
+    const evicted = [...this.evicted.keys()];
+    evicted.forEach((victim) => this.stopEvicted(victim));
+    await Promise.all([
+      this.spares.shutdown(),
+      ...envs.map((env) => env.stop('shutdown')),
+      ...evicted.map((victim) => victim.whenExited()),
+    ]);
     if (this.ownsTmpRoot) await rm(this.tmpRoot, { recursive: true, force: true });
   }
 
@@ -178,9 +197,8 @@ export class ExecutionEngine extends EventEmitter<ExecutionEngineEvents> {
       warm.busy = true;
       return warm;
     }
-    if (this.all.size >= this.maxConcurrency && !this.evictIdle()) {
-      throw new ConcurrencyLimitError(this.maxConcurrency);
-    }
+    const victim = this.all.size >= this.maxConcurrency ? this.evictIdle() : undefined;
+    if (this.all.size >= this.maxConcurrency) throw new ConcurrencyLimitError(this.maxConcurrency);
     const env = new ExecutionEnvironment({
       config,
       family,
@@ -192,6 +210,7 @@ export class ExecutionEngine extends EventEmitter<ExecutionEngineEvents> {
     });
     env.busy = true;
     this.all.add(env);
+    if (victim) this.victims.set(env, victim);
     void this.startEnvironment(env);
     return env;
   }
@@ -210,18 +229,41 @@ export class ExecutionEngine extends EventEmitter<ExecutionEngineEvents> {
     }
   }
 
-  /** Makes room for another function by stopping the least recently used idle environment. */
-  private evictIdle(): boolean {
+  /**
+   * Makes room for another function: the least recently used idle environment gives its place
+   * up at once. Its process is stopped when the newcomer's first invocation is over (at the
+   * latest after EVICTION_GRACE_MS), because a process dying takes a CPU while it frees its
+   * memory, and on a small machine that lands on the cold start that made room for it.
+   */
+  private evictIdle(): ExecutionEnvironment | undefined {
     for (const list of this.idle.values()) {
       const victim = list.shift();
       if (victim) {
-        void victim.stop('evicted');
-        // Its place goes to the newcomer at once; its process dies within moments.
         this.all.delete(victim);
-        return true;
+        clearTimeout(this.idleTimers.get(victim));
+        this.idleTimers.delete(victim);
+        const timer = setTimeout(() => this.stopEvicted(victim), EVICTION_GRACE_MS);
+        timer.unref();
+        this.evicted.set(victim, timer);
+        return victim;
       }
     }
-    return false;
+    return undefined;
+  }
+
+  private stopVictimOf(newcomer: ExecutionEnvironment): void {
+    const victim = this.victims.get(newcomer);
+    if (!victim) return;
+    this.victims.delete(newcomer);
+    this.stopEvicted(victim);
+  }
+
+  private stopEvicted(victim: ExecutionEnvironment): void {
+    const timer = this.evicted.get(victim);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.evicted.delete(victim);
+    void victim.stop('evicted');
   }
 
   private release(env: ExecutionEnvironment): void {
@@ -242,6 +284,8 @@ export class ExecutionEngine extends EventEmitter<ExecutionEngineEvents> {
 
   private forget(env: ExecutionEnvironment, reason: StopReason): void {
     this.all.delete(env);
+    clearTimeout(this.evicted.get(env));
+    this.evicted.delete(env);
     this.retireAfterInvocation.delete(env);
     clearTimeout(this.idleTimers.get(env));
     this.idleTimers.delete(env);
