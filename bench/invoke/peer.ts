@@ -12,5 +12,11 @@ export interface Peer {
   stop(): Promise<void>;
 }
 
+/**
+ * Cold samples per peer, the same for every one: cold p99 is the slowest of them, so a peer
+ * given more samples would have more chances at a slow one.
+ */
+export const COLD_SAMPLES = 20;
+
 export const PAYLOAD = { hello: 'world', n: 42, items: [1, 2, 3] };
 export const PEERS_DIR = '.cache/bench-peers';

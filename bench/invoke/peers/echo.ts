@@ -3,7 +3,7 @@
 import http from 'node:http';
 import path from 'node:path';
 import { host, type Hosted } from '../processes';
-import { PAYLOAD, type Peer } from '../peer';
+import { COLD_SAMPLES, PAYLOAD, type Peer } from '../peer';
 import { timed } from '../measure';
 
 export function post(
@@ -40,7 +40,7 @@ export function post(
 
 export class EchoPeer implements Peer {
   name = 'bare HTTP echo (floor)';
-  coldSamples = 20;
+  coldSamples = COLD_SAMPLES;
   private hosted: Hosted | undefined;
   private port = 0;
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 256 });

@@ -2,13 +2,13 @@
 // the Lambda API in front. Not a peer: it shows how much of the SDK path's time the engine is.
 import { randomUUID } from 'node:crypto';
 import { ExecutionEngine, type ExecutionConfig } from '../../../src/core/local/execution';
-import { PAYLOAD, type Peer } from '../peer';
+import { COLD_SAMPLES, PAYLOAD, type Peer } from '../peer';
 import { timed } from '../measure';
 import { HANDLER_DIR } from '../zip';
 
 export class FlourishEnginePeer implements Peer {
   name = 'Flourish engine alone (no API)';
-  coldSamples = 10;
+  coldSamples = COLD_SAMPLES;
   private engine: ExecutionEngine | undefined;
   private readonly payload = Buffer.from(JSON.stringify(PAYLOAD));
 

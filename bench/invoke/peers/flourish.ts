@@ -11,7 +11,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { host, type Hosted } from '../processes';
-import { PAYLOAD, type Peer } from '../peer';
+import { COLD_SAMPLES, PAYLOAD, type Peer } from '../peer';
 import { timed } from '../measure';
 import { handlerZip } from '../zip';
 
@@ -43,7 +43,7 @@ export async function invokeOk(client: LambdaClient, functionName: string): Prom
 
 export class FlourishPeer implements Peer {
   name = 'Flourish local cloud (SDK)';
-  coldSamples = 10;
+  coldSamples = COLD_SAMPLES;
   private hosted: Hosted | undefined;
   private client: LambdaClient | undefined;
   private stateDir = '';

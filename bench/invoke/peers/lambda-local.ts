@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { freePort, host, type Hosted } from '../processes';
-import { PAYLOAD, PEERS_DIR, type Peer } from '../peer';
+import { COLD_SAMPLES, PAYLOAD, PEERS_DIR, type Peer } from '../peer';
 import { timed } from '../measure';
 import { HANDLER_DIR } from '../zip';
 import { post } from './echo';
@@ -13,7 +13,7 @@ const CLI = path.resolve(PEERS_DIR, 'node_modules/lambda-local/build/cli.js');
 
 export class LambdaLocalPeer implements Peer {
   name = 'lambda-local 2 (watch mode, HTTP)';
-  coldSamples = 5;
+  coldSamples = COLD_SAMPLES;
   private hosted: Hosted | undefined;
   private port = 0;
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 256 });

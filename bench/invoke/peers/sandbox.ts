@@ -5,7 +5,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, host, type Hosted } from '../processes';
-import { PAYLOAD, PEERS_DIR, type Peer } from '../peer';
+import { COLD_SAMPLES, PAYLOAD, PEERS_DIR, type Peer } from '../peer';
 import { timed } from '../measure';
 import { HANDLER_DIR } from '../zip';
 import { post } from './echo';
@@ -14,7 +14,7 @@ const CLI = path.resolve(PEERS_DIR, 'node_modules/@architect/sandbox/src/cli/cli
 
 export class SandboxPeer implements Peer {
   name = '@architect/sandbox 8 (HTTP)';
-  coldSamples = 5;
+  coldSamples = COLD_SAMPLES;
   private hosted: Hosted | undefined;
   private port = 0;
   private dir = '';

@@ -7,10 +7,11 @@ import { host, type Hosted } from '../processes';
 import type { Peer } from '../peer';
 import { timed } from '../measure';
 import { invokeOk, lambdaClient } from './flourish';
+import { COLD_SAMPLES } from '../peer';
 
 export class SdkEchoPeer implements Peer {
   name = 'bare HTTP echo via the AWS SDK (floor)';
-  coldSamples = 20;
+  coldSamples = COLD_SAMPLES;
   private hosted: Hosted | undefined;
   private client: LambdaClient | undefined;
   private endpoint = '';

@@ -6,7 +6,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, host, type Hosted } from '../processes';
-import { PEERS_DIR, type Peer } from '../peer';
+import { COLD_SAMPLES, PEERS_DIR, type Peer } from '../peer';
 import { timed } from '../measure';
 import { HANDLER_DIR } from '../zip';
 import { invokeOk, lambdaClient } from './flourish';
@@ -16,7 +16,7 @@ const OFFLINE = path.resolve(PEERS_DIR, 'node_modules/serverless-offline');
 
 export class ServerlessOfflinePeer implements Peer {
   name = 'serverless-offline 13 + serverless 3 (SDK)';
-  coldSamples = 10;
+  coldSamples = COLD_SAMPLES;
   private hosted: Hosted | undefined;
   private client: LambdaClient | undefined;
   private dir = '';
