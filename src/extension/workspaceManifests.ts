@@ -17,6 +17,7 @@ export interface WorkspaceManifest {
 }
 
 const MANIFEST_GLOB = '**/flourish.{yaml,yml}';
+const MANIFEST_NAMES = new Set(['flourish.yaml', 'flourish.yml']);
 const EXCLUDE_GLOB = '**/{node_modules,.git,dist,.flourish}/**';
 
 export class WorkspaceManifests implements vscode.Disposable {
@@ -34,6 +35,11 @@ export class WorkspaceManifests implements vscode.Disposable {
       watcher.onDidCreate(invalidate),
       watcher.onDidChange(invalidate),
       watcher.onDidDelete(invalidate),
+      // A save is seen here before the file watcher reports it (which can take a moment), so a
+      // command run right after saving works from what was saved.
+      vscode.workspace.onDidSaveTextDocument((document) => {
+        if (MANIFEST_NAMES.has(path.basename(document.uri.fsPath))) invalidate();
+      }),
       vscode.workspace.onDidChangeWorkspaceFolders(invalidate),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('flourish.stage')) invalidate();

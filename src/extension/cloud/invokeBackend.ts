@@ -1,5 +1,6 @@
 // The invoke panel's link to the core: the same invokeFunction as `flourish invoke`, with the
 // REPORT line read into the numbers the panel shows.
+import { StringDecoder } from 'node:string_decoder';
 import { parseReportLine } from '../../core/cost';
 import { invokeFunction, listVersions } from '../../core/deploy';
 import type { CloudContext } from './index';
@@ -29,11 +30,14 @@ export function invokeBackend(ctx: CloudContext, { entry, fn }: ResolvedFunction
         defaultQualifier: manifest.stage,
       };
     },
-    async invoke(qualifier, payload, signal) {
+    async invoke(qualifier, payload, signal, onText) {
       const startedAt = Date.now();
+      // A part may end inside a character: the decoder keeps its first bytes for the next.
+      const decoder = onText ? new StringDecoder('utf8') : undefined;
       const result = await invokeFunction(manifest, await provider(), fn.key, payload, {
         qualifier,
         signal,
+        ...(onText ? { onStream: (chunk: Buffer) => onText(decoder!.write(chunk)) } : {}),
       });
       const roundTripMs = Date.now() - startedAt;
       ctx.output.info(`Invoked ${fn.name}:${qualifier} (request ${result.requestId})`);

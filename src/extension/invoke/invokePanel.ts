@@ -30,8 +30,19 @@ export interface InvokeBackend {
     qualifiers: string[];
     defaultQualifier: string;
   }>;
-  invoke(qualifier: string, payload: string, signal: AbortSignal): Promise<InvokeOutcomeView>;
+  /** With `onText`, the response is streamed (InvokeWithResponseStream) and passed on as it comes. */
+  invoke(
+    qualifier: string,
+    payload: string,
+    signal: AbortSignal,
+    onText?: (text: string) => void,
+  ): Promise<InvokeOutcomeView>;
 }
+
+/** How much of a streamed response the panel shows as it comes; the result holds all of it. */
+const LIVE_TEXT_LIMIT = 1024 * 1024;
+/** Parts of a streamed response are sent to the panel together, at most this often. */
+const LIVE_TEXT_INTERVAL_MS = 50;
 
 const BODY = `
 <header>
@@ -60,6 +71,10 @@ const BODY = `
   <vscode-button id="invoke" icon="play" title="Invoke (Ctrl+Enter)">Invoke</vscode-button>
 </div>
 <div id="notice" class="notice" role="status"></div>
+<section id="live-section" hidden>
+  <h3>Response <span id="live-state" class="subtle"></span></h3>
+  <pre id="live" aria-live="polite"></pre>
+</section>
 <section id="result" hidden>
   <vscode-divider></vscode-divider>
   <div id="status"></div>
@@ -153,6 +168,7 @@ export class InvokePanel implements vscode.Disposable {
         memory: this.fn.memory,
         timeout: this.fn.timeout,
         architecture: this.fn.architecture,
+        streams: streamsResponse(this.fn),
       },
       ...context,
       payloads: payloads.map((p) => p.name),
@@ -229,12 +245,36 @@ export class InvokePanel implements vscode.Disposable {
     this.running?.abort();
     const controller = (this.running = new AbortController());
     this.post({ type: 'invokeStarted', id });
+    const live = streamsResponse(this.fn) ? this.liveText(id) : undefined;
     try {
-      const outcome = await this.backend.invoke(qualifier, payload, controller.signal);
+      const outcome = await this.backend.invoke(qualifier, payload, controller.signal, live?.add);
+      live?.flush();
       this.post({ type: 'invokeResult', id, outcome });
     } catch (error) {
+      live?.flush();
       this.post({ type: 'invokeFailed', id, message: (error as Error).message });
     }
+  }
+
+  /** Passes a streamed response on to the panel in batches, up to LIVE_TEXT_LIMIT. */
+  private liveText(id: number): { add: (text: string) => void; flush: () => void } {
+    let shown = 0;
+    let waiting = '';
+    let timer: NodeJS.Timeout | undefined;
+    const flush = (): void => {
+      clearTimeout(timer);
+      timer = undefined;
+      if (waiting) this.post({ type: 'invokeChunk', id, text: waiting });
+      waiting = '';
+    };
+    const add = (text: string): void => {
+      if (shown >= LIVE_TEXT_LIMIT || !text) return;
+      const part = text.slice(0, LIVE_TEXT_LIMIT - shown);
+      shown += part.length;
+      waiting += shown >= LIVE_TEXT_LIMIT ? `${part}\n… (the rest is in the result)` : part;
+      timer ??= setTimeout(flush, LIVE_TEXT_INTERVAL_MS);
+    };
+    return { add, flush };
   }
 
   dispose(): void {
@@ -242,4 +282,8 @@ export class InvokePanel implements vscode.Disposable {
     vscode.Disposable.from(...this.disposables).dispose();
     this.disposables.length = 0;
   }
+}
+
+function streamsResponse(fn: FunctionSpec): boolean {
+  return fn.events.some((event) => event.type === 'http' && event.stream === true);
 }

@@ -157,7 +157,8 @@ function handle(message: ExtensionToPanel): void {
       const { fn } = message;
       $('title').textContent = fn.key;
       $('subtitle').textContent =
-        `${fn.name} · ${fn.runtime} · ${fn.architecture} · ${fn.memory} MB · ${fn.timeout} s`;
+        `${fn.name} · ${fn.runtime} · ${fn.architecture} · ${fn.memory} MB · ${fn.timeout} s` +
+        (fn.streams ? ' · streamed response' : '');
       $('target').textContent = `${message.target} · ${message.stage}`;
       const qualifier =
         state.qualifier && message.qualifiers.includes(state.qualifier)
@@ -200,11 +201,22 @@ function handle(message: ExtensionToPanel): void {
       checkPayload();
       return;
     case 'invokeStarted':
+      if (message.id !== pending) return;
+      $('live').replaceChildren();
+      $('live-section').hidden = true;
+      return;
+    case 'invokeChunk':
+      if (message.id !== pending) return;
+      // Appended as a node of its own: rewriting textContent would copy all of it every time.
+      $('live').append(document.createTextNode(message.text));
+      $('live-state').textContent = '(streaming…)';
+      $('live-section').hidden = false;
       return;
     case 'invokeResult': {
       if (message.id !== pending) return;
       pending = undefined;
       $('busy').hidden = true;
+      $('live-section').hidden = true;
       const previous = state.history.at(-1);
       state.history.push(message.outcome);
       persist();
@@ -217,6 +229,8 @@ function handle(message: ExtensionToPanel): void {
       if (message.id !== pending) return;
       pending = undefined;
       $('busy').hidden = true;
+      // What streamed before the failure stays in view, with the reason under it.
+      $('live-state').textContent = '(cut short)';
       $('notice').textContent = message.message;
       $('notice').className = 'notice error';
       checkPayload();

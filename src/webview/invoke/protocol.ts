@@ -9,6 +9,8 @@ export interface InvokeFunctionInfo {
   memory: number;
   timeout: number;
   architecture: string;
+  /** The function streams its response (an http event with `stream: true`): shown as it comes. */
+  streams: boolean;
 }
 
 export interface SampleInfo {
@@ -61,6 +63,8 @@ export type ExtensionToPanel =
   | { type: 'payloads'; names: string[]; selected?: string }
   | { type: 'payloadText'; name: string; text: string }
   | { type: 'invokeStarted'; id: number }
+  /** The next part of a streamed response, while the invocation runs. */
+  | { type: 'invokeChunk'; id: number; text: string }
   | { type: 'invokeResult'; id: number; outcome: InvokeOutcomeView }
   | { type: 'invokeFailed'; id: number; message: string }
   | { type: 'notice'; level: 'info' | 'error'; message: string };

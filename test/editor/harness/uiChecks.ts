@@ -1,6 +1,6 @@
 // Checks driven through the browser, each with a screenshot: what a user sees, not what the API
 // says. They run after the suites, in the workspace with the example open.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import type { TestResult } from '../shared/protocol';
@@ -120,6 +120,38 @@ const requested: Record<string, (context: UiContext, input?: string) => Promise<
     if (!response.trim()) throw new Error('the invoke panel shows a result with an empty response');
     const log = await frame.locator('#log').innerText({ timeout: TIMEOUT });
     return JSON.stringify({ response, log });
+  },
+  /**
+   * The invoke panel of a function that streams its response is open. Invoke it with
+   * `input.payload`; once the first part shows, note whether the invocation still runs, then
+   * create `input.gate` (the function waits for it before its second part). Returns what was
+   * shown, as JSON: { live, running, response }. A panel that waited for the whole response
+   * would never show the first part alone, and this check would time out.
+   */
+  async 'the invoke panel shows a streamed response as it comes'({ page }, input) {
+    const { functionKey, payload, gate } = JSON.parse(input ?? '{}') as {
+      functionKey: string;
+      payload: string;
+      gate: string;
+    };
+    const frame = await webviewFrame(
+      page,
+      `#title:text-is(${JSON.stringify(functionKey)})`,
+      TIMEOUT,
+    );
+    await frame.locator('#payload').evaluate((element, text) => {
+      element.value = text;
+      element.dispatchEvent(new Event('input', { bubbles: true }));
+    }, payload);
+    await frame.locator('#invoke').click({ timeout: TIMEOUT });
+    const live = frame.locator('#live');
+    await live.filter({ hasText: 'first part' }).waitFor({ state: 'visible', timeout: 60_000 });
+    const shown = await live.innerText({ timeout: TIMEOUT });
+    const running = await frame.locator('#busy').isVisible();
+    writeFileSync(gate, 'go');
+    await frame.locator('#result').waitFor({ state: 'visible', timeout: 60_000 });
+    const response = await frame.locator('#response').innerText({ timeout: TIMEOUT });
+    return JSON.stringify({ live: shown, running, response });
   },
   /**
    * The dashboard panel is open: wait for its numbers and return the Invocations and Throttles

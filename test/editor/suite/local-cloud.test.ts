@@ -2,6 +2,8 @@
 // function, invoke it with a payload in the invoke panel, follow its logs, deploy a change as a
 // new version and roll back. Commands return what they did, which is what these tests read.
 import * as assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parse } from 'yaml';
@@ -25,6 +27,28 @@ interface RollbackResult {
 
 const INVOKE_CHECK = 'the invoke panel shows the result of an invocation';
 const DEPLOYED_CHECK = 'the Deployed view shows a function with its aliases and versions';
+const STREAM_CHECK = 'the invoke panel shows a streamed response as it comes';
+
+// A function that streams two parts and waits, between them, for a file the check creates.
+const STREAMER = `export const handler = awslambda.streamifyResponse(async (event, responseStream) => {
+  const { existsSync } = await import('node:fs');
+  responseStream.write('first part\\n');
+  const deadline = Date.now() + 50000;
+  while (!existsSync(event.gate) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  responseStream.end('second part\\n');
+});
+`;
+const STREAMER_SPEC = `
+  streamer:
+    handler: src/streamer.handler
+    runtime: nodejs22.x
+    timeout: 60
+    package:
+      include:
+        - src/streamer.mjs
+    events:
+      - http: { method: GET, path: /stream, stream: true }
+`;
 
 describe('deploy, invoke, logs and rollback on the local cloud', function () {
   this.timeout(120_000);
@@ -225,6 +249,53 @@ describe('deploy, invoke, logs and rollback on the local cloud', function () {
       60_000,
     );
     if (!response.ok) throw new Error(response.error);
+  });
+
+  it('streams a response into the invoke panel as the function writes it', async function () {
+    const channel = harness();
+    if (!channel) this.skip(); // reading the webview needs the browser harness
+    const manifest = vscode.Uri.file(ref.manifestFile);
+    await vscode.workspace.fs.writeFile(
+      vscode.Uri.joinPath(manifest, '..', 'src', 'streamer.mjs'),
+      Buffer.from(STREAMER),
+    );
+    const document = await vscode.workspace.openTextDocument(manifest);
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(manifest, new vscode.Position(document.lineCount, 0), STREAMER_SPEC);
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.ok(await document.save(), `could not save ${manifest.fsPath}`);
+    const streamer = { manifestFile: ref.manifestFile, functionKey: 'streamer' };
+    await deploy(streamer);
+
+    const gates = mkdtempSync(path.join(os.tmpdir(), 'flourish-stream-gate-'));
+    try {
+      const gate = path.join(gates, 'go');
+      await vscode.commands.executeCommand('flourish.invoke', streamer);
+      const response = await channel.request(
+        {
+          kind: 'uiCheck',
+          name: STREAM_CHECK,
+          input: JSON.stringify({
+            functionKey: 'streamer',
+            payload: JSON.stringify({ gate }),
+            gate,
+          }),
+        },
+        120_000,
+      );
+      if (!response.ok) throw new Error(response.error);
+      const shown = JSON.parse(response.text ?? '{}') as {
+        live?: string;
+        running?: boolean;
+        response?: string;
+      };
+      assert.ok(existsSync(gate), 'the check did not open the gate');
+      assert.equal(shown.live?.trim(), 'first part', 'the first part alone, as it came');
+      assert.equal(shown.running, true, 'the invocation was still running');
+      assert.match(shown.response ?? '', /first part\s+second part/);
+    } finally {
+      rmSync(gates, { recursive: true, force: true });
+    }
   });
 });
 
