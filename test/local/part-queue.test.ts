@@ -1,7 +1,31 @@
 // The queue between a function's streamed response and its reader: order, end, and the flow
 // control that holds a function back while its reader is behind.
 import assert from 'node:assert/strict';
-import { HIGH_WATER, LOW_WATER, PartQueue } from '../../src/core/local/lambda/part-queue';
+import {
+  HIGH_WATER,
+  LOW_WATER,
+  PartQueue,
+  type Pace,
+} from '../../src/core/local/lambda/part-queue';
+
+/** A pace on a clock of its own: sleeping moves it on, and records how long. */
+function fakePace(
+  uncappedBytes: number,
+  bytesPerSecond: number,
+): Pace & { slept: number[]; clock: number } {
+  const pace = {
+    uncappedBytes,
+    bytesPerSecond,
+    clock: 0,
+    slept: [] as number[],
+    now: () => pace.clock,
+    sleep: async (ms: number) => {
+      pace.slept.push(ms);
+      pace.clock += ms;
+    },
+  };
+  return pace;
+}
 
 function recorder(): { calls: string[]; pause(): void; resume(): void } {
   const calls: string[] = [];
@@ -51,5 +75,29 @@ describe('local cloud: streamed parts queue', () => {
     assert.deepEqual(flow.calls, ['pause', 'resume']);
     queue.push(Buffer.from('late'), 'x', flow);
     assert.deepEqual(flow.calls, ['pause', 'resume'], 'a late part is dropped, not queued');
+  });
+
+  it('hands the first bytes over at once and holds the rest to the capped rate', async () => {
+    const pace = fakePace(10, 100); // 10 bytes uncapped, then 100 bytes a second
+    const queue = new PartQueue(pace);
+    for (let i = 0; i < 6; i++) queue.push(Buffer.alloc(5), 'x');
+    queue.end(true);
+    const readAt: number[] = [];
+    for await (const part of queue) {
+      assert.equal(part.length, 5);
+      readAt.push(pace.clock);
+    }
+    // Two parts make the burst; from then on, each 5 bytes take 50 ms.
+    assert.deepEqual(readAt, [0, 0, 0, 50, 100, 150]);
+    assert.deepEqual(pace.slept, [50, 50, 50]);
+  });
+
+  it('does not hold back a reader that is slower than the cap anyway', async () => {
+    const pace = fakePace(10, 100);
+    const queue = new PartQueue(pace);
+    for (let i = 0; i < 6; i++) queue.push(Buffer.alloc(5), 'x');
+    queue.end(true);
+    for await (const _part of queue) pace.clock += 1000; // the reader takes a second a part
+    assert.deepEqual(pace.slept, []);
   });
 });

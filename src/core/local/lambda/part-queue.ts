@@ -2,10 +2,31 @@
 // once by the HTTP answer. Reading waits for the next part; the queue ends with the invocation.
 // While more than HIGH_WATER bytes wait, the function's stream is paused (its writes wait), and
 // resumed once the reader is down to LOW_WATER.
+// Lambda's bandwidth limit for streamed responses: the first 6 MB go as fast as they come, the
+// rest at up to 2 MB/s. The reader is held to that pace, so past the burst a fast function
+// fills the queue and waits, as it would in Lambda.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { InvocationOutcome, StreamFlow } from '../execution/contract';
 
 export const HIGH_WATER = 1024 * 1024;
 export const LOW_WATER = 256 * 1024;
+export const UNCAPPED_BYTES = 6 * 1024 * 1024;
+export const CAPPED_BYTES_PER_SECOND = 2 * 1024 * 1024;
+
+export interface Pace {
+  /** Bytes read at any speed before the cap applies. */
+  uncappedBytes: number;
+  bytesPerSecond: number;
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const LAMBDA_PACE: Pace = {
+  uncappedBytes: UNCAPPED_BYTES,
+  bytesPerSecond: CAPPED_BYTES_PER_SECOND,
+  now: () => performance.now(),
+  sleep: (ms) => sleep(ms),
+};
 
 export class PartQueue implements AsyncIterable<Buffer> {
   /** The stream's content type, once its first part arrived. */
@@ -21,8 +42,12 @@ export class PartQueue implements AsyncIterable<Buffer> {
   private ended = false;
   private wake: (() => void) | undefined;
   private markStarted: () => void = () => undefined;
+  /** Bytes handed to the reader so far. */
+  private readBytes = 0;
+  /** When the reader passed the uncapped burst. */
+  private cappedSince: number | undefined;
 
-  constructor() {
+  constructor(private readonly pace: Pace = LAMBDA_PACE) {
     this.started = new Promise((resolve) => (this.markStarted = resolve));
   }
 
@@ -63,8 +88,10 @@ export class PartQueue implements AsyncIterable<Buffer> {
       for (;;) {
         const part = this.parts.shift();
         if (part) {
+          await this.keepPace();
           this.queuedBytes -= part.length;
           if (this.paused && this.queuedBytes <= LOW_WATER) this.resume();
+          this.readBytes += part.length;
           yield part;
           continue;
         }
@@ -79,6 +106,16 @@ export class PartQueue implements AsyncIterable<Buffer> {
       this.queuedBytes = 0;
       this.resume();
     }
+  }
+
+  /** Past the burst, waits until the bytes read since fit the capped rate. */
+  private async keepPace(): Promise<void> {
+    const { uncappedBytes, bytesPerSecond, now } = this.pace;
+    if (this.readBytes < uncappedBytes) return;
+    this.cappedSince ??= now();
+    const due = this.cappedSince + ((this.readBytes - uncappedBytes) / bytesPerSecond) * 1000;
+    const wait = due - now();
+    if (wait > 0) await this.pace.sleep(wait);
   }
 
   private resume(): void {
