@@ -585,6 +585,46 @@ describe('execution engine: environments', function () {
     assert.equal(typeof json(await held), 'number');
   });
 
+  it('evicts the environment idle longest, whichever function it belongs to', async () => {
+    const engine = harness.make({ logSink: new RecordingSink(), maxConcurrency: 2 });
+    const fn = (name: string) =>
+      config({
+        codeDir: codeDir({ 'index.js': 'exports.handler = async () => process.pid;' }),
+        functionName: name,
+      });
+    const a = fn('a');
+    const b = fn('b');
+    const pidA = json(await engine.invoke(a, request())) as number;
+    const pidB = json(await engine.invoke(b, request())) as number;
+    // a is used again: b is now the one idle longest.
+    assert.equal(json(await engine.invoke(a, request())), pidA);
+    const stopped = once(engine, 'environmentStopped') as Promise<[EnvironmentStoppedEvent]>;
+    await engine.invoke(fn('c'), request());
+    const [event] = await stopped;
+    assert.equal(event.reason, 'evicted');
+    assert.equal(event.pid, pidB);
+    assert.ok(isAlive(pidA));
+  });
+
+  it('retire waits for an evicted environment of the function to be gone', async () => {
+    const engine = harness.make({ logSink: new RecordingSink(), maxConcurrency: 1 });
+    const first = config({
+      codeDir: codeDir({ 'index.js': 'exports.handler = async () => process.pid;' }),
+      functionName: 'retiring',
+    });
+    const victimPid = json(await engine.invoke(first, request())) as number;
+    const held = engine.invoke(
+      config({ codeDir: gated(), functionName: 'newcomer', environment: { GATE_URL: gate.url } }),
+      request(),
+    );
+    await gate.waitForHeld(1);
+    assert.ok(isAlive(victimPid));
+    await engine.retire('retiring');
+    assert.equal(isAlive(victimPid), false, 'retire resolved with the process still there');
+    gate.release();
+    await held;
+  });
+
   it('stops evicted environments at shutdown', async () => {
     const engine = harness.make({ logSink: new RecordingSink(), maxConcurrency: 1 });
     const first = config({

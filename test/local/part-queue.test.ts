@@ -87,7 +87,8 @@ describe('local cloud: streamed parts queue', () => {
       assert.equal(part.length, 5);
       readAt.push(pace.clock);
     }
-    // Two parts make the burst; from then on, each 5 bytes take 50 ms.
+    // Two parts make the burst. Past it, a part waits until the one before it is paid for:
+    // 5 bytes, 50 ms.
     assert.deepEqual(readAt, [0, 0, 0, 50, 100, 150]);
     assert.deepEqual(pace.slept, [50, 50, 50]);
   });
@@ -99,5 +100,20 @@ describe('local cloud: streamed parts queue', () => {
     queue.end(true);
     for await (const _part of queue) pace.clock += 1000; // the reader takes a second a part
     assert.deepEqual(pace.slept, []);
+  });
+
+  it('credits a pause with a little time only, so a late burst is held to the rate too', async () => {
+    const pace = fakePace(10, 100);
+    const queue = new PartQueue(pace);
+    const reader = queue[Symbol.asyncIterator]();
+    for (let i = 0; i < 3; i++) queue.push(Buffer.alloc(5), 'x');
+    for (let i = 0; i < 3; i++) await reader.next();
+    pace.clock += 10_000; // the function computes for ten seconds, then writes a lot at once
+    for (let i = 0; i < 6; i++) queue.push(Buffer.alloc(5), 'x');
+    queue.end(true);
+    const readAt: number[] = [];
+    while (!(await reader.next()).done) readAt.push(pace.clock);
+    // 100 ms of credit is 10 bytes: two parts, then the rate again.
+    assert.deepEqual(readAt, [10_000, 10_000, 10_000, 10_050, 10_100, 10_150]);
   });
 });

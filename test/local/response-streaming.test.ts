@@ -241,20 +241,15 @@ describe('local cloud: response streaming', function () {
   it('streams the first 6 MB at full speed and the rest at up to 2 MB/s, as Lambda does', async () => {
     const started = performance.now();
     const out = await streamed({ size: 8 });
-    let firstSixAt = 0;
     let bytes = 0;
-    for await (const event of out.EventStream!) {
-      bytes += event.PayloadChunk?.Payload?.length ?? 0;
-      if (!firstSixAt && bytes >= 6 * 1024 * 1024) firstSixAt = performance.now();
-    }
+    for await (const event of out.EventStream!) bytes += event.PayloadChunk?.Payload?.length ?? 0;
     const total = performance.now() - started;
     assert.equal(bytes, 8 * 1024 * 1024);
-    // A lower bound only: the 2 MB past the burst cannot take less than a second at 2 MB/s.
-    // (How fast the first 6 MB go is the machine's business, so that is not asserted.)
-    assert.ok(
-      total - (firstSixAt - started) >= 900,
-      `8 MB streamed in ${total.toFixed(0)} ms, the last 2 MB in ${(total - firstSixAt + started).toFixed(0)} ms`,
-    );
+    // A lower bound only, which no machine's speed can break: the 2 MB past the burst take
+    // about a second at 2 MB/s (the last part is released once those before it are paid for).
+    // Unpaced, 8 MB over loopback take a small part of that. The exact pace is the part
+    // queue's unit test.
+    assert.ok(total >= 900, `8 MB streamed in ${total.toFixed(0)} ms`);
   });
 
   it('answers a plain Invoke of a streaming function with the whole stream', async () => {

@@ -89,8 +89,14 @@ export class ExecutionEngine extends EventEmitter<ExecutionEngineEvents> {
   private readonly idle = new Map<string, ExecutionEnvironment[]>();
   private readonly idleTimers = new Map<ExecutionEnvironment, NodeJS.Timeout>();
   private readonly retireAfterInvocation = new Set<ExecutionEnvironment>();
-  /** Idle environments that gave their place to a newcomer: stopped once its cold start is over. */
-  private readonly evicted = new Map<ExecutionEnvironment, NodeJS.Timeout>();
+  /**
+   * Idle environments that gave their place to a newcomer, until their process is gone: the
+   * timer stops them once its cold start is over at the latest (undefined: being stopped).
+   */
+  private readonly evicted = new Map<ExecutionEnvironment, NodeJS.Timeout | undefined>();
+  /** When each idle environment was released (a count), to evict the one idle longest. */
+  private readonly releasedAt = new Map<ExecutionEnvironment, number>();
+  private releases = 0;
   /** The environment each newcomer took the place of. */
   private readonly victims = new Map<ExecutionEnvironment, ExecutionEnvironment>();
   private readonly spares: SparePool;
@@ -151,15 +157,16 @@ export class ExecutionEngine extends EventEmitter<ExecutionEngineEvents> {
 
   /** Stops the function's environments: idle ones now, busy ones when their invocation ends. */
   async retire(functionName: string): Promise<void> {
-    for (const victim of [...this.evicted.keys()]) {
-      if (victim.config.functionName === functionName) this.stopEvicted(victim);
-    }
+    const evicted = [...this.evicted.keys()].filter(
+      (victim) => victim.config.functionName === functionName,
+    );
+    evicted.forEach((victim) => this.stopEvicted(victim));
     const envs = [...this.all].filter((env) => env.config.functionName === functionName);
     for (const env of envs) {
       if (env.busy) this.retireAfterInvocation.add(env);
       else void env.stop('retired');
     }
-    await Promise.all(envs.map((env) => env.whenExited()));
+    await Promise.all([...envs, ...evicted].map((env) => env.whenExited()));
   }
 
   /** Stops every worker and spare process (by process group) and waits until all are gone. */
@@ -194,6 +201,7 @@ export class ExecutionEngine extends EventEmitter<ExecutionEngineEvents> {
     if (warm) {
       clearTimeout(this.idleTimers.get(warm));
       this.idleTimers.delete(warm);
+      this.releasedAt.delete(warm);
       warm.busy = true;
       return warm;
     }
@@ -236,19 +244,24 @@ export class ExecutionEngine extends EventEmitter<ExecutionEngineEvents> {
    * memory, and on a small machine that lands on the cold start that made room for it.
    */
   private evictIdle(): ExecutionEnvironment | undefined {
+    // Each list is in the order its environments were released: the first is its oldest.
+    let oldest: ExecutionEnvironment[] | undefined;
     for (const list of this.idle.values()) {
-      const victim = list.shift();
-      if (victim) {
-        this.all.delete(victim);
-        clearTimeout(this.idleTimers.get(victim));
-        this.idleTimers.delete(victim);
-        const timer = setTimeout(() => this.stopEvicted(victim), EVICTION_GRACE_MS);
-        timer.unref();
-        this.evicted.set(victim, timer);
-        return victim;
+      const first = list[0];
+      if (first && (!oldest || this.releasedAt.get(first)! < this.releasedAt.get(oldest[0]!)!)) {
+        oldest = list;
       }
     }
-    return undefined;
+    const victim = oldest?.shift();
+    if (!victim) return undefined;
+    this.all.delete(victim);
+    clearTimeout(this.idleTimers.get(victim));
+    this.idleTimers.delete(victim);
+    this.releasedAt.delete(victim);
+    const timer = setTimeout(() => this.stopEvicted(victim), EVICTION_GRACE_MS);
+    timer.unref();
+    this.evicted.set(victim, timer);
+    return victim;
   }
 
   private stopVictimOf(newcomer: ExecutionEnvironment): void {
@@ -260,9 +273,10 @@ export class ExecutionEngine extends EventEmitter<ExecutionEngineEvents> {
 
   private stopEvicted(victim: ExecutionEnvironment): void {
     const timer = this.evicted.get(victim);
-    if (timer === undefined) return;
+    if (timer === undefined) return; // being stopped already, or gone
     clearTimeout(timer);
-    this.evicted.delete(victim);
+    // Kept until it is gone (forget), so shutdown and retire can wait for it.
+    this.evicted.set(victim, undefined);
     void victim.stop('evicted');
   }
 
@@ -277,6 +291,7 @@ export class ExecutionEngine extends EventEmitter<ExecutionEngineEvents> {
     let list = this.idle.get(key);
     if (!list) this.idle.set(key, (list = []));
     list.push(env);
+    this.releasedAt.set(env, this.releases++);
     const timer = setTimeout(() => void env.stop('idle'), this.idleTimeoutMs);
     timer.unref();
     this.idleTimers.set(env, timer);
@@ -289,6 +304,7 @@ export class ExecutionEngine extends EventEmitter<ExecutionEngineEvents> {
     this.retireAfterInvocation.delete(env);
     clearTimeout(this.idleTimers.get(env));
     this.idleTimers.delete(env);
+    this.releasedAt.delete(env);
     const list = this.idle.get(env.config.environmentKey);
     const at = list?.indexOf(env) ?? -1;
     if (list && at >= 0) list.splice(at, 1);

@@ -12,6 +12,8 @@ export const HIGH_WATER = 1024 * 1024;
 export const LOW_WATER = 256 * 1024;
 export const UNCAPPED_BYTES = 6 * 1024 * 1024;
 export const CAPPED_BYTES_PER_SECOND = 2 * 1024 * 1024;
+/** Past the burst, time the stream went unused is credited up to this much, no more. */
+export const PACE_CREDIT_MS = 100;
 
 export interface Pace {
   /** Bytes read at any speed before the cap applies. */
@@ -44,8 +46,8 @@ export class PartQueue implements AsyncIterable<Buffer> {
   private markStarted: () => void = () => undefined;
   /** Bytes handed to the reader so far. */
   private readBytes = 0;
-  /** When the reader passed the uncapped burst. */
-  private cappedSince: number | undefined;
+  /** Past the burst: when the reader may have its next part. */
+  private nextAt: number | undefined;
 
   constructor(private readonly pace: Pace = LAMBDA_PACE) {
     this.started = new Promise((resolve) => (this.markStarted = resolve));
@@ -88,10 +90,9 @@ export class PartQueue implements AsyncIterable<Buffer> {
       for (;;) {
         const part = this.parts.shift();
         if (part) {
-          await this.keepPace();
+          await this.keepPace(part.length);
           this.queuedBytes -= part.length;
           if (this.paused && this.queuedBytes <= LOW_WATER) this.resume();
-          this.readBytes += part.length;
           yield part;
           continue;
         }
@@ -108,14 +109,21 @@ export class PartQueue implements AsyncIterable<Buffer> {
     }
   }
 
-  /** Past the burst, waits until the bytes read since fit the capped rate. */
-  private async keepPace(): Promise<void> {
+  /**
+   * Past the burst, waits until the part may go at the capped rate, and books its bytes: the
+   * next part goes once they are paid for. A pause earns at most PACE_CREDIT_MS of credit,
+   * so a stream that stops and starts again is held to the rate, as a steady one is.
+   */
+  private async keepPace(bytes: number): Promise<void> {
     const { uncappedBytes, bytesPerSecond, now } = this.pace;
-    if (this.readBytes < uncappedBytes) return;
-    this.cappedSince ??= now();
-    const due = this.cappedSince + ((this.readBytes - uncappedBytes) / bytesPerSecond) * 1000;
-    const wait = due - now();
+    const capped = Math.min(bytes, this.readBytes + bytes - uncappedBytes);
+    this.readBytes += bytes;
+    if (capped <= 0) return;
+    const wait = (this.nextAt ?? now()) - now();
     if (wait > 0) await this.pace.sleep(wait);
+    const at = now();
+    this.nextAt =
+      Math.max(this.nextAt ?? at, at - PACE_CREDIT_MS) + (capped / bytesPerSecond) * 1000;
   }
 
   private resume(): void {
