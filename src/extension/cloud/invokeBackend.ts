@@ -38,6 +38,10 @@ export function invokeBackend(ctx: CloudContext, { entry, fn }: ResolvedFunction
         qualifier,
         signal,
         ...(onText ? { onStream: (chunk: Buffer) => onText(decoder!.write(chunk)) } : {}),
+      }).finally(() => {
+        // What is left is the start of a character the stream never finished.
+        const rest = decoder?.end();
+        if (rest) onText!(rest);
       });
       const roundTripMs = Date.now() - startedAt;
       ctx.output.info(`Invoked ${fn.name}:${qualifier} (request ${result.requestId})`);

@@ -96,6 +96,7 @@ export class InvokePanel implements vscode.Disposable {
   private static readonly open = new Map<string, InvokePanel>();
   private readonly disposables: vscode.Disposable[] = [];
   private running: AbortController | undefined;
+  private disposed = false;
 
   static show(
     extensionUri: vscode.Uri,
@@ -107,6 +108,9 @@ export class InvokePanel implements vscode.Disposable {
     const key = `${manifest.file}#${fn.key}`;
     const existing = InvokePanel.open.get(key);
     if (existing) {
+      // The manifest may have changed since (a function that now streams, say).
+      existing.manifest = manifest;
+      existing.fn = fn;
       existing.backend = backend;
       existing.panel.reveal();
       void existing.sendInit();
@@ -149,6 +153,7 @@ export class InvokePanel implements vscode.Disposable {
   readonly sent: ExtensionToPanel[] = [];
 
   private post(message: ExtensionToPanel): void {
+    if (this.disposed) return; // an invocation may end after its panel was closed
     this.sent.push(message);
     if (this.sent.length > 50) this.sent.shift();
     void this.panel.webview.postMessage(message);
@@ -244,40 +249,55 @@ export class InvokePanel implements vscode.Disposable {
     }
     this.running?.abort();
     const controller = (this.running = new AbortController());
+    // A run replaced by a newer one says nothing more: its parts and its end are not the
+    // panel's any more.
+    const current = () => this.running === controller;
     this.post({ type: 'invokeStarted', id });
-    const live = streamsResponse(this.fn) ? this.liveText(id) : undefined;
+    const live = streamsResponse(this.fn) ? this.liveText(id, current) : undefined;
     try {
       const outcome = await this.backend.invoke(qualifier, payload, controller.signal, live?.add);
       live?.flush();
-      this.post({ type: 'invokeResult', id, outcome });
+      if (current()) this.post({ type: 'invokeResult', id, outcome });
     } catch (error) {
       live?.flush();
-      this.post({ type: 'invokeFailed', id, message: (error as Error).message });
+      if (current()) this.post({ type: 'invokeFailed', id, message: (error as Error).message });
     }
   }
 
   /** Passes a streamed response on to the panel in batches, up to LIVE_TEXT_LIMIT. */
-  private liveText(id: number): { add: (text: string) => void; flush: () => void } {
+  private liveText(
+    id: number,
+    current: () => boolean,
+  ): { add: (text: string) => void; flush: () => void } {
     let shown = 0;
+    let cut = false;
     let waiting = '';
     let timer: NodeJS.Timeout | undefined;
     const flush = (): void => {
       clearTimeout(timer);
       timer = undefined;
-      if (waiting) this.post({ type: 'invokeChunk', id, text: waiting });
+      if (waiting && current()) this.post({ type: 'invokeChunk', id, text: waiting });
       waiting = '';
     };
     const add = (text: string): void => {
-      if (shown >= LIVE_TEXT_LIMIT || !text) return;
-      const part = text.slice(0, LIVE_TEXT_LIMIT - shown);
+      if (cut || !text) return;
+      let part = text;
+      if (shown + text.length > LIVE_TEXT_LIMIT) {
+        part = text.slice(0, LIVE_TEXT_LIMIT - shown);
+        // Not half a character: a high surrogate without its pair would show as garbage.
+        if (/[\uD800-\uDBFF]$/.test(part)) part = part.slice(0, -1);
+        part += '\n… (the rest is in the result)';
+        cut = true;
+      }
       shown += part.length;
-      waiting += shown >= LIVE_TEXT_LIMIT ? `${part}\n… (the rest is in the result)` : part;
+      waiting += part;
       timer ??= setTimeout(flush, LIVE_TEXT_INTERVAL_MS);
     };
     return { add, flush };
   }
 
   dispose(): void {
+    this.disposed = true;
     this.running?.abort();
     vscode.Disposable.from(...this.disposables).dispose();
     this.disposables.length = 0;

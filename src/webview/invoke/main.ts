@@ -26,7 +26,9 @@ const bridge = connect<PanelToExtension, State>();
 const state: State = bridge.state() ?? { payload: '{\n  \n}', history: [] };
 const $ = <T extends HTMLElement = ValueElement>(id: string) => document.getElementById(id) as T;
 
-let nextId = 1;
+// The panel is rebuilt each time it is shown again, while an invocation it started may still
+// run: ids from the clock do not repeat one from before.
+let nextId = Date.now();
 let pending: number | undefined;
 
 function persist(): void {
