@@ -17,6 +17,7 @@ import type {
   PanelToExtension,
 } from '../../webview/invoke/protocol';
 import { renderWebviewHtml, webviewOptions } from '../webviewHtml';
+import { liveText } from './liveText';
 
 /** Resolves the function again after the target or stage changed (the manifest differs per stage). */
 export type Rebind = () => Promise<
@@ -253,7 +254,15 @@ export class InvokePanel implements vscode.Disposable {
     // panel's any more.
     const current = () => this.running === controller;
     this.post({ type: 'invokeStarted', id });
-    const live = streamsResponse(this.fn) ? this.liveText(id, current) : undefined;
+    const live = streamsResponse(this.fn)
+      ? liveText({
+          limit: LIVE_TEXT_LIMIT,
+          intervalMs: LIVE_TEXT_INTERVAL_MS,
+          send: (text) => {
+            if (current()) this.post({ type: 'invokeChunk', id, text });
+          },
+        })
+      : undefined;
     try {
       const outcome = await this.backend.invoke(qualifier, payload, controller.signal, live?.add);
       live?.flush();
@@ -262,38 +271,6 @@ export class InvokePanel implements vscode.Disposable {
       live?.flush();
       if (current()) this.post({ type: 'invokeFailed', id, message: (error as Error).message });
     }
-  }
-
-  /** Passes a streamed response on to the panel in batches, up to LIVE_TEXT_LIMIT. */
-  private liveText(
-    id: number,
-    current: () => boolean,
-  ): { add: (text: string) => void; flush: () => void } {
-    let shown = 0;
-    let cut = false;
-    let waiting = '';
-    let timer: NodeJS.Timeout | undefined;
-    const flush = (): void => {
-      clearTimeout(timer);
-      timer = undefined;
-      if (waiting && current()) this.post({ type: 'invokeChunk', id, text: waiting });
-      waiting = '';
-    };
-    const add = (text: string): void => {
-      if (cut || !text) return;
-      let part = text;
-      if (shown + text.length > LIVE_TEXT_LIMIT) {
-        part = text.slice(0, LIVE_TEXT_LIMIT - shown);
-        // Not half a character: a high surrogate without its pair would show as garbage.
-        if (/[\uD800-\uDBFF]$/.test(part)) part = part.slice(0, -1);
-        part += '\n… (the rest is in the result)';
-        cut = true;
-      }
-      shown += part.length;
-      waiting += part;
-      timer ??= setTimeout(flush, LIVE_TEXT_INTERVAL_MS);
-    };
-    return { add, flush };
   }
 
   dispose(): void {
