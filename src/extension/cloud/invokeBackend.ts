@@ -1,14 +1,13 @@
-// The invoke panel's link to the core: the same invokeFunction as `flourish invoke`, with the
-// REPORT line read into the numbers the panel shows.
+// The invoke panel's link to the core: the same invokeFunction as `flourish invoke`; what the
+// panel shows of the result is outcomeView's.
 import { StringDecoder } from 'node:string_decoder';
-import { parseReportLine } from '../../core/cost';
 import { invokeFunction, listVersions } from '../../core/deploy';
 import type { CloudContext } from './index';
 import type { ResolvedFunction } from '../functionRef';
 import { providerFor } from './providers';
 import { describeTarget, effectiveTarget } from '../targetSelection';
-import type { InvokeOutcomeView } from '../../webview/invoke/protocol';
 import type { InvokeBackend } from '../invoke/invokePanel';
+import { outcomeView } from '../invoke/outcomeView';
 
 export function invokeBackend(ctx: CloudContext, { entry, fn }: ResolvedFunction): InvokeBackend {
   const manifest = entry.manifest;
@@ -45,47 +44,7 @@ export function invokeBackend(ctx: CloudContext, { entry, fn }: ResolvedFunction
       });
       const roundTripMs = Date.now() - startedAt;
       ctx.output.info(`Invoked ${fn.name}:${qualifier} (request ${result.requestId})`);
-      return toView(result.payload.toString('utf8'), result, startedAt, roundTripMs);
+      return outcomeView(result, startedAt, roundTripMs);
     },
   };
-}
-
-function toView(
-  body: string,
-  result: {
-    statusCode: number;
-    functionError?: string;
-    executedVersion?: string;
-    requestId: string;
-    log: string;
-  },
-  startedAt: number,
-  roundTripMs: number,
-): InvokeOutcomeView {
-  const reportLine = result.log.split('\n').find((line) => line.includes('REPORT RequestId:'));
-  const report = reportLine ? parseReportLine(reportLine) : undefined;
-  return {
-    statusCode: result.statusCode,
-    functionError: result.functionError,
-    response: prettyJson(body),
-    executedVersion: result.executedVersion,
-    awsRequestId: result.requestId,
-    durationMs: report?.durationMs,
-    billedDurationMs: report?.billedDurationMs,
-    memoryUsedMB: report?.maxMemoryUsedMB,
-    memorySizeMB: report?.memorySizeMB,
-    initDurationMs: report?.initDurationMs,
-    coldStart: report?.initDurationMs !== undefined,
-    log: result.log,
-    startedAt,
-    roundTripMs,
-  };
-}
-
-function prettyJson(text: string): string {
-  try {
-    return JSON.stringify(JSON.parse(text), null, 2);
-  } catch {
-    return text;
-  }
 }
