@@ -32,7 +32,7 @@ describe('flourish quickstart (npm start) on the example', function () {
     await rm(stateDir, { recursive: true, force: true });
   });
 
-  it('deploys the example, invokes each function with its saved payload, calls its URL', async () => {
+  it('deploys the example, invokes each function with its saved payload, calls its URLs', async () => {
     const run = await cli(
       ['quickstart', '--manifest', path.join(project, 'flourish.yaml'), '--state-dir', stateDir],
       project,
@@ -48,5 +48,13 @@ describe('flourish quickstart (npm start) on the example', function () {
     // The http event became a function URL that answers.
     assert.match(out, /-> 200 \{"message":"Hello, Flourish!"/);
     assert.match(out, /greet: v1 \[dev\]/);
+    // The streaming function: gathered by a plain Invoke, streamed by its URL.
+    assert.match(out, /countdown: deployed, version 1 is alias dev/);
+    assert.match(out, /-> 3\n\s+2\n\s+1\n\s+Liftoff!/);
+    assert.match(
+      out,
+      /GET http:\/\/[^\s]+\/countdown\?name=Flourish\n\s+-> 200 3\n\s*2\n\s*1\n\s*Liftoff!/,
+    );
+    assert.match(out, /npx flourish invoke countdown --stream -f /);
   });
 });

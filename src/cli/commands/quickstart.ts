@@ -65,7 +65,7 @@ export const quickstartCommand: Command = {
         signal: ctx.signal,
       });
       if (result.functionError) failures += 1;
-      out.line(indent(`-> ${result.payload.toString('utf8')}`, 6));
+      out.line(indent(`-> ${result.payload.toString('utf8').trimEnd()}`, 6));
       out.line(indent(result.log.trimEnd(), 6));
     }
 
@@ -84,7 +84,7 @@ export const quickstartCommand: Command = {
         out.line(
           `   ${fn.functionKey}: ${route?.type === 'http' ? route.method : 'GET'} ${url.href}`,
         );
-        out.line(indent(`-> ${response.status} ${await response.text()}`, 6));
+        out.line(indent(`-> ${response.status} ${(await response.text()).trimEnd()}`, 6));
       }
     }
 
@@ -109,6 +109,14 @@ export const quickstartCommand: Command = {
       '   From the CLI:  npx flourish invoke greet --data \'{"name":"you"}\' -f ' +
         path.relative(ctx.cwd, file),
     );
+    const streaming = manifest.functions.find((fn) =>
+      fn.events.some((event) => event.type === 'http' && event.stream === true),
+    );
+    if (streaming) {
+      out.line(
+        `   Watch a response stream in:  npx flourish invoke ${streaming.key} --stream -f ${path.relative(ctx.cwd, file)}`,
+      );
+    }
     out.line(
       '   The local cloud keeps running in the background; stop it with:  npx flourish local stop',
     );
