@@ -102,7 +102,8 @@ describe('local cloud: response streaming', function () {
     gate = new Gate();
     await gate.start();
     f = await startFixture();
-    await deploy('streamer', STREAMING_HANDLER);
+    // Room for the flow-control and pace tests, which hold it back for seconds on purpose.
+    await deploy('streamer', STREAMING_HANDLER, 15);
     await deploy('web-streamer', HTTP_HANDLER, 1);
   });
   after(async () => {
