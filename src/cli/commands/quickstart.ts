@@ -10,6 +10,7 @@ import {
   invokeFunction,
   listVersions,
   planDeploy,
+  streamsResponse,
 } from '../../core/deploy';
 import { loadManifest } from '../../core/manifest';
 import { stringOption, type Command } from '../command';
@@ -109,9 +110,7 @@ export const quickstartCommand: Command = {
       '   From the CLI:  npx flourish invoke greet --data \'{"name":"you"}\' -f ' +
         path.relative(ctx.cwd, file),
     );
-    const streaming = manifest.functions.find((fn) =>
-      fn.events.some((event) => event.type === 'http' && event.stream === true),
-    );
+    const streaming = manifest.functions.find(streamsResponse);
     if (streaming) {
       out.line(
         `   Watch a response stream in:  npx flourish invoke ${streaming.key} --stream -f ${path.relative(ctx.cwd, file)}`,

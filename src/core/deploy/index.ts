@@ -61,7 +61,14 @@ export {
   type EventsPlan,
   type UrlPlan,
 } from './events';
-export { corsFor, decideUrl, desiredUrl, type DesiredUrl, type UrlAction } from './urls';
+export {
+  corsFor,
+  decideUrl,
+  desiredUrl,
+  streamsResponse,
+  type DesiredUrl,
+  type UrlAction,
+} from './urls';
 export {
   decideSchedules,
   desiredSchedules,

@@ -1,6 +1,7 @@
 // HTTP events become one Lambda function URL on the stage alias. A URL has one auth type, one
-// CORS setting and one invoke mode, and serves every method and path: the routes of several http events share
-// it, and the function sees the method and path in its event (requestContext.http).
+// CORS setting and one invoke mode, and serves every method and path: the routes of several
+// http events share it, and the function sees the method and path in its event
+// (requestContext.http).
 import type { FunctionUrlInfo, FunctionUrlInput, UrlCors } from '../cloud/provider';
 import type { FunctionSpec, HttpEvent } from '../manifest/types';
 
@@ -21,6 +22,11 @@ export interface UrlDecision {
 
 export function httpEvents(fn: FunctionSpec): HttpEvent[] {
   return fn.events.filter((e): e is HttpEvent => e.type === 'http');
+}
+
+/** Whether the function's URL streams its responses: one of its http events says `stream: true`. */
+export function streamsResponse(fn: FunctionSpec): boolean {
+  return fn.events.some((event) => event.type === 'http' && event.stream === true);
 }
 
 /** The URL a function's http events ask for, or undefined when it has none. */

@@ -10,6 +10,7 @@ import {
   SAMPLE_EVENTS,
   savePayload,
 } from '../../core/events';
+import { streamsResponse } from '../../core/deploy/urls';
 import type { FunctionSpec, Manifest } from '../../core/manifest';
 import type {
   ExtensionToPanel,
@@ -279,8 +280,4 @@ export class InvokePanel implements vscode.Disposable {
     vscode.Disposable.from(...this.disposables).dispose();
     this.disposables.length = 0;
   }
-}
-
-function streamsResponse(fn: FunctionSpec): boolean {
-  return fn.events.some((event) => event.type === 'http' && event.stream === true);
 }
