@@ -271,6 +271,18 @@ describe('local cloud: Lambda API', function () {
     );
     assert.deepEqual(weighted.RoutingConfig?.AdditionalVersionWeights, { '2': 1 });
     assert.deepEqual(await invokeText('life', 'live'), { body: 'three', version: '2' });
+    // Weights not sent are kept, so the new primary must still make sense with them.
+    for (const FunctionVersion of ['2', '$LATEST']) {
+      await assert.rejects(
+        f.lambda.send(
+          new UpdateAliasCommand({ FunctionName: 'life', Name: 'live', FunctionVersion }),
+        ),
+        (err: Error) => err.name === 'InvalidParameterValueException',
+      );
+    }
+    const kept = await f.lambda.send(new GetAliasCommand({ FunctionName: 'life', Name: 'live' }));
+    assert.equal(kept.FunctionVersion, '3');
+    assert.deepEqual(kept.RoutingConfig?.AdditionalVersionWeights, { '2': 1 });
 
     for (const name of ['a1', 'a2', 'a3']) {
       await f.lambda.send(
@@ -347,6 +359,40 @@ describe('local cloud: Lambda API', function () {
       versions.push(...page.Versions!.map((v) => v.Version!));
     }
     assert.deepEqual(versions, ['$LATEST', '1', '2', '3']);
+  });
+
+  it('returns at most 50 functions a page, however many MaxItems asks for', async () => {
+    const extra = Array.from({ length: 50 }, (_, i) => `cap-${String(i).padStart(2, '0')}`);
+    const zip = handlerReturning('cap');
+    for (const name of extra) {
+      await f.lambda.send(
+        new CreateFunctionCommand({
+          FunctionName: name,
+          Runtime: 'nodejs20.x',
+          Role: ROLE,
+          Handler: 'index.handler',
+          Code: { ZipFile: zip },
+        }),
+      );
+    }
+    try {
+      const first = await f.lambda.send(new ListFunctionsCommand({ MaxItems: 1000 }));
+      assert.equal(first.Functions!.length, 50);
+      assert.ok(first.NextMarker, 'a caller asking for 1000 must still follow NextMarker');
+      const rest = await f.lambda.send(
+        new ListFunctionsCommand({ MaxItems: 1000, Marker: first.NextMarker }),
+      );
+      assert.equal(first.Functions!.length + rest.Functions!.length, 50 + 4);
+      assert.equal(rest.NextMarker, undefined);
+    } finally {
+      for (const name of extra) {
+        await waitUntilFunctionActiveV2(
+          { client: f.lambda, maxWaitTime: 30, minDelay: 1 },
+          { FunctionName: name },
+        );
+        await f.lambda.send(new DeleteFunctionCommand({ FunctionName: name }));
+      }
+    }
   });
 
   it('deletes one version, then the whole function', async () => {

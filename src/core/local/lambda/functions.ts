@@ -256,7 +256,7 @@ export const listFunctions: LambdaHandler = async (services, request) => {
       items.push(renderConfiguration(services.identity, fn, fn.latest, false));
     }
   }
-  const page = paginate(items, request, 50);
+  const page = paginate(items, request, 50, 50);
   return { status: 200, json: { Functions: page.items, NextMarker: page.nextMarker } };
 };
 

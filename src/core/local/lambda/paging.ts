@@ -7,11 +7,16 @@ export function sortedVersions(fn: FunctionRecord): VersionRecord[] {
   return Object.values(fn.versions).sort((a, b) => Number(a.version) - Number(b.version));
 }
 
-/** Marker/MaxItems paging over an ordered list; the marker is an opaque offset. */
+/**
+ * Marker/MaxItems paging over an ordered list; the marker is an opaque offset. Some operations
+ * return at most `perPageLimit` items "even if you set the number higher" (their API docs), so
+ * a caller that asks for more must still follow NextMarker, as on Lambda.
+ */
 export function paginate<T>(
   items: T[],
   request: LambdaRequest,
   defaultMax: number,
+  perPageLimit = Infinity,
 ): { items: T[]; nextMarker?: string } {
   const marker = queryString(request, 'Marker');
   const maxRaw = queryString(request, 'MaxItems');
@@ -30,7 +35,7 @@ export function paginate<T>(
       );
     start = Number(decoded[1]);
   }
-  const slice = items.slice(start, start + max);
+  const slice = items.slice(start, start + Math.min(max, perPageLimit));
   const end = start + slice.length;
   return end < items.length
     ? { items: slice, nextMarker: Buffer.from(`o:${end}`).toString('base64url') }

@@ -82,6 +82,6 @@ export const listVersionsByFunction: LambdaHandler = async (services, request) =
   const items = [fn.latest, ...sortedVersions(fn)].map((record) =>
     renderConfiguration(services.identity, fn, record, true),
   );
-  const page = paginate(items, request, 50);
+  const page = paginate(items, request, 50, 50);
   return { status: 200, json: { Versions: page.items, NextMarker: page.nextMarker } };
 };

@@ -145,6 +145,6 @@ export const listFunctionUrlConfigs: LambdaHandler = async (services, request) =
   const configs = Object.values(fn.urls ?? {})
     .sort((a, b) => a.creationTime - b.creationTime || a.qualifier.localeCompare(b.qualifier))
     .map((url) => renderUrlConfig(services.identity, services.endpoint(), fn, url));
-  const page = paginate(configs, request, 50);
+  const page = paginate(configs, request, 50, 50);
   return { status: 200, json: { FunctionUrlConfigs: page.items, NextMarker: page.nextMarker } };
 };
