@@ -3,7 +3,11 @@
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import {
+  GetAliasCommand,
+  GetFunctionConfigurationCommand,
+  UpdateAliasCommand,
+} from '@aws-sdk/client-lambda';
 import {
   applyDeploy,
   DeployError,
@@ -179,6 +183,25 @@ describe('rollback and versions on the local cloud', function () {
     );
     await rollback(manifest, env.provider, 'greet', { to: '2' });
     assert.equal(json((await invokeGreet()).payload).marker, 'two');
+  });
+
+  it('takes the whole alias: a canary weight set up elsewhere is cleared', async () => {
+    await env.lambda.send(
+      new UpdateAliasCommand({
+        FunctionName: 'shop-dev-greet',
+        Name: 'dev',
+        RoutingConfig: { AdditionalVersionWeights: { '1': 0.5 } },
+      }),
+    );
+    const manifest = await project.load();
+    await rollback(manifest, env.provider, 'greet', { to: '1' });
+    const alias = await env.lambda.send(
+      new GetAliasCommand({ FunctionName: 'shop-dev-greet', Name: 'dev' }),
+    );
+    assert.equal(alias.FunctionVersion, '1');
+    assert.equal(alias.RoutingConfig, undefined);
+    await rollback(manifest, env.provider, 'greet', { to: '2' });
+    for (let i = 0; i < 10; i++) assert.equal((await invokeGreet()).executedVersion, '2');
   });
 
   it('marks a version deployed from uncommitted changes as dirty', async () => {

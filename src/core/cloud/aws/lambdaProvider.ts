@@ -375,6 +375,9 @@ export class AwsLambdaProvider implements CloudProvider {
           Name: alias,
           FunctionVersion: version,
           Description: options.description,
+          // The alias moves whole: weighted routing set up elsewhere (a canary) is cleared,
+          // so every invocation runs the version the deploy or rollback chose.
+          RoutingConfig: { AdditionalVersionWeights: {} },
           RevisionId: options.revisionId,
         }),
         { abortSignal: options.signal },

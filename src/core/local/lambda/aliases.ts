@@ -116,10 +116,11 @@ export const updateAlias: LambdaHandler = async (services, request) => {
     input.FunctionVersion === undefined
       ? alias.functionVersion
       : checkVersion(services, fn, input.FunctionVersion);
-  const weights =
-    input.RoutingConfig === undefined
-      ? alias.additionalVersionWeights
-      : checkRouting(services, fn, version, input.RoutingConfig);
+  // Weights not sent are kept, and must still make sense with the new primary version.
+  const routing = input.RoutingConfig ?? {
+    AdditionalVersionWeights: alias.additionalVersionWeights,
+  };
+  const weights = checkRouting(services, fn, version, routing);
   alias.functionVersion = version;
   if (typeof input.Description === 'string') alias.description = input.Description;
   if (weights) alias.additionalVersionWeights = weights;
