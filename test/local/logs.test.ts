@@ -267,6 +267,126 @@ export const handler = async (event) => {
     assert.equal(none.events!.length, 0);
   });
 
+  it('excludes endTime in GetLogEvents and includes it in FilterLogEvents', async () => {
+    const stream = (
+      await f.logs.send(
+        new DescribeLogStreamsCommand({
+          logGroupName: GROUP,
+          orderBy: 'LastEventTime',
+          descending: true,
+        }),
+      )
+    ).logStreams![0]!;
+    const t = stream.firstEventTimestamp!;
+    const read = async (endTime: number): Promise<number[]> =>
+      (
+        await f.logs.send(
+          new GetLogEventsCommand({
+            logGroupName: GROUP,
+            logStreamName: stream.logStreamName,
+            startFromHead: true,
+            startTime: t,
+            endTime,
+          }),
+        )
+      ).events!.map((e) => e.timestamp!);
+    assert.deepEqual(await read(t), [], 'an event at endTime is not included');
+    const upToT = await read(t + 1);
+    assert.ok(upToT.length >= 1);
+    assert.ok(upToT.every((ts) => ts === t));
+    const filtered = await f.logs.send(
+      new FilterLogEventsCommand({
+        logGroupName: GROUP,
+        logStreamNames: [stream.logStreamName!],
+        startTime: t,
+        endTime: t,
+      }),
+    );
+    assert.equal(filtered.events!.length, upToT.length);
+  });
+
+  it('refuses logGroupName together with logGroupIdentifier', async () => {
+    const both = { logGroupName: GROUP, logGroupIdentifier: GROUP };
+    const expected = {
+      name: 'InvalidParameterException',
+      status: 400,
+      type: InvalidParameterException,
+      message: 'LogGroup name and LogGroup ARN are mutually exclusive parameters.',
+    };
+    await expectAwsError(f.logs.send(new DescribeLogStreamsCommand(both)), expected);
+    await expectAwsError(
+      f.logs.send(new GetLogEventsCommand({ ...both, logStreamName: 'x' })),
+      expected,
+    );
+    await expectAwsError(f.logs.send(new FilterLogEventsCommand(both)), expected);
+    const byArn = await f.logs.send(
+      new DescribeLogStreamsCommand({
+        logGroupIdentifier: `arn:aws:logs:us-east-1:000000000000:log-group:${GROUP}`,
+      }),
+    );
+    assert.ok(byArn.logStreams!.length >= 1, 'the identifier alone still finds the group');
+  });
+
+  it('returns the latest events first with FilterLogEvents startFromHead false', async () => {
+    await say('order-1', 'order-2', 'order-3', 'order-4', 'order-5');
+    const key = (e: { timestamp?: number; logStreamName?: string; eventId?: string }): string =>
+      `${e.timestamp} ${e.logStreamName} ${e.eventId}`;
+    const oldestFirst = (
+      await f.logs.send(new FilterLogEventsCommand({ logGroupName: GROUP }))
+    ).events!.map(key);
+    assert.ok(oldestFirst.length > 6);
+    const startTime = Date.UTC(2024, 0, 1);
+    const latestFirst = (
+      await f.logs.send(
+        new FilterLogEventsCommand({ logGroupName: GROUP, startFromHead: false, startTime }),
+      )
+    ).events!.map(key);
+    assert.deepEqual(latestFirst, [...oldestFirst].reverse());
+
+    const paged: string[] = [];
+    for await (const page of paginateFilterLogEvents(
+      { client: f.logs, pageSize: 3 },
+      { logGroupName: GROUP, startFromHead: false, startTime },
+    )) {
+      paged.push(...page.events!.map(key));
+    }
+    assert.deepEqual(paged, latestFirst, 'the token keeps the direction');
+
+    const first = await f.logs.send(
+      new FilterLogEventsCommand({ logGroupName: GROUP, limit: 3, startFromHead: true }),
+    );
+    const second = await f.logs.send(
+      new FilterLogEventsCommand({
+        logGroupName: GROUP,
+        limit: 3,
+        startFromHead: false,
+        startTime,
+        nextToken: first.nextToken,
+      }),
+    );
+    assert.deepEqual(
+      second.events!.map(key),
+      oldestFirst.slice(3, 6),
+      "a token's direction wins over startFromHead",
+    );
+
+    await expectAwsError(
+      f.logs.send(
+        new FilterLogEventsCommand({
+          logGroupName: GROUP,
+          startFromHead: false,
+          startTime: Date.UTC(2023, 11, 31),
+        }),
+      ),
+      {
+        name: 'InvalidParameterException',
+        status: 400,
+        type: InvalidParameterException,
+        message: /startTime is on or after Jan 1, 2024/,
+      },
+    );
+  });
+
   it('answers a missing group or stream with ResourceNotFoundException', async () => {
     await expectAwsError(
       f.logs.send(

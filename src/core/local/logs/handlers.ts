@@ -51,8 +51,14 @@ function groupArn(identity: Identity, name: string): string {
   return `arn:aws:logs:${identity.region}:${identity.accountId}:log-group:${name}`;
 }
 
+/** For the operations whose model says "either logGroupName or logGroupIdentifier, not both". */
 function requireGroup(store: LogStore, input: LogsInput): LogGroup {
-  const name = str(input, 'logGroupName') ?? arnGroupName(str(input, 'logGroupIdentifier'));
+  const byName = str(input, 'logGroupName');
+  const identifier = str(input, 'logGroupIdentifier');
+  if (byName !== undefined && identifier !== undefined) {
+    throw logsInvalidParameter('LogGroup name and LogGroup ARN are mutually exclusive parameters.');
+  }
+  const name = byName ?? arnGroupName(identifier);
   if (name === undefined)
     throw logsInvalidParameter('logGroupName or logGroupIdentifier is required.');
   const group = store.groups.get(name);
@@ -127,10 +133,21 @@ export const describeLogStreams: LogsHandler = (store, identity, input) => {
   };
 };
 
-function inTimeRange(event: StoredEvent, startTime?: number, endTime?: number): boolean {
+/**
+ * `startTime` is inclusive in both operations; `endTime` is exclusive in GetLogEvents ("equal to
+ * or later than this time are not included") and inclusive in FilterLogEvents ("later than").
+ */
+function inTimeRange(
+  event: StoredEvent,
+  startTime: number | undefined,
+  endTime: number | undefined,
+  endInclusive: boolean,
+): boolean {
   return (
     (startTime === undefined || event.timestamp >= startTime) &&
-    (endTime === undefined || event.timestamp <= endTime)
+    (endTime === undefined ||
+      event.timestamp < endTime ||
+      (endInclusive && event.timestamp === endTime))
   );
 }
 
@@ -144,7 +161,7 @@ export const getLogEvents: LogsHandler = (store, _identity, input) => {
   const startTime = num(input, 'startTime');
   const endTime = num(input, 'endTime');
   const token = str(input, 'nextToken');
-  const matching = stream.events.filter((e) => inTimeRange(e, startTime, endTime));
+  const matching = stream.events.filter((e) => inTimeRange(e, startTime, endTime, false));
   let page: StoredEvent[];
   let forwardFrom: number | undefined;
   const parsed = token === undefined ? undefined : /^([fb])\/(\d+)$/.exec(token);
@@ -180,9 +197,45 @@ interface FilterKey {
   q: number;
 }
 
+/** A FilterLogEvents token: the last event returned and the direction (`b`: latest first). */
+interface FilterToken extends FilterKey {
+  d?: 'b';
+}
+
 function compareKey(a: FilterKey, b: FilterKey): number {
   return a.t - b.t || (a.s < b.s ? -1 : a.s > b.s ? 1 : 0) || a.q - b.q;
 }
+
+function readFilterToken(token: string): FilterToken {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch (error) {
+    throw new ApiError(
+      'InvalidParameterException',
+      400,
+      'The specified nextToken is invalid.',
+      {},
+      {},
+      { cause: error },
+    );
+  }
+  const t = parsed as Partial<FilterToken> | null;
+  if (
+    t === null ||
+    typeof t !== 'object' ||
+    typeof t.t !== 'number' ||
+    typeof t.s !== 'string' ||
+    typeof t.q !== 'number' ||
+    (t.d !== undefined && t.d !== 'b')
+  ) {
+    throw logsInvalidParameter('The specified nextToken is invalid.');
+  }
+  return t as FilterToken;
+}
+
+/** startFromHead=false needs a startTime on or after this (per the FilterLogEvents model). */
+const LATEST_FIRST_SINCE = Date.UTC(2024, 0, 1);
 
 export function compile(pattern: string | undefined): Matcher {
   try {
@@ -211,35 +264,39 @@ export const filterLogEvents: LogsHandler = (store, _identity, input) => {
   const startTime = num(input, 'startTime');
   const endTime = num(input, 'endTime');
   const token = str(input, 'nextToken');
-  let after: FilterKey | undefined;
-  if (token !== undefined) {
-    try {
-      after = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as FilterKey;
-    } catch (error) {
-      throw new ApiError(
-        'InvalidParameterException',
-        400,
-        'The specified nextToken is invalid.',
-        {},
-        {},
-        { cause: error },
-      );
-    }
+  const after = token === undefined ? undefined : readFilterToken(token);
+  const startFromHead = input.startFromHead;
+  if (startFromHead !== undefined && typeof startFromHead !== 'boolean')
+    throw logsInvalidParameter('startFromHead must be a boolean.');
+  if (
+    after === undefined &&
+    startFromHead === false &&
+    startTime !== undefined &&
+    startTime < LATEST_FIRST_SINCE
+  ) {
+    throw logsInvalidParameter(
+      'startFromHead set to false is supported only when startTime is on or after Jan 1, 2024 00:00:00 UTC.',
+    );
   }
+  // The token's direction wins over startFromHead, as the model says.
+  const latestFirst = after ? after.d === 'b' : startFromHead === false;
+  const direction = latestFirst ? -1 : 1;
   const found: { key: FilterKey; stream: string; event: StoredEvent }[] = [];
   for (const stream of group.streams.values()) {
     if (wanted && !wanted.has(stream.name)) continue;
     if (prefix !== undefined && !stream.name.startsWith(prefix)) continue;
     for (const event of stream.events) {
-      if (!inTimeRange(event, startTime, endTime)) continue;
+      if (!inTimeRange(event, startTime, endTime, true)) continue;
       const key = { t: event.timestamp, s: stream.name, q: event.seq };
-      if (after && compareKey(key, after) <= 0) continue;
+      if (after && direction * compareKey(key, after) <= 0) continue;
       if (matcher(event.message)) found.push({ key, stream: stream.name, event });
     }
   }
-  found.sort((a, b) => compareKey(a.key, b.key));
+  found.sort((a, b) => direction * compareKey(a.key, b.key));
   const page = found.slice(0, limit);
   const last = page[page.length - 1];
+  const next: FilterToken | undefined =
+    found.length > limit && last ? { ...last.key, ...(latestFirst ? { d: 'b' } : {}) } : undefined;
   return {
     events: page.map(({ stream, event }) => ({
       logStreamName: stream,
@@ -249,10 +306,7 @@ export const filterLogEvents: LogsHandler = (store, _identity, input) => {
       eventId: `${createHash('sha1').update(stream).digest('hex').slice(0, 12)}-${event.seq}`,
     })),
     searchedLogStreams: [],
-    nextToken:
-      found.length > limit && last
-        ? Buffer.from(JSON.stringify(last.key)).toString('base64url')
-        : undefined,
+    nextToken: next && Buffer.from(JSON.stringify(next)).toString('base64url'),
   };
 };
 
