@@ -39,6 +39,92 @@ describe('local cloud: filter patterns', () => {
     assert.deepEqual(matches('?timeout ?good -INFO', lines), ['ERROR: timeout after 3s']);
   });
 
+  describe('?term groups', () => {
+    const threads = [
+      'ERROR in MainThread',
+      'ERROR in worker-2',
+      'WARN Deadlock detected',
+      'WARN slow disk',
+      'MainThread WARN Deadlock',
+    ];
+
+    it("matches any group of terms, as CDK's anyTermGroup writes them", () => {
+      assert.deepEqual(matches('?"ERROR" "MainThread" ?"WARN" "Deadlock"', threads), [
+        'ERROR in MainThread',
+        'WARN Deadlock detected',
+        'MainThread WARN Deadlock',
+      ]);
+      assert.deepEqual(matches('?ERROR MainThread ?slow', threads), [
+        'ERROR in MainThread',
+        'WARN slow disk',
+      ]);
+    });
+
+    it('keeps a -term in the group it follows', () => {
+      assert.deepEqual(matches('?ERROR -worker ?WARN -MainThread', threads), [
+        'ERROR in MainThread',
+        'WARN Deadlock detected',
+        'WARN slow disk',
+      ]);
+    });
+
+    it('applies terms before the first ? to every group', () => {
+      assert.deepEqual(matches('Deadlock ?ERROR ?WARN', threads), [
+        'WARN Deadlock detected',
+        'MainThread WARN Deadlock',
+      ]);
+      assert.deepEqual(matches('-MainThread ?ERROR ?Deadlock', threads), [
+        'ERROR in worker-2',
+        'WARN Deadlock detected',
+      ]);
+    });
+  });
+
+  describe('regex', () => {
+    const events = [
+      '[ERROR 401] UNAUTHORIZED REQUEST from 10.0.0.12',
+      '[SUCCESS 200] AUTHORIZED REQUEST from 192.168.1.7',
+      'colour error: fail',
+      'color Error',
+    ];
+
+    it('matches a %regex% anywhere in the message, case-sensitively', () => {
+      assert.deepEqual(matches('%AUTHORIZED%', events), events.slice(0, 2));
+      assert.deepEqual(matches('%^\\[SUCCESS%', events), [events[1]]);
+      assert.deepEqual(matches('%colou?r%', events), events.slice(2));
+      assert.deepEqual(matches('%[Ee]rror$|[Ff]ail%', events), events.slice(2));
+      assert.deepEqual(
+        matches('%\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}$%', events),
+        events.slice(0, 2),
+      );
+      assert.deepEqual(matches('%from\\s10\\.%', events), [events[0]]);
+      assert.deepEqual(matches('%FAIL%', events), []);
+    });
+
+    it('refuses what CloudWatch regex does not support, saying what', () => {
+      const refused: [string, RegExp][] = [
+        ['%something!%', /contains '!'/],
+        ['%ERR(OR)?%', /does not support parentheses/],
+        ['%UNAUTHORIZED REQUEST%', /contains a space \(use \\s\)/],
+        ['%caf\u00e9%', /multi-byte/],
+        ['%\\bword%', /uses \\b/],
+        ['%[a-z%', /is malformed/],
+        ['%%', /empty regex/],
+        ['ERROR %4\\d\\d%', /a regex must be the whole pattern/],
+      ];
+      for (const [pattern, message] of refused) {
+        assert.throws(
+          () => compileFilterPattern(pattern),
+          (error: unknown) => {
+            assert.ok(error instanceof FilterPatternError, pattern);
+            assert.match(error.message, message, pattern);
+            return true;
+          },
+        );
+      }
+    });
+  });
+
   describe('JSON selectors', () => {
     const json = [
       '{"level":"ERROR","ms":250,"user":{"id":7,"name":"ann"},"tags":["a","b"],"ok":false}',
@@ -74,11 +160,35 @@ describe('local cloud: filter patterns', () => {
       assert.deepEqual(only('{ $.gone NOT EXISTS }'), [0]);
     });
 
+    it('compares a value with a %regex%', () => {
+      assert.deepEqual(only('{ $.level = %^ERR% }'), [0]);
+      assert.deepEqual(only('{ $.level != %^ERR% }'), [1]);
+      assert.deepEqual(only('{ $.user.id = %^[78]$% }'), [0, 1]);
+      assert.deepEqual(only('{ $.level = %^I% && $.user.id = %8% }'), [1]);
+      assert.deepEqual(only('{ $.user = %a% }'), [], 'an object is no string');
+    });
+
+    it('allows at most two regex, compared with = or !=', () => {
+      assert.throws(
+        () => compileFilterPattern('{ $.a = %x% || $.b = %y% || $.c = %z% }'),
+        /3 regex .* at most 2/,
+      );
+      assert.throws(() => compileFilterPattern('{ $.ms > %1% }'), /only be compared with = or !=/);
+      assert.throws(() => compileFilterPattern('{ $.level = %ERR OR% }'), /a space/);
+    });
+
     it('rejects a malformed selector', () => {
       for (const bad of ['{ $.level = }', '{ level = "x" }', '{ $.a ~ 1 }', '{ $.a = 1 ']) {
         assert.throws(() => compileFilterPattern(bad), FilterPatternError, bad);
       }
       assert.throws(() => compileFilterPattern('"unterminated'), FilterPatternError);
     });
+  });
+
+  it('says space-delimited patterns are not supported', () => {
+    assert.throws(
+      () => compileFilterPattern('[ip, user, ...]'),
+      /not supported by the local cloud/,
+    );
   });
 });

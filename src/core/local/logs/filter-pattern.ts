@@ -1,208 +1,71 @@
-// CloudWatch Logs filter patterns: terms, "quoted phrases", -exclusions, ?alternatives, and JSON
-// selectors such as `{ $.level = "ERROR" && $.ms > 100 }`. Matching is case-sensitive, as there.
+// CloudWatch Logs filter patterns, as FilterLogEvents and the live tail use them: terms,
+// "quoted phrases", -exclusions and ?term groups; a `%regex%` on its own; JSON selectors such
+// as `{ $.level = "ERROR" && $.ms > 100 }` (filter-json.ts); space-delimited patterns are
+// refused as not supported. Matching is case-sensitive, as there.
+// src/core/local/README.md lists exactly what is supported.
+import { compileJsonPattern } from './filter-json';
+import { compileRegex, FilterPatternError, isRegexToken } from './filter-regex';
+
+export { FilterPatternError } from './filter-regex';
 
 export type Matcher = (message: string) => boolean;
-
-export class FilterPatternError extends Error {}
 
 export function compileFilterPattern(pattern: string | undefined): Matcher {
   const text = (pattern ?? '').trim();
   if (text === '' || text === '""') return () => true;
   if (text.startsWith('{')) return compileJsonPattern(text);
+  if (text.startsWith('[')) {
+    throw new FilterPatternError(
+      `Invalid filter pattern: space-delimited patterns (${text}) are not supported by the local cloud.`,
+    );
+  }
+  if (/^%[^%]*%$/.test(text)) {
+    const re = compileRegex(text);
+    return (message) => re.test(message);
+  }
   return compileTermPattern(text);
 }
 
+/** Terms that must all appear, and terms none of which may. */
+interface TermGroup {
+  required: string[];
+  excluded: string[];
+}
+
+/**
+ * Without `?`, every term must appear and no `-term` may. Each `?term` starts a group that
+ * takes the plain and `-` terms after it, and the pattern matches when any group does
+ * (`?"ERROR" "MainThread" ?"WARN" "Deadlock"`: ERROR and MainThread, or WARN and Deadlock,
+ * as CDK's `FilterPattern.anyTermGroup` writes it). Terms before the first `?` are not in
+ * CloudWatch's documentation; here they apply to every group.
+ */
 function compileTermPattern(text: string): Matcher {
-  const required: string[] = [];
-  const optional: string[] = [];
-  const excluded: string[] = [];
-  const tokens = text.match(/[-?]?"(?:[^"\\]|\\.)*"|\S+/g) ?? [];
+  const shared: TermGroup = { required: [], excluded: [] };
+  const groups: TermGroup[] = [];
+  const tokens = text.match(/[-?]?"(?:[^"\\]|\\.)*"?|\S+/g) ?? [];
   for (const token of tokens) {
     const sign = token[0] === '-' || token[0] === '?' ? token[0] : '';
     let term = sign ? token.slice(1) : token;
+    if (isRegexToken(term)) {
+      throw new FilterPatternError(
+        `Invalid filter pattern: ${token} is a regex among terms; a regex must be the whole pattern, or a value in a JSON or space-delimited pattern.`,
+      );
+    }
     if (term.startsWith('"')) {
       if (term.length < 2 || !term.endsWith('"')) {
         throw new FilterPatternError(`Invalid filter pattern: unterminated quote in ${token}`);
       }
       term = term.slice(1, -1).replace(/\\(.)/g, '$1');
     }
+    if (sign === '?') groups.push({ required: [], excluded: [] });
     if (term === '') continue;
-    if (sign === '-') excluded.push(term);
-    else if (sign === '?') optional.push(term);
-    else required.push(term);
+    const group = groups[groups.length - 1] ?? shared;
+    (sign === '-' ? group.excluded : group.required).push(term);
   }
+  const matchesGroup = (message: string, group: TermGroup): boolean =>
+    group.required.every((t) => message.includes(t)) &&
+    !group.excluded.some((t) => message.includes(t));
   return (message) =>
-    required.every((t) => message.includes(t)) &&
-    (optional.length === 0 || optional.some((t) => message.includes(t))) &&
-    !excluded.some((t) => message.includes(t));
-}
-
-// ---- JSON selectors ----------------------------------------------------------------------
-
-type Expr =
-  | { kind: 'and'; left: Expr; right: Expr }
-  | { kind: 'or'; left: Expr; right: Expr }
-  | {
-      kind: 'cmp';
-      path: string[];
-      op: string;
-      value: string | number | boolean | null;
-      quoted: boolean;
-    }
-  | { kind: 'exists'; path: string[]; negate: boolean };
-
-const TOKEN =
-  /\s*(\$(?:\.[A-Za-z0-9_\-@]+|\[\d+\])+|"(?:[^"\\]|\\.)*"|&&|\|\||!=|<=|>=|=|<|>|\(|\)|\{|\}|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|[A-Za-z_*][A-Za-z0-9_*.\-]*)/y;
-
-function tokenize(text: string): string[] {
-  const tokens: string[] = [];
-  TOKEN.lastIndex = 0;
-  let position = 0;
-  while (position < text.length) {
-    if (/^\s*$/.test(text.slice(position))) break;
-    TOKEN.lastIndex = position;
-    const m = TOKEN.exec(text);
-    if (!m)
-      throw new FilterPatternError(
-        `Invalid filter pattern near: ${text.slice(position, position + 20)}`,
-      );
-    tokens.push(m[1]!);
-    position = TOKEN.lastIndex;
-  }
-  return tokens;
-}
-
-function compileJsonPattern(text: string): Matcher {
-  const tokens = tokenize(text);
-  let i = 0;
-  const peek = (): string | undefined => tokens[i];
-  const take = (expected?: string): string => {
-    const token = tokens[i++];
-    if (token === undefined || (expected !== undefined && token !== expected)) {
-      throw new FilterPatternError(
-        `Invalid filter pattern: expected ${expected ?? 'more'} in ${text}`,
-      );
-    }
-    return token;
-  };
-  const parsePath = (token: string): string[] => {
-    if (!token.startsWith('$'))
-      throw new FilterPatternError(`Invalid filter pattern: ${token} is not a $. selector`);
-    return [...token.matchAll(/\.([A-Za-z0-9_\-@]+)|\[(\d+)\]/g)].map((m) => m[1] ?? m[2]!);
-  };
-  const primary = (): Expr => {
-    if (peek() === '(') {
-      take('(');
-      const inner = orExpr();
-      take(')');
-      return inner;
-    }
-    const path = parsePath(take());
-    const op = take();
-    if (op.toUpperCase() === 'IS' || op.toUpperCase() === 'NOT') {
-      const word = take().toUpperCase();
-      if (op.toUpperCase() === 'NOT' && word === 'EXISTS')
-        return { kind: 'exists', path, negate: true };
-      if (word === 'NULL') return { kind: 'cmp', path, op: '=', value: null, quoted: false };
-      if (word === 'TRUE' || word === 'FALSE') {
-        return { kind: 'cmp', path, op: '=', value: word === 'TRUE', quoted: false };
-      }
-      throw new FilterPatternError(`Invalid filter pattern: unexpected ${word}`);
-    }
-    if (!['=', '!=', '<', '>', '<=', '>='].includes(op)) {
-      throw new FilterPatternError(`Invalid filter pattern: unknown operator ${op}`);
-    }
-    const raw = take();
-    if (raw.startsWith('"')) {
-      return {
-        kind: 'cmp',
-        path,
-        op,
-        value: raw.slice(1, -1).replace(/\\(.)/g, '$1'),
-        quoted: true,
-      };
-    }
-    const num = Number(raw);
-    return { kind: 'cmp', path, op, value: Number.isNaN(num) ? raw : num, quoted: false };
-  };
-  const andExpr = (): Expr => {
-    let left = primary();
-    while (peek() === '&&') {
-      take();
-      left = { kind: 'and', left, right: primary() };
-    }
-    return left;
-  };
-  const orExpr = (): Expr => {
-    let left = andExpr();
-    while (peek() === '||') {
-      take();
-      left = { kind: 'or', left, right: andExpr() };
-    }
-    return left;
-  };
-  take('{');
-  const expr = orExpr();
-  take('}');
-  if (i !== tokens.length)
-    throw new FilterPatternError(`Invalid filter pattern: trailing input in ${text}`);
-  return (message) => {
-    let doc: unknown;
-    try {
-      doc = JSON.parse(message.slice(message.indexOf('{')));
-    } catch {
-      return false;
-    }
-    return evaluate(expr, doc);
-  };
-}
-
-function select(doc: unknown, path: string[]): { found: boolean; value: unknown } {
-  let current: unknown = doc;
-  for (const key of path) {
-    if (current === null || typeof current !== 'object' || !(key in current))
-      return { found: false, value: undefined };
-    current = (current as Record<string, unknown>)[key];
-  }
-  return { found: true, value: current };
-}
-
-function evaluate(expr: Expr, doc: unknown): boolean {
-  if (expr.kind === 'and') return evaluate(expr.left, doc) && evaluate(expr.right, doc);
-  if (expr.kind === 'or') return evaluate(expr.left, doc) || evaluate(expr.right, doc);
-  const { found, value } = select(doc, expr.path);
-  if (expr.kind === 'exists') return expr.negate ? !found : found;
-  if (!found) return false;
-  if (typeof expr.value === 'number') {
-    if (typeof value !== 'number') return false;
-    switch (expr.op) {
-      case '=':
-        return value === expr.value;
-      case '!=':
-        return value !== expr.value;
-      case '<':
-        return value < expr.value;
-      case '>':
-        return value > expr.value;
-      case '<=':
-        return value <= expr.value;
-      default:
-        return value >= expr.value;
-    }
-  }
-  if (expr.value === null || typeof expr.value === 'boolean') {
-    const equal = value === expr.value;
-    return expr.op === '!=' ? !equal : equal;
-  }
-  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
-    return false;
-  const wildcard = new RegExp(
-    `^${expr.value
-      .split('*')
-      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*')}$`,
-    's',
-  );
-  const equal = wildcard.test(String(value));
-  return expr.op === '!=' ? !equal : expr.op === '=' ? equal : false;
+    matchesGroup(message, shared) &&
+    (groups.length === 0 || groups.some((group) => matchesGroup(message, group)));
 }
