@@ -27,7 +27,7 @@ import {
   waitUntilFunctionUpdatedV2,
   waitUntilPublishedVersionActive,
 } from '@aws-sdk/client-lambda';
-import { nodeHandlerZip, ROLE, startFixture, type CloudFixture } from './cloud-support';
+import { makeZip, nodeHandlerZip, ROLE, startFixture, type CloudFixture } from './cloud-support';
 
 const handlerReturning = (value: string): Uint8Array =>
   nodeHandlerZip(`export const handler = async () => ${JSON.stringify(value)};`);
@@ -359,6 +359,62 @@ describe('local cloud: Lambda API', function () {
       versions.push(...page.Versions!.map((v) => v.Version!));
     }
     assert.deepEqual(versions, ['$LATEST', '1', '2', '3']);
+  });
+
+  it('keeps tracing and SnapStart, and freezes them in each version', async () => {
+    await f.lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: 'traced',
+        Runtime: 'python3.12',
+        Role: ROLE,
+        Handler: 'app.handler',
+        Code: { ZipFile: makeZip([{ name: 'app.py', data: 'def handler(e, c):\n  return e\n' }]) },
+        TracingConfig: { Mode: 'Active' },
+        SnapStart: { ApplyOn: 'PublishedVersions' },
+        // What these settings look like when they ask for nothing: accepted.
+        VpcConfig: { SubnetIds: [], SecurityGroupIds: [] },
+        Layers: [],
+        LoggingConfig: { LogFormat: 'Text', LogGroup: '/aws/lambda/traced' },
+      }),
+    );
+    try {
+      await waitUntilFunctionActiveV2(
+        { client: f.lambda, maxWaitTime: 30, minDelay: 1 },
+        { FunctionName: 'traced' },
+      );
+      const latest = await f.lambda.send(
+        new GetFunctionConfigurationCommand({ FunctionName: 'traced' }),
+      );
+      assert.deepEqual(latest.TracingConfig, { Mode: 'Active' });
+      assert.deepEqual(latest.SnapStart, {
+        ApplyOn: 'PublishedVersions',
+        OptimizationStatus: 'Off',
+      });
+      const v1 = await f.lambda.send(new PublishVersionCommand({ FunctionName: 'traced' }));
+      assert.deepEqual(v1.SnapStart, { ApplyOn: 'PublishedVersions', OptimizationStatus: 'On' });
+
+      const updated = await f.lambda.send(
+        new UpdateFunctionConfigurationCommand({
+          FunctionName: 'traced',
+          TracingConfig: { Mode: 'PassThrough' },
+          SnapStart: { ApplyOn: 'None' },
+        }),
+      );
+      assert.deepEqual(updated.TracingConfig, { Mode: 'PassThrough' });
+      await waitUntilFunctionUpdatedV2(
+        { client: f.lambda, maxWaitTime: 30, minDelay: 1 },
+        { FunctionName: 'traced' },
+      );
+      const v2 = await f.lambda.send(new PublishVersionCommand({ FunctionName: 'traced' }));
+      assert.equal(v2.Version, '2', 'a changed setting is a new version');
+      assert.deepEqual(v2.SnapStart, { ApplyOn: 'None', OptimizationStatus: 'Off' });
+      const first = await f.lambda.send(
+        new GetFunctionConfigurationCommand({ FunctionName: 'traced', Qualifier: '1' }),
+      );
+      assert.deepEqual(first.TracingConfig, { Mode: 'Active' });
+    } finally {
+      await f.lambda.send(new DeleteFunctionCommand({ FunctionName: 'traced' }));
+    }
   });
 
   it('returns at most 50 functions a page, however many MaxItems asks for', async () => {

@@ -223,6 +223,54 @@ describe('local cloud: Lambda errors', function () {
         },
         /Unzipped size must be smaller than 262144000 bytes/,
       ],
+      [
+        'a layer (none exist locally)',
+        { Layers: [`arn:aws:lambda:us-east-1:000000000000:layer:deps:1`] },
+        /^Layer version arn:aws:lambda:us-east-1:000000000000:layer:deps:1 does not exist: .*Remove it/,
+      ],
+      [
+        'a VPC subnet',
+        { VpcConfig: { SubnetIds: ['subnet-1'], SecurityGroupIds: [] } },
+        /^VpcConfig names subnets .*no VPC/,
+      ],
+      [
+        'an EFS file system',
+        {
+          FileSystemConfigs: [
+            {
+              Arn: 'arn:aws:elasticfilesystem:us-east-1:0:access-point/fsap-1',
+              LocalMountPath: '/mnt/x',
+            },
+          ],
+        },
+        /^FileSystemConfigs names an EFS access point/,
+      ],
+      ['a KMS key', { KMSKeyArn: 'arn:aws:kms:us-east-1:0:key/k' }, /^KMSKeyArn names a KMS key/],
+      [
+        'a dead-letter queue',
+        { DeadLetterConfig: { TargetArn: 'arn:aws:sqs:us-east-1:0:dlq' } },
+        /^DeadLetterConfig names a queue or topic/,
+      ],
+      [
+        'a code signing config',
+        { CodeSigningConfigArn: 'arn:aws:lambda:us-east-1:0:code-signing-config:csc-1' },
+        /^CodeSigningConfigArn names a code signing configuration/,
+      ],
+      [
+        'JSON logs, log levels or another log group',
+        { LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'INFO', LogGroup: '/mine' } },
+        /^LoggingConfig asks for LogFormat JSON, ApplicationLogLevel, LogGroup \/mine: .*as Text/,
+      ],
+      [
+        'an unknown tracing mode',
+        { TracingConfig: { Mode: 'Sometimes' as 'Active' } },
+        /at 'tracingConfig.mode'/,
+      ],
+      [
+        'SnapStart on a Node.js function',
+        { SnapStart: { ApplyOn: 'PublishedVersions' } },
+        /^nodejs20.x is not supported for SnapStart enabled functions.$/,
+      ],
     ];
     for (const [what, override, message] of cases) {
       it(`for ${what}`, async () => {
@@ -242,6 +290,34 @@ describe('local cloud: Lambda errors', function () {
       );
       const list = await f.lambda.send(new ListFunctionsCommand({}));
       assert.equal(list.Functions!.find((fn) => fn.FunctionName === 'err')!.MemorySize, 128);
+    });
+
+    it('for a setting the local cloud cannot honour on update, and nothing changes', async () => {
+      await expectAwsError(
+        f.lambda.send(
+          new UpdateFunctionConfigurationCommand({
+            FunctionName: 'err',
+            Timeout: 9,
+            Layers: ['arn:aws:lambda:us-east-1:000000000000:layer:deps:1'],
+          }),
+        ),
+        { ...invalid, message: /^Layer version .* does not exist/ },
+      );
+      await expectAwsError(
+        f.lambda.send(
+          new UpdateFunctionConfigurationCommand({
+            FunctionName: 'err',
+            Runtime: 'nodejs22.x',
+            SnapStart: { ApplyOn: 'PublishedVersions' },
+          }),
+        ),
+        { ...invalid, message: /^nodejs22.x is not supported for SnapStart/ },
+      );
+      const list = await f.lambda.send(new ListFunctionsCommand({}));
+      const fn = list.Functions!.find((fn) => fn.FunctionName === 'err')!;
+      assert.equal(fn.Timeout, 3);
+      assert.equal(fn.Runtime, 'nodejs20.x');
+      assert.equal(fn.SnapStart?.ApplyOn, 'None');
     });
 
     it('for a CodeSha256 that is not the current one', async () => {

@@ -25,6 +25,7 @@ import {
 } from './code-upload';
 import { paginate, sortedVersions } from './paging';
 import { findFunction, parseFunctionName, resolveQualified } from './resolve';
+import { checkSettings } from './settings';
 import { checkTags } from './tags';
 import * as v from './validation';
 import { publishVersion } from './versions';
@@ -59,6 +60,7 @@ export const createFunction: LambdaHandler = async (services, request) => {
     environment: v.checkEnvironment(input.Environment),
     ephemeralStorage: v.checkEphemeral((input.EphemeralStorage as { Size?: unknown })?.Size ?? 512),
     architecture: v.checkArchitectures(input.Architectures ?? ['x86_64']),
+    ...checkSettings(input, { name, runtime: v.checkRuntime(input.Runtime) }),
     lastModified: lambdaTimestamp(services.clock()),
     revisionId: randomUUID(),
     state: 'Pending',
@@ -190,8 +192,9 @@ export const updateFunctionConfiguration: LambdaHandler = async (services, reque
         ? latest.ephemeralStorage
         : v.checkEphemeral((input.EphemeralStorage as { Size?: unknown }).Size),
   };
+  const kept = checkSettings(input, { name: fn.name, runtime: next.runtime }, latest);
   services.lifecycle.keepServing(fn);
-  Object.assign(latest, next);
+  Object.assign(latest, next, { tracing: kept.tracing, snapStart: kept.snapStart });
   services.lifecycle.markUpdating(fn);
   await services.store.save();
   services.lifecycle.schedule(fn);

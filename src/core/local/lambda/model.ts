@@ -7,8 +7,17 @@ import type { PolicyRecord } from '../urls/permissions';
 export type FunctionState = 'Pending' | 'Active' | 'Inactive' | 'Failed';
 export type LastUpdateStatus = 'Successful' | 'Failed' | 'InProgress';
 
+/**
+ * Settings kept as they were sent (see settings.ts); absent means Lambda's default. Kept only
+ * when not the default, so a function saved before they existed compares equal.
+ */
+export interface KeptSettings {
+  tracing?: 'Active';
+  snapStart?: 'PublishedVersions';
+}
+
 /** The part of a function that a version freezes: code plus configuration. */
-export interface VersionedConfig {
+export interface VersionedConfig extends KeptSettings {
   runtime: string;
   role: string;
   handler: string;
@@ -91,6 +100,8 @@ export const VERSIONED_KEYS: (keyof VersionedConfig)[] = [
   'codeSha256Hex',
   'codeSha256',
   'codeSize',
+  'tracing',
+  'snapStart',
 ];
 
 export function pickVersioned(record: VersionedConfig): VersionedConfig {
@@ -146,7 +157,6 @@ export function renderConfiguration(
     CodeSha256: record.codeSha256,
     Version: record.version,
     Environment: { Variables: record.environment },
-    TracingConfig: { Mode: 'PassThrough' },
     RevisionId: record.revisionId,
     State: record.state,
     StateReason: record.stateReason,
@@ -157,9 +167,20 @@ export function renderConfiguration(
     PackageType: 'Zip',
     Architectures: [record.architecture],
     EphemeralStorage: { Size: record.ephemeralStorage },
-    SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
+    ...renderSettings(record, record.version),
     LoggingConfig: { LogFormat: 'Text', LogGroup: logGroupName(fn.name) },
   });
+}
+
+function renderSettings(kept: KeptSettings, version: string): Record<string, unknown> {
+  return {
+    TracingConfig: { Mode: kept.tracing ?? 'PassThrough' },
+    SnapStart: {
+      ApplyOn: kept.snapStart ?? 'None',
+      // A snapshot is taken of each published version, not of $LATEST.
+      OptimizationStatus: kept.snapStart && version !== '$LATEST' ? 'On' : 'Off',
+    },
+  };
 }
 
 export function renderAlias(
