@@ -185,10 +185,85 @@ describe('local cloud: filter patterns', () => {
     });
   });
 
-  it('says space-delimited patterns are not supported', () => {
-    assert.throws(
-      () => compileFilterPattern('[ip, user, ...]'),
-      /not supported by the local cloud/,
-    );
+  describe('space-delimited', () => {
+    const access = [
+      '127.0.0.1 - frank [10/Oct/2000:13:25:15 -0700] "GET /index.html HTTP/1.0" 404 1534',
+      '10.0.0.2 - bob [10/Oct/2000:13:26:00 -0700] "GET /a.css HTTP/1.0" 200 320',
+      '10.0.0.3 - ann [10/Oct/2000:13:27:00 -0700] "POST /login HTTP/1.0" 500 2048',
+    ];
+    const only = (pattern: string): number[] =>
+      access.map((line, i) => (compileFilterPattern(pattern)(line) ? i : -1)).filter((i) => i >= 0);
+    const ALL = '[ip, user, username, timestamp, request, status_code, bytes]';
+
+    it('needs as many fields as it names, unless ... takes the rest', () => {
+      assert.deepEqual(only(ALL), [0, 1, 2]);
+      assert.deepEqual(only('[ip, user]'), []);
+      assert.deepEqual(only('[ip, ...]'), [0, 1, 2]);
+      assert.deepEqual(only('[ip, ..., a, b, c, d, e, f]'), [0, 1, 2], '... may take none');
+      assert.deepEqual(only('[..., a, b, c, d, e, f, g, h]'), []);
+    });
+
+    it('reads "quoted" and [bracketed] text as one field, without the delimiters', () => {
+      assert.deepEqual(only('[ip, user, username, timestamp = 10/Oct/2000:13:25:15*, ...]'), [0]);
+      assert.deepEqual(
+        only('[..., request = "GET /index.html HTTP/1.0", status_code, bytes]'),
+        [0],
+      );
+    });
+
+    it('compares with = and != and * wildcards', () => {
+      assert.deepEqual(
+        only('[ip, user, username, timestamp, request = *.html*, status_code = 4*, bytes]'),
+        [0],
+      );
+      assert.deepEqual(only('[ip != 127.*, ...]'), [1, 2]);
+      assert.deepEqual(only('[ip, user, username = bob, ...]'), [1]);
+    });
+
+    it('compares numbers with = != < > <= >=', () => {
+      assert.deepEqual(only('[..., status_code = 404, bytes]'), [0]);
+      assert.deepEqual(only('[..., status_code != 404, bytes]'), [1, 2]);
+      assert.deepEqual(only('[..., bytes > 1534]'), [2]);
+      assert.deepEqual(only('[..., bytes >= 1534]'), [0, 2]);
+      assert.deepEqual(only('[..., bytes < 1534]'), [1]);
+      assert.deepEqual(only('[..., bytes <= 320]'), [1]);
+      assert.deepEqual(only('[ip, user, username > 1, ...]'), [], 'a word is no number');
+    });
+
+    it('combines comparisons with && and ||', () => {
+      assert.deepEqual(only('[..., status_code = 4* || status_code = 5*, bytes]'), [0, 2]);
+      assert.deepEqual(
+        only('[..., status_code = 5* && bytes > 1000 || status_code = 2*, bytes]'),
+        [1, 2],
+      );
+      assert.deepEqual(only('[..., status_code = 4* && bytes < 1000, bytes]'), []);
+    });
+
+    it('compares with a %regex%', () => {
+      assert.deepEqual(only('[ip, user, username = %^[ab]%, ...]'), [1, 2]);
+      assert.deepEqual(only('[ip = %^10\\.%, ..., status_code != %^2%, bytes]'), [2]);
+    });
+
+    it('refuses what it cannot read, saying what', () => {
+      const refused: [string, RegExp][] = [
+        ['[ip, user', /does not end with \]/],
+        ['[ip, 1]', /1 is not a field name/],
+        ['[ip, bytes < abc]', /< needs a number/],
+        ['[ip, bytes = 1 && size = 2]', /size is not a field/],
+        ['[a = %x%, b = %y%, c = %z%]', /3 regex .* at most 2/],
+        ['[a ~ 1]', /Invalid filter pattern/],
+        ['[a, b] c', /Invalid filter pattern/],
+      ];
+      for (const [pattern, message] of refused) {
+        assert.throws(
+          () => compileFilterPattern(pattern),
+          (error: unknown) => {
+            assert.ok(error instanceof FilterPatternError, pattern);
+            assert.match(error.message, message, pattern);
+            return true;
+          },
+        );
+      }
+    });
   });
 });

@@ -219,6 +219,51 @@ export const handler = async (event) => {
     );
   });
 
+  it('filters with ?term groups, regex and space-delimited patterns', async () => {
+    await say('GET /a 200 12', 'GET /b 500 250', 'POST /c 404 80', 'POST /d 500 30');
+    const match = async (filterPattern: string): Promise<string[]> => {
+      const out = await f.logs.send(
+        new FilterLogEventsCommand({ logGroupName: GROUP, filterPattern }),
+      );
+      return out.events!.map((e) => e.message!.split('\t').at(-1)!.trim());
+    };
+    assert.deepEqual(await match('?"GET" "500" ?"POST" "404"'), [
+      'GET /b 500 250',
+      'POST /c 404 80',
+    ]);
+    assert.deepEqual(await match('%[45]0\\d\\s\\d+$%'), [
+      'GET /b 500 250',
+      'POST /c 404 80',
+      'POST /d 500 30',
+    ]);
+    assert.deepEqual(await match('{ $.level = %^ERR% }'), [
+      '{"level":"ERROR","ms":250,"user":{"id":7}}',
+    ]);
+    assert.deepEqual(await match('[..., method, path, status = 5* || status = 4*, ms > 50]'), [
+      'GET /b 500 250',
+      'POST /c 404 80',
+    ]);
+    assert.deepEqual(await match('[..., method = POST, path = %^/[cd]$%, status, ms <= 30]'), [
+      'POST /d 500 30',
+    ]);
+    for (const [filterPattern, message] of [
+      ['%GET /b%', /contains a space \(use \\s\)/],
+      ['%ERR(OR)?%', /does not support parentheses/],
+      ['{ $.a = %x% || $.b = %y% || $.c = %z% }', /at most 2/],
+      ['[method, path', /does not end with \]/],
+    ] as const) {
+      await expectAwsError(
+        f.logs.send(new FilterLogEventsCommand({ logGroupName: GROUP, filterPattern })),
+        {
+          name: 'InvalidParameterException',
+          status: 400,
+          type: InvalidParameterException,
+          message,
+        },
+      );
+    }
+  });
+
   it('filters by stream and time range, and pages with nextToken', async () => {
     const stream = (
       await f.logs.send(

@@ -1,8 +1,9 @@
 // CloudWatch Logs filter patterns, as FilterLogEvents and the live tail use them: terms,
 // "quoted phrases", -exclusions and ?term groups; a `%regex%` on its own; JSON selectors such
-// as `{ $.level = "ERROR" && $.ms > 100 }` (filter-json.ts); space-delimited patterns are
-// refused as not supported. Matching is case-sensitive, as there.
+// as `{ $.level = "ERROR" && $.ms > 100 }` (filter-json.ts); space-delimited patterns such as
+// `[ip, user, status=4*, ...]` (filter-delimited.ts). Matching is case-sensitive, as there.
 // src/core/local/README.md lists exactly what is supported.
+import { compileDelimitedPattern } from './filter-delimited';
 import { compileJsonPattern } from './filter-json';
 import { compileRegex, FilterPatternError, isRegexToken } from './filter-regex';
 
@@ -14,11 +15,7 @@ export function compileFilterPattern(pattern: string | undefined): Matcher {
   const text = (pattern ?? '').trim();
   if (text === '' || text === '""') return () => true;
   if (text.startsWith('{')) return compileJsonPattern(text);
-  if (text.startsWith('[')) {
-    throw new FilterPatternError(
-      `Invalid filter pattern: space-delimited patterns (${text}) are not supported by the local cloud.`,
-    );
-  }
+  if (text.startsWith('[')) return compileDelimitedPattern(text);
   if (/^%[^%]*%$/.test(text)) {
     const re = compileRegex(text);
     return (message) => re.test(message);

@@ -1,0 +1,176 @@
+// Space-delimited filter patterns: `[ip, user, ..., status = 4* || status = 5*, bytes > 1000]`.
+// A message is split on spaces into fields; text in "double quotes" or [square brackets] is one
+// field (without its quotes or brackets). Each named field takes one message field and `...`
+// takes any number (none included); a pattern without `...` needs exactly as many fields as it
+// names. A field's condition compares it (or another named field) with a value: = and != with
+// `*` wildcards or a `%regex%`, and numbers also with < > <= >=; && binds tighter than ||.
+import { wildcardRegExp } from './filter-json';
+import { checkRegexCount, compileRegex, FilterPatternError, isRegexToken } from './filter-regex';
+
+type Comparison = { field: string; op: string; test: (value: string) => boolean };
+/** Alternatives (||) of conjunctions (&&). */
+type Condition = Comparison[][];
+type Slot = { kind: 'any' } | { kind: 'field'; name: string };
+
+const TOKEN =
+  /\s*(\.\.\.|"(?:[^"\\]|\\.)*"|%[^%]*%|&&|\|\||!=|<=|>=|=|<|>|,|\]|[^\s,=!<>&|"%\]]+)/y;
+const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+const NUMBER = /^-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?$/;
+
+function tokenize(text: string): string[] {
+  const tokens: string[] = [];
+  let position = 1; // after the opening [
+  while (position < text.length) {
+    if (/^\s*$/.test(text.slice(position))) break;
+    TOKEN.lastIndex = position;
+    const m = TOKEN.exec(text);
+    if (!m) {
+      throw new FilterPatternError(
+        `Invalid filter pattern near: ${text.slice(position, position + 20)}`,
+      );
+    }
+    tokens.push(m[1]!);
+    position = TOKEN.lastIndex;
+  }
+  return tokens;
+}
+
+function comparison(field: string, op: string, raw: string, pattern: string): Comparison {
+  if (isRegexToken(raw)) {
+    if (op !== '=' && op !== '!=') {
+      throw new FilterPatternError(
+        `Invalid filter pattern: a regex can only be compared with = or !=, not ${op}`,
+      );
+    }
+    const re = compileRegex(raw);
+    return { field, op, test: (value) => re.test(value) === (op === '=') };
+  }
+  const quoted = raw.startsWith('"');
+  const literal = quoted ? raw.slice(1, -1).replace(/\\(.)/g, '$1') : raw;
+  if (!quoted && NUMBER.test(literal)) {
+    const n = Number(literal);
+    const compare = (v: number): boolean =>
+      op === '='
+        ? v === n
+        : op === '!='
+          ? v !== n
+          : op === '<'
+            ? v < n
+            : op === '>'
+              ? v > n
+              : op === '<='
+                ? v <= n
+                : v >= n;
+    return {
+      field,
+      op,
+      test: (value) => (NUMBER.test(value) ? compare(Number(value)) : op === '!='),
+    };
+  }
+  if (op !== '=' && op !== '!=') {
+    throw new FilterPatternError(
+      `Invalid filter pattern: ${op} needs a number, not ${raw}, in ${pattern}`,
+    );
+  }
+  const re = wildcardRegExp(literal);
+  return { field, op, test: (value) => re.test(value) === (op === '=') };
+}
+
+export function compileDelimitedPattern(text: string): (message: string) => boolean {
+  if (!text.endsWith(']')) {
+    throw new FilterPatternError(`Invalid filter pattern: ${text} does not end with ]`);
+  }
+  const tokens = tokenize(text);
+  checkRegexCount(tokens.filter(isRegexToken).length, text);
+  let i = 0;
+  const take = (what: string): string => {
+    const token = tokens[i++];
+    if (token === undefined)
+      throw new FilterPatternError(`Invalid filter pattern: expected ${what} in ${text}`);
+    return token;
+  };
+  const name = (): string => {
+    const token = take('a field name');
+    if (!NAME.test(token)) {
+      throw new FilterPatternError(
+        `Invalid filter pattern: ${token} is not a field name in ${text}; name every field, e.g. [level = ERROR, ...]`,
+      );
+    }
+    return token;
+  };
+  const compare = (field: string): Comparison => {
+    const op = take('an operator');
+    if (!['=', '!=', '<', '>', '<=', '>='].includes(op)) {
+      throw new FilterPatternError(`Invalid filter pattern: unknown operator ${op} in ${text}`);
+    }
+    return comparison(field, op, take('a value'), text);
+  };
+  const slots: Slot[] = [];
+  const conditions: Condition[] = [];
+  for (;;) {
+    if (tokens[i] === '...') {
+      i++;
+      slots.push({ kind: 'any' });
+    } else {
+      const field = name();
+      slots.push({ kind: 'field', name: field });
+      if (tokens[i] !== ',' && tokens[i] !== ']') {
+        const condition: Condition = [[compare(field)]];
+        while (tokens[i] === '&&' || tokens[i] === '||') {
+          const joiner = tokens[i++];
+          const next = compare(name());
+          if (joiner === '&&') condition[condition.length - 1]!.push(next);
+          else condition.push([next]);
+        }
+        conditions.push(condition);
+      }
+    }
+    const separator = take(', or ]');
+    if (separator === ']') break;
+    if (separator !== ',') {
+      throw new FilterPatternError(`Invalid filter pattern: unexpected ${separator} in ${text}`);
+    }
+  }
+  if (i !== tokens.length)
+    throw new FilterPatternError(`Invalid filter pattern: trailing input in ${text}`);
+  const names = new Set(slots.flatMap((s) => (s.kind === 'field' ? [s.name] : [])));
+  for (const c of conditions.flat(2)) {
+    if (!names.has(c.field)) {
+      throw new FilterPatternError(`Invalid filter pattern: ${c.field} is not a field of ${text}`);
+    }
+  }
+  const holds = (bound: Map<string, string>): boolean =>
+    conditions.every((alternatives) =>
+      alternatives.some((all) => all.every((c) => c.test(bound.get(c.field)!))),
+    );
+  return (message) => align(slots, splitFields(message), holds);
+}
+
+/** Tries every way to lay the slots over the fields (`...` takes any number) until one holds. */
+function align(
+  slots: Slot[],
+  fields: string[],
+  holds: (bound: Map<string, string>) => boolean,
+): boolean {
+  const bound = new Map<string, string>();
+  const visit = (s: number, f: number): boolean => {
+    if (s === slots.length) return f === fields.length && holds(bound);
+    const slot = slots[s]!;
+    if (slot.kind === 'any') {
+      for (let k = f; k <= fields.length; k++) if (visit(s + 1, k)) return true;
+      return false;
+    }
+    if (f === fields.length) return false;
+    bound.set(slot.name, fields[f]!);
+    return visit(s + 1, f + 1);
+  };
+  return visit(0, 0);
+}
+
+/** Splits on spaces; "quoted" and [bracketed] text is one field, without its delimiters. */
+export function splitFields(message: string): string[] {
+  const fields: string[] = [];
+  const re = /"([^"]*)"|\[([^\]]*)\]|(\S+)/g;
+  for (const m of message.trim().matchAll(re)) fields.push(m[1] ?? m[2] ?? m[3]!);
+  return fields;
+}
