@@ -44,6 +44,11 @@ export interface InvocationRequest {
   requestId: string;
   payload: Buffer;
   invocationType: InvocationType;
+  /**
+   * The ARN the caller named (`context.invokedFunctionArn`): bare when unqualified, with the
+   * alias when called through one. Defaults to the version's ARN.
+   */
+  invokedFunctionArn?: string;
   /** Base64 client context, passed to the function as Lambda does. */
   clientContext?: string;
   /** The caller went away or the server is stopping. */

@@ -301,7 +301,7 @@ export class ExecutionEnvironment {
       requestId,
       payload: request.payload,
       deadlineMs: Date.now() + timeoutMs,
-      invokedFunctionArn: this.config.functionArn,
+      invokedFunctionArn: request.invokedFunctionArn ?? this.config.functionArn,
       traceId: traceId(),
       // The Invoke API takes it base64-encoded; the runtime receives the JSON itself.
       clientContext:

@@ -132,12 +132,22 @@ export class Invoker {
     qualifier?: string,
   ): Promise<InvocationOutcome> {
     try {
-      return await this.run(config, request);
+      return await this.run(config, this.named(config, request, qualifier));
     } catch (error) {
       if (error instanceof ConcurrencyLimitError)
         this.throttles?.throttled(config.functionName, qualifier);
       throw error;
     }
+  }
+
+  /** The request with the ARN the caller named, as the function's context reports it. */
+  private named(
+    config: ExecutionConfig,
+    request: InvocationRequest,
+    qualifier: string | undefined,
+  ): InvocationRequest {
+    request.invokedFunctionArn ??= functionArn(this.identity, config.functionName, qualifier);
+    return request;
   }
 
   private async run(
@@ -166,6 +176,7 @@ export class Invoker {
         requestId,
         payload,
         invocationType: 'Event',
+        invokedFunctionArn: functionArn(this.identity, config.functionName, qualifier),
         clientContext,
         signal: this.stopping.signal,
       },
