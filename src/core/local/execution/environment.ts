@@ -509,9 +509,8 @@ export class ExecutionEnvironment {
     }
     const report = {
       durationMs,
-      billedDurationMs: billedMs(
-        durationMs + (this.options.family === 'provided' ? (initDurationMs ?? 0) : 0),
-      ),
+      // Lambda bills the init phase with the invocation, for every runtime since 1 August 2025.
+      billedDurationMs: billedMs(durationMs + (initDurationMs ?? 0)),
       memorySizeMB: this.config.memorySizeMB,
       maxMemoryUsedMB: Math.min(
         this.config.memorySizeMB,
