@@ -212,6 +212,7 @@ describe('execution engine: faults', function () {
     const outcome = await engine.invoke(cfg, request({ fault: 'big' }));
     assert.equal(outcome.functionError, 'Unhandled');
     assert.equal(errorDoc(outcome).errorType, 'Function.ResponseSizeTooLarge');
+    assert.match(errorDoc(outcome).errorMessage, /maximum allowed payload size \(6291556 bytes\)/);
     await nextCallWorks();
   });
 

@@ -6,8 +6,11 @@ import { Http1Server, type BodySink, type Http1Reply, type Http1Request } from '
 import { isOwnUsersConnection } from './loopback-peer';
 
 const PREFIX = '/2018-06-01/runtime';
-/** Lambda's limit on a synchronous response and on an error document. */
-export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
+/**
+ * Lambda's limit on a synchronous response and on an error document: 100 bytes over 6 MiB
+ * ("exceeded maximum allowed payload size (6291556 bytes)"), where requests stop at 6 MiB.
+ */
+export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024 + 100;
 /** Lambda's limit on a streamed response. */
 export const MAX_STREAMED_RESPONSE_BYTES = 200 * 1024 * 1024;
 const STREAMING_MODE = 'lambda-runtime-function-response-mode';
