@@ -131,18 +131,26 @@ describe('execution engine: Runtime API server', function () {
     assert.equal(server.delivered, true);
   });
 
-  it('accepts a response with 202, then refuses a second one and unknown ids with 400', async () => {
+  it('accepts a response with 202, then refuses a second one (403) and unknown ids', async () => {
     server.dispatch(event('r1'));
     await call(address, 'GET', '/invocation/next');
     const ok = await call(address, 'POST', '/invocation/r1/response', '{"ok":1}');
     assert.equal(ok.status, 202);
     assert.deepEqual(seen.results, [['r1', { kind: 'response', body: Buffer.from('{"ok":1}') }]]);
+    // No invocation is running: Lambda's runtime API refuses the state transition.
     const again = await call(address, 'POST', '/invocation/r1/response', '{}');
-    assert.equal(again.status, 400);
-    assert.equal(JSON.parse(again.body).errorType, 'InvalidRequestID');
+    assert.equal(again.status, 403);
+    assert.equal(JSON.parse(again.body).errorType, 'InvalidStateTransition');
     const unknown = await call(address, 'POST', '/invocation/nope/error', '{}');
-    assert.equal(unknown.status, 400);
+    assert.equal(unknown.status, 403);
+    // While one runs, another request's id is a bad request id.
+    server.dispatch(event('r1b'));
+    await call(address, 'GET', '/invocation/next');
+    const other = await call(address, 'POST', '/invocation/nope/response', '{}');
+    assert.equal(other.status, 400);
+    assert.equal(JSON.parse(other.body).errorType, 'InvalidRequestID');
     assert.equal(seen.results.length, 1);
+    await call(address, 'POST', '/invocation/r1b/response', '{}');
   });
 
   it('takes an error with its Lambda-Runtime-Function-Error-Type', async () => {

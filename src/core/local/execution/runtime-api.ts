@@ -213,7 +213,7 @@ export class RuntimeApiServer {
 
   private next(reply: Http1Reply): void {
     if (this.parked && !this.parked.closed) {
-      return fail(reply, 400, 'InvalidStateTransition', 'A /next request is already waiting');
+      return fail(reply, 403, 'InvalidStateTransition', 'A /next request is already waiting');
     }
     if (this.phase === 'init') {
       this.phase = 'ready';
@@ -239,9 +239,24 @@ export class RuntimeApiServer {
     requestId: string,
     kind: 'response' | 'error',
   ): void {
+    // As Lambda's runtime API: a result with no invocation running (or a second result) is
+    // a refused state transition; one for another request while one runs, a bad request id.
+    if (this.phase !== 'invoking' || this.current === undefined) {
+      const target = kind === 'response' ? 'InvocationResponse' : 'InvocationErrorResponse';
+      return fail(
+        reply,
+        403,
+        'InvalidStateTransition',
+        `State transition from Ready to ${target} failed for runtime. Error: no invocation is running`,
+      );
+    }
     if (requestId !== this.current) {
-      const known = this.phase === 'invoking' ? 'not the current request' : 'no request is running';
-      return fail(reply, 400, 'InvalidRequestID', `Request ${requestId} is ${known}`);
+      return fail(
+        reply,
+        400,
+        'InvalidRequestID',
+        `Request ${requestId} is not the current request`,
+      );
     }
     this.current = undefined;
     this.phase = 'ready';
