@@ -15,7 +15,7 @@ import {
   type LogSink,
 } from './contract';
 import { encodeDocument, unsupportedRuntimeError } from './error-documents';
-import { ExecutionEnvironment, type StopReason } from './environment';
+import { ExecutionEnvironment, INIT_LIMIT_MS, type StopReason } from './environment';
 import { SparePool } from './spare-pool';
 import {
   findRuntimesDir,
@@ -49,6 +49,8 @@ export interface ExecutionEngineOptions {
    * skips the interpreter's start (default 2; 0 spawns every worker afresh). See spare-pool.ts.
    */
   spareProcesses?: number;
+  /** The init phase's limit before it gets the first invocation's timeout (default 10 s). */
+  initLimitMs?: number;
 }
 
 export interface EnvironmentEvent {
@@ -213,6 +215,7 @@ export class ExecutionEngine extends EventEmitter<ExecutionEngineEvents> {
       tmpRoot: this.tmpRoot,
       logSink: this.options.logSink,
       maxLogBytes: this.options.maxLogBytesPerInvocation ?? DEFAULT_MAX_LOG_BYTES,
+      initLimitMs: this.options.initLimitMs ?? INIT_LIMIT_MS,
       spares: this.spares,
       onStopped: (stopped, reason) => this.forget(stopped, reason),
     });
