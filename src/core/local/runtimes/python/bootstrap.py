@@ -1,10 +1,13 @@
 # Flourish's Python runtime for the local cloud. Standard library only, no build step: the
 # engine runs it with python3 and it speaks only the Lambda Runtime API at
 # AWS_LAMBDA_RUNTIME_API, as AWS's runtime interface client does in Lambda.
+import decimal
 import importlib
 import json
 import logging
+import math
 import os
+import re
 import socket
 import sys
 import time
@@ -13,6 +16,8 @@ import traceback
 API_PREFIX = "/2018-06-01/runtime"
 # Read from the environment once the function is known (a spare process learns it late).
 API_HOST = API_PORT = TASK_ROOT = HANDLER = None
+# Results keep non-ASCII characters as they are from python3.12 on (escaped before), as in Lambda.
+ENSURE_ASCII = True
 
 current_request_id = None
 
@@ -50,10 +55,12 @@ def receive_function():
 
 
 def read_function_environment():
-    global API_HOST, API_PORT, TASK_ROOT, HANDLER
+    global API_HOST, API_PORT, TASK_ROOT, HANDLER, ENSURE_ASCII
     API_HOST, API_PORT = os.environ["AWS_LAMBDA_RUNTIME_API"].split(":")
     TASK_ROOT = os.environ.get("LAMBDA_TASK_ROOT", os.getcwd())
     HANDLER = os.environ.get("_HANDLER", "")
+    version = re.match(r"AWS_Lambda_python3\.(\d+)$", os.environ.get("AWS_EXECUTION_ENV", ""))
+    ENSURE_ASCII = not (version and int(version.group(1)) >= 12)
 
 
 class Headers(dict):
@@ -120,11 +127,46 @@ class RuntimeClient:
         return [self._read_response() for _ in requests]
 
 
+def to_json(value):
+    """JSON as Lambda's runtime writes it (simplejson there, the standard library here): a
+    Decimal is a number exactly as written (a NaN one is NaN), NaN and Infinity are allowed,
+    bytes inside the value are read as UTF-8 text, an object with `_asdict()` is an object, and
+    U+2028/U+2029 are always escaped. Anything else unknown raises TypeError as json does.
+
+    The encoder has no hook for raw output, so each Decimal goes in as a placeholder string made
+    of a random tag and its index, and the quoted placeholders are replaced afterwards. A string
+    of the function's own can only match by guessing 128 random bits."""
+    numbers = []
+    tag = []
+
+    def default(obj):
+        if isinstance(obj, decimal.Decimal):
+            if obj.is_nan():
+                return math.nan
+            if not tag:
+                tag.append(os.urandom(16).hex())
+            numbers.append(str(obj))
+            return "%s%d" % (tag[0], len(numbers) - 1)
+        if isinstance(obj, bytes):
+            return obj.decode("utf-8")
+        as_dict = getattr(obj, "_asdict", None)
+        if callable(as_dict):
+            return as_dict()
+        raise TypeError("Object of type %s is not JSON serializable" % type(obj).__name__)
+
+    text = json.dumps(value, default=default, ensure_ascii=ENSURE_ASCII)
+    if numbers:
+        text = re.sub('"%s(\\d+)"' % tag[0], lambda m: numbers[int(m.group(1))], text)
+    if not ENSURE_ASCII:
+        text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return text
+
+
 def json_request(path, doc, error_type=None):
     headers = {"Content-Type": "application/json"}
     if error_type:
         headers["Lambda-Runtime-Function-Error-Type"] = error_type
-    return ("POST", path, json.dumps(doc).encode("utf-8"), headers)
+    return ("POST", path, to_json(doc).encode("utf-8"), headers)
 
 
 NEXT = ("GET", "/invocation/next")
@@ -240,13 +282,23 @@ def result_request(request_id, handler, event_body, headers):
         doc = error_document(exc)
         log_error(doc)
         return json_request("/invocation/%s/error" % request_id, doc, doc["errorType"])
-    try:
-        payload = json.dumps(result).encode("utf-8")
-    except (TypeError, ValueError) as exc:
-        doc = error_document(exc, "Runtime.MarshalError", "Unable to marshal response: %s" % exc)
-        log_error(doc)
-        return json_request("/invocation/%s/error" % request_id, doc, doc["errorType"])
-    return ("POST", "/invocation/%s/response" % request_id, payload, {"Content-Type": "application/json"})
+    if isinstance(result, bytes):
+        payload, content_type = result, "application/unknown"
+    else:
+        try:
+            payload, content_type = to_json(result).encode("utf-8"), "application/json"
+        except Exception as exc:
+            # As in Lambda: the runtime's own error, without a stack trace.
+            doc = {
+                "errorMessage": "Unable to marshal response: %s" % exc,
+                "errorType": "Runtime.MarshalError",
+                "requestId": request_id or "",
+                "stackTrace": [],
+            }
+            log_error(doc)
+            return json_request("/invocation/%s/error" % request_id, doc, doc["errorType"])
+    path = "/invocation/%s/response" % request_id
+    return ("POST", path, payload, {"Content-Type": content_type})
 
 
 def main():

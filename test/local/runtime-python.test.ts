@@ -1,0 +1,131 @@
+// The Python runtime (runtimes/python/bootstrap.py) against what AWS's runtime interface client
+// (awslambdaric) does in Lambda: how results are marshalled, the context's objects, error
+// documents, init errors and log lines. End to end: the SDK's Lambda client, a local cloud,
+// real python3 workers.
+import assert from 'node:assert/strict';
+import {
+  CreateFunctionCommand,
+  InvokeCommand,
+  waitUntilFunctionActiveV2,
+  type InvokeCommandInput,
+  type Runtime,
+} from '@aws-sdk/client-lambda';
+import { makeZip, ROLE, startFixture, type CloudFixture } from './cloud-support';
+
+interface ErrorDoc {
+  errorType: string;
+  errorMessage: string;
+  stackTrace: string[];
+}
+
+interface Invoked {
+  payload: Buffer;
+  text: string;
+  functionError?: string;
+  log: string;
+}
+
+describe('local cloud: the Python runtime', function () {
+  this.timeout(60_000);
+  let f: CloudFixture;
+  let count = 0;
+
+  before(async () => {
+    f = await startFixture();
+  });
+  after(async () => {
+    await f.close();
+  });
+
+  /** Deploys `files` as a new function and returns its name. */
+  async function deploy(
+    files: Record<string, string>,
+    handler = 'app.handler',
+    runtime: Runtime = 'python3.12',
+  ): Promise<string> {
+    const name = `py-${++count}`;
+    const code = makeZip(Object.entries(files).map(([file, data]) => ({ name: file, data })));
+    await f.lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: name,
+        Runtime: runtime,
+        Role: ROLE,
+        Handler: handler,
+        Code: { ZipFile: code },
+      }),
+    );
+    await waitUntilFunctionActiveV2(
+      { client: f.lambda, maxWaitTime: 30, minDelay: 1 },
+      { FunctionName: name },
+    );
+    return name;
+  }
+
+  async function invoke(name: string, extra: Partial<InvokeCommandInput> = {}): Promise<Invoked> {
+    const out = await f.lambda.send(
+      new InvokeCommand({ FunctionName: name, LogType: 'Tail', ...extra }),
+    );
+    const payload = Buffer.from(out.Payload ?? []);
+    return {
+      payload,
+      text: payload.toString('utf8'),
+      functionError: out.FunctionError,
+      log: Buffer.from(out.LogResult ?? '', 'base64').toString('utf8'),
+    };
+  }
+
+  const errorOf = (out: Invoked): ErrorDoc => {
+    assert.equal(out.functionError, 'Unhandled', out.text);
+    return JSON.parse(out.text) as ErrorDoc;
+  };
+
+  const py = (...lines: string[]): string => lines.join('\n') + '\n';
+
+  describe('results', () => {
+    it('writes Decimals as JSON numbers exactly as written, a NaN Decimal as NaN', async () => {
+      const name = await deploy({
+        'app.py': py(
+          'from decimal import Decimal',
+          'def handler(event, context):',
+          '    return {"price": Decimal("1.50"), "big": Decimal("12345678901234567890.000001"),',
+          '            "none": Decimal("-NaN")}',
+        ),
+      });
+      const out = await invoke(name);
+      assert.equal(out.functionError, undefined, out.text);
+      assert.equal(out.text, '{"price": 1.50, "big": 12345678901234567890.000001, "none": NaN}');
+    });
+
+    it('returns bytes as the raw payload', async () => {
+      const name = await deploy({
+        'app.py': py('def handler(event, context):', '    return b"\\x00\\xffraw"'),
+      });
+      const out = await invoke(name);
+      assert.equal(out.functionError, undefined, out.text);
+      assert.deepEqual(out.payload, Buffer.from([0x00, 0xff, 0x72, 0x61, 0x77]));
+    });
+
+    it('keeps non-ASCII characters from python3.12 on, escapes them before', async () => {
+      const files = { 'app.py': py('def handler(event, context):', '    return {"price": "£1"}') };
+      const recent = await invoke(await deploy(files, 'app.handler', 'python3.12'));
+      assert.equal(recent.text, '{"price": "£1"}');
+      const older = await invoke(await deploy(files, 'app.handler', 'python3.11'));
+      assert.equal(older.text, '{"price": "\\u00a31"}');
+    });
+
+    it('still refuses what JSON cannot hold: Runtime.MarshalError, no stack trace', async () => {
+      const name = await deploy({
+        'app.py': py('def handler(event, context):', '    return {"ids": {1, 2}}'),
+      });
+      const doc = errorOf(await invoke(name));
+      assert.deepEqual(
+        { type: doc.errorType, message: doc.errorMessage, trace: doc.stackTrace },
+        {
+          type: 'Runtime.MarshalError',
+          message: 'Unable to marshal response: Object of type set is not JSON serializable',
+          trace: [],
+        },
+      );
+    });
+  });
+});
