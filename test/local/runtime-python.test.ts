@@ -128,4 +128,63 @@ describe('local cloud: the Python runtime', function () {
       );
     });
   });
+
+  describe('context', () => {
+    it('gives client_context as an object with client, custom and env', async () => {
+      const name = await deploy({
+        'app.py': py(
+          'def handler(event, context):',
+          '    c = context.client_context',
+          '    return {"type": type(c).__name__, "client": type(c.client).__name__,',
+          '            "installation_id": c.client.installation_id,',
+          '            "app_version_name": c.client.app_version_name,',
+          '            "custom": c.custom, "env": c.env}',
+        ),
+      });
+      const clientContext = {
+        client: { installation_id: 'inst-1', app_title: 'Shop' },
+        custom: { tier: 'gold' },
+        env: { locale: 'en_GB' },
+      };
+      const out = await invoke(name, {
+        ClientContext: Buffer.from(JSON.stringify(clientContext)).toString('base64'),
+      });
+      assert.equal(out.functionError, undefined, out.text);
+      assert.deepEqual(JSON.parse(out.text), {
+        type: 'ClientContext',
+        client: 'Client',
+        installation_id: 'inst-1',
+        app_version_name: null,
+        custom: { tier: 'gold' },
+        env: { locale: 'en_GB' },
+      });
+    });
+
+    it('gives identity as an object whose fields are None without a Cognito identity', async () => {
+      const name = await deploy({
+        'app.py': py(
+          'def handler(event, context):',
+          '    i = context.identity',
+          '    return [type(i).__name__, i.cognito_identity_id, i.cognito_identity_pool_id,',
+          '            context.client_context]',
+        ),
+      });
+      const out = await invoke(name);
+      assert.equal(out.functionError, undefined, out.text);
+      assert.deepEqual(JSON.parse(out.text), ['CognitoIdentity', null, null, null]);
+    });
+
+    it('has log(), which writes to the function log', async () => {
+      const name = await deploy({
+        'app.py': py(
+          'def handler(event, context):',
+          '    context.log("via context.log\\n")',
+          '    return "ok"',
+        ),
+      });
+      const out = await invoke(name);
+      assert.equal(out.text, '"ok"', out.text);
+      assert.match(out.log, /^via context\.log$/m);
+    });
+  });
 });

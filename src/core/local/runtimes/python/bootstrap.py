@@ -172,23 +172,91 @@ def json_request(path, doc, error_type=None):
 NEXT = ("GET", "/invocation/next")
 
 
+class CognitoIdentity:
+    __slots__ = ["cognito_identity_id", "cognito_identity_pool_id"]
+
+    def __repr__(self):
+        return "CognitoIdentity([cognito_identity_id=%s,cognito_identity_pool_id=%s])" % (
+            self.cognito_identity_id,
+            self.cognito_identity_pool_id,
+        )
+
+
+class Client:
+    __slots__ = [
+        "installation_id",
+        "app_title",
+        "app_version_name",
+        "app_version_code",
+        "app_package_name",
+    ]
+
+    def __repr__(self):
+        return "Client([%s])" % ",".join("%s=%s" % (f, getattr(self, f)) for f in self.__slots__)
+
+
+class ClientContext:
+    __slots__ = ["custom", "env", "client"]
+
+    def __repr__(self):
+        return "ClientContext([custom=%s,env=%s,client=%s])" % (self.custom, self.env, self.client)
+
+
+def object_from_dict(cls, values):
+    """An instance with each of the class's fields taken from `values`, None where absent."""
+    if values is None:
+        return None
+    obj = cls()
+    for field in cls.__slots__:
+        setattr(obj, field, values.get(field))
+    return obj
+
+
 class LambdaContext:
     def __init__(self, headers):
         self.aws_request_id = headers.get("Lambda-Runtime-Aws-Request-Id")
-        self.invoked_function_arn = headers.get("Lambda-Runtime-Invoked-Function-Arn")
-        self._deadline_ms = int(headers.get("Lambda-Runtime-Deadline-Ms", "0"))
-        self.function_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME")
-        self.function_version = os.environ.get("AWS_LAMBDA_FUNCTION_VERSION")
-        self.memory_limit_in_mb = os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
         self.log_group_name = os.environ.get("AWS_LAMBDA_LOG_GROUP_NAME")
         self.log_stream_name = os.environ.get("AWS_LAMBDA_LOG_STREAM_NAME")
-        client_context = headers.get("Lambda-Runtime-Client-Context")
-        self.client_context = json.loads(client_context) if client_context else None
-        identity = headers.get("Lambda-Runtime-Cognito-Identity")
-        self.identity = json.loads(identity) if identity else None
+        self.function_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME")
+        self.memory_limit_in_mb = os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
+        self.function_version = os.environ.get("AWS_LAMBDA_FUNCTION_VERSION")
+        self.invoked_function_arn = headers.get("Lambda-Runtime-Invoked-Function-Arn")
+        self.tenant_id = headers.get("Lambda-Runtime-Aws-Tenant-Id")
+        # As in Lambda: client_context is an object (None without one), its client too;
+        # identity is always an object, its fields None without a Cognito identity.
+        raw = headers.get("Lambda-Runtime-Client-Context")
+        client_context = json.loads(raw) if raw else None
+        self.client_context = object_from_dict(ClientContext, client_context)
+        if self.client_context is not None:
+            self.client_context.client = object_from_dict(Client, self.client_context.client)
+        raw = headers.get("Lambda-Runtime-Cognito-Identity")
+        identity = json.loads(raw) if raw else None
+        self.identity = object_from_dict(CognitoIdentity, {})
+        if identity is not None:
+            self.identity.cognito_identity_id = identity.get("cognitoIdentityId")
+            self.identity.cognito_identity_pool_id = identity.get("cognitoIdentityPoolId")
+        self._deadline_ms = int(headers.get("Lambda-Runtime-Deadline-Ms", "0"))
 
     def get_remaining_time_in_millis(self):
         return max(0, self._deadline_ms - int(time.time() * 1000))
+
+    def log(self, msg):
+        sys.stdout.write(str(msg))
+
+    def __repr__(self):
+        fields = [
+            "aws_request_id",
+            "log_group_name",
+            "log_stream_name",
+            "function_name",
+            "memory_limit_in_mb",
+            "function_version",
+            "invoked_function_arn",
+            "client_context",
+            "identity",
+            "tenant_id",
+        ]
+        return "LambdaContext([%s])" % ",".join("%s=%s" % (f, getattr(self, f)) for f in fields)
 
 
 class LambdaLoggerHandler(logging.Handler):
