@@ -187,4 +187,113 @@ describe('local cloud: the Python runtime', function () {
       assert.match(out.log, /^via context\.log$/m);
     });
   });
+
+  describe('errors', () => {
+    const failing = py(
+      'def helper(data):',
+      '    return data["missing"]',
+      'def handler(event, context):',
+      '    return helper({})',
+    );
+
+    it("reports the stack trace of the function's code only, one formatted frame each", async () => {
+      const doc = errorOf(await invoke(await deploy({ 'app.py': failing })));
+      assert.equal(doc.errorType, 'KeyError');
+      assert.equal(doc.stackTrace.length, 2, doc.stackTrace.join(''));
+      assert.match(
+        doc.stackTrace[0]!,
+        /^ {2}File ".*app\.py", line 4, in handler\n {4}return helper\(\{\}\)\n$/,
+      );
+      assert.match(
+        doc.stackTrace[1]!,
+        /^ {2}File ".*app\.py", line 2, in helper\n {4}return data\["missing"\]\n$/,
+      );
+    });
+
+    it('logs the error with the trace indented by no-break spaces', async () => {
+      const out = await invoke(await deploy({ 'app.py': failing }));
+      assert.match(
+        out.log,
+        /\[ERROR\] KeyError: 'missing'\nTraceback \(most recent call last\):\n\u00a0\u00a0File ".*app\.py", line 4, in handler\n\u00a0\u00a0\u00a0\u00a0return helper/,
+      );
+    });
+
+    it('calls a handler attribute that is not callable, and fails there as Python does', async () => {
+      const name = await deploy({ 'app.py': 'handler = 42\n' });
+      const doc = errorOf(await invoke(name));
+      assert.equal(doc.errorType, 'TypeError');
+      assert.equal(doc.errorMessage, "'int' object is not callable");
+    });
+  });
+
+  describe('init errors', () => {
+    it('names the module as the handler setting does, without a trace, when it cannot import it', async () => {
+      const name = await deploy({ 'app.py': 'x = 1\n' }, 'lib/missing.handler');
+      const doc = errorOf(await invoke(name));
+      assert.deepEqual(
+        { type: doc.errorType, message: doc.errorMessage, trace: doc.stackTrace },
+        {
+          type: 'Runtime.ImportModuleError',
+          message: "Unable to import module 'lib/missing': No module named 'lib'",
+          trace: [],
+        },
+      );
+    });
+
+    it('names the module as the handler setting does when the handler is missing', async () => {
+      const name = await deploy({ 'pkg/app.py': 'x = 1\n' }, 'pkg/app.nothere');
+      const doc = errorOf(await invoke(name));
+      assert.equal(doc.errorType, 'Runtime.HandlerNotFound');
+      assert.equal(doc.errorMessage, "Handler 'nothere' missing on module 'pkg/app'");
+    });
+
+    it('reports a syntax error with the one line where it is', async () => {
+      const name = await deploy({ 'app.py': 'x = 1\ndef handler(:\n' });
+      const doc = errorOf(await invoke(name));
+      assert.equal(doc.errorType, 'Runtime.UserCodeSyntaxError');
+      assert.match(doc.errorMessage, /^Syntax error in module 'app': invalid syntax/);
+      assert.equal(doc.stackTrace.length, 1, doc.stackTrace.join(''));
+      assert.match(doc.stackTrace[0]!, /^ {2}File ".*app\.py" Line 2\n {4}def handler\(:\n$/);
+    });
+
+    it('says why a handler name is malformed', async () => {
+      const name = await deploy({ 'app.py': 'x = 1\n' }, 'app');
+      const doc = errorOf(await invoke(name));
+      assert.equal(doc.errorType, 'Runtime.MalformedHandlerName');
+      assert.equal(
+        doc.errorMessage,
+        "Bad handler 'app': not enough values to unpack (expected 2, got 1)",
+      );
+    });
+
+    it('refuses a built-in module as the handler module', async () => {
+      const name = await deploy({ 'app.py': 'x = 1\n' }, 'sys.handler');
+      const doc = errorOf(await invoke(name));
+      assert.equal(doc.errorType, 'Runtime.BuiltInModuleConflict');
+      assert.equal(doc.errorMessage, 'Cannot use built-in module sys as a handler module');
+    });
+
+    it('logs the LAMBDA_WARNING line before the error', async () => {
+      const out = await invoke(await deploy({ 'app.py': 'x = 1\n' }, 'app.nothere'));
+      assert.match(
+        out.log,
+        /\[WARNING\]\t\S+Z\t\tLAMBDA_WARNING: Unhandled exception\. .*\n\[ERROR\] Runtime\.HandlerNotFound: Handler 'nothere' missing on module 'app'\nTraceback \(most recent call last\):/,
+      );
+    });
+  });
+
+  describe('logging', () => {
+    it('logs records made during init with an empty request id', async () => {
+      const name = await deploy({
+        'app.py': py(
+          'import logging',
+          'logging.getLogger().warning("loading")',
+          'def handler(event, context):',
+          '    return "ok"',
+        ),
+      });
+      const out = await invoke(name);
+      assert.match(out.log, /^\[WARNING\]\t\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\t\tloading$/m);
+    });
+  });
 });

@@ -21,6 +21,21 @@ ENSURE_ASCII = True
 
 current_request_id = None
 
+THIS_FILE = os.path.abspath(__file__)
+# Logged before an init error, word for word as Lambda's runtime logs it.
+UNHANDLED_INIT_WARNING = (
+    "LAMBDA_WARNING: Unhandled exception. "
+    "The most likely cause is an issue in the function code. "
+    "However, in rare cases, a Lambda runtime update can cause unexpected function behavior. "
+    "For functions using managed runtimes, runtime updates can be triggered by a function change, "
+    "or can be applied automatically. "
+    "To determine if the runtime has been updated, check the runtime version in the INIT_START "
+    "log entry. "
+    "If this error correlates with a change in the runtime version, you may be able to mitigate "
+    "this error by temporarily rolling back to the previous runtime version. "
+    "For more information, see https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html"
+)
+
 
 def receive_function():
     """A spare process was started before its function was known, with a neutral environment
@@ -212,6 +227,28 @@ def object_from_dict(cls, values):
     return obj
 
 
+class FaultError(Exception):
+    """A failure of the runtime's own (Runtime.*): reported with the given trace, [] if none."""
+
+    def __init__(self, error_type, message, trace=None):
+        super().__init__(message)
+        self.error_type = error_type
+        self.message = message
+        self.trace = trace
+
+    def document(self, request_id=None):
+        return make_error(self.message, self.error_type, self.trace, request_id)
+
+
+def parse_json_header(value, name):
+    try:
+        return json.loads(value)
+    except Exception as exc:
+        raise FaultError(
+            "Runtime.LambdaContextUnmarshalError", "Unable to parse %s JSON: %s" % (name, exc)
+        )
+
+
 class LambdaContext:
     def __init__(self, headers):
         self.aws_request_id = headers.get("Lambda-Runtime-Aws-Request-Id")
@@ -225,12 +262,12 @@ class LambdaContext:
         # As in Lambda: client_context is an object (None without one), its client too;
         # identity is always an object, its fields None without a Cognito identity.
         raw = headers.get("Lambda-Runtime-Client-Context")
-        client_context = json.loads(raw) if raw else None
+        client_context = parse_json_header(raw, "Client Context") if raw else None
         self.client_context = object_from_dict(ClientContext, client_context)
         if self.client_context is not None:
             self.client_context.client = object_from_dict(Client, self.client_context.client)
         raw = headers.get("Lambda-Runtime-Cognito-Identity")
-        identity = json.loads(raw) if raw else None
+        identity = parse_json_header(raw, "Cognito Identity") if raw else None
         self.identity = object_from_dict(CognitoIdentity, {})
         if identity is not None:
             self.identity.cognito_identity_id = identity.get("cognitoIdentityId")
@@ -270,7 +307,7 @@ class LambdaLoggerHandler(logging.Handler):
                 record.levelname,
                 when,
                 int(record.msecs),
-                current_request_id,
+                current_request_id or "",
                 message,
             )
             sys.stdout.write(line)
@@ -288,85 +325,115 @@ def setup_logging():
     root.addHandler(handler)
 
 
-def error_document(exc, error_type=None, message=None):
-    frames = traceback.extract_tb(exc.__traceback__)
+def make_error(message, error_type, stack_trace, request_id=None):
     return {
-        "errorMessage": message if message is not None else str(exc),
-        "errorType": error_type or type(exc).__name__,
-        "requestId": current_request_id or "",
-        "stackTrace": traceback.format_list(frames),
+        "errorMessage": message or "",
+        "errorType": error_type or "",
+        "requestId": request_id or "",
+        "stackTrace": stack_trace or [],
     }
 
 
+def user_frames(tb):
+    """The traceback's frames as formatted lines (`  File "...", line N, in f\\n    code\\n`),
+    without the runtime's own leading frames, as Lambda reports them. Frames are plain tuples,
+    so no column markers (^^^) are added, as in Lambda."""
+    frames = [(f.filename, f.lineno, f.name, f.line) for f in traceback.extract_tb(tb)]
+    for i, frame in enumerate(frames):
+        if frame[0] != THIS_FILE:
+            frames = frames[i:]
+            break
+    return traceback.format_list(frames)
+
+
+def error_document(exc, request_id=None):
+    return make_error(str(exc), type(exc).__name__, user_frames(exc.__traceback__), request_id)
+
+
 def log_error(doc):
-    lines = ["[ERROR] %s: %s" % (doc["errorType"], doc["errorMessage"])]
-    if doc.get("stackTrace"):
+    """`[ERROR] Type: message`, then the trace with its indentation in no-break spaces (U+00A0),
+    one log event (lines joined by \\r), as Lambda's runtime logs an error."""
+    description = "[ERROR]"
+    if doc.get("errorType"):
+        description += " " + doc["errorType"]
+    if doc.get("errorMessage"):
+        if doc.get("errorType"):
+            description += ":"
+        description += " " + doc["errorMessage"]
+    lines = [description]
+    if doc.get("stackTrace") is not None:
         lines.append("Traceback (most recent call last):")
-        lines.extend(frame.rstrip("\n") for frame in doc["stackTrace"])
+        for entry in doc["stackTrace"]:
+            if entry == "":
+                lines.append("")
+            for line in entry.splitlines():
+                stripped = line.lstrip(" ")
+                lines.append("\u00a0" * (len(line) - len(stripped)) + stripped)
     sys.stdout.write("\r".join(lines).replace("\n", "\r") + "\n")
     sys.stdout.flush()
 
 
 def load_handler():
-    """`path/to/module.function`, resolved from LAMBDA_TASK_ROOT as Lambda's runtime does."""
+    """`path/to/module.function`, resolved from LAMBDA_TASK_ROOT as Lambda's runtime does. Raises
+    FaultError for what Lambda reports as a Runtime.* init error."""
     try:
         module_path, function_name = HANDLER.rsplit(".", 1)
     except ValueError as exc:
-        return None, error_document(
-            exc, "Runtime.MalformedHandlerName", "Bad handler '%s': not enough values to unpack" % HANDLER
-        )
-    module_name = module_path.replace("/", ".")
+        raise FaultError("Runtime.MalformedHandlerName", "Bad handler '%s': %s" % (HANDLER, exc))
     if TASK_ROOT not in sys.path:
         sys.path.insert(0, TASK_ROOT)
     try:
-        module = importlib.import_module(module_name)
-    except SyntaxError as exc:
-        return None, error_document(
-            exc, "Runtime.UserCodeSyntaxError", "Syntax error in module '%s': %s" % (module_name, exc)
-        )
+        if module_path.split(".")[0] in sys.builtin_module_names:
+            raise FaultError(
+                "Runtime.BuiltInModuleConflict",
+                "Cannot use built-in module %s as a handler module" % module_path,
+            )
+        module = importlib.import_module(module_path.replace("/", "."))
     except ImportError as exc:
-        return None, error_document(
-            exc, "Runtime.ImportModuleError", "Unable to import module '%s': %s" % (module_name, exc)
+        raise FaultError(
+            "Runtime.ImportModuleError", "Unable to import module '%s': %s" % (module_path, exc)
         )
-    except Exception as exc:
-        return None, error_document(exc)
-    handler = getattr(module, function_name, None)
-    if handler is None or not callable(handler):
-        return None, {
-            "errorMessage": "Handler '%s' missing on module '%s'" % (function_name, module_name),
-            "errorType": "Runtime.HandlerNotFound",
-            "requestId": "",
-            "stackTrace": [],
-        }
-    return handler, None
+    except SyntaxError as exc:
+        trace = ['  File "%s" Line %s\n    %s' % (exc.filename, exc.lineno, exc.text)]
+        raise FaultError(
+            "Runtime.UserCodeSyntaxError",
+            "Syntax error in module '%s': %s" % (module_path, exc),
+            trace,
+        )
+    try:
+        return getattr(module, function_name)
+    except AttributeError:
+        raise FaultError(
+            "Runtime.HandlerNotFound",
+            "Handler '%s' missing on module '%s'" % (function_name, module_path),
+        )
 
 
 def result_request(request_id, handler, event_body, headers):
     """Runs the handler and returns the request that reports its result or its error."""
     try:
-        event = json.loads(event_body) if event_body else None
-        result = handler(event, LambdaContext(headers))
-    except Exception as exc:
-        doc = error_document(exc)
-        log_error(doc)
-        return json_request("/invocation/%s/error" % request_id, doc, doc["errorType"])
-    if isinstance(result, bytes):
-        payload, content_type = result, "application/unknown"
-    else:
+        context = LambdaContext(headers)
         try:
-            payload, content_type = to_json(result).encode("utf-8"), "application/json"
+            event = json.loads(event_body) if event_body else None
         except Exception as exc:
-            # As in Lambda: the runtime's own error, without a stack trace.
-            doc = {
-                "errorMessage": "Unable to marshal response: %s" % exc,
-                "errorType": "Runtime.MarshalError",
-                "requestId": request_id or "",
-                "stackTrace": [],
-            }
-            log_error(doc)
-            return json_request("/invocation/%s/error" % request_id, doc, doc["errorType"])
-    path = "/invocation/%s/response" % request_id
-    return ("POST", path, payload, {"Content-Type": content_type})
+            raise FaultError("Runtime.UnmarshalError", "Unable to unmarshal input: %s" % exc)
+        result = handler(event, context)
+        if isinstance(result, bytes):
+            payload, content_type = result, "application/unknown"
+        else:
+            try:
+                payload, content_type = to_json(result).encode("utf-8"), "application/json"
+            except Exception as exc:
+                raise FaultError("Runtime.MarshalError", "Unable to marshal response: %s" % exc)
+    except FaultError as fault:
+        doc = fault.document(request_id)
+    except Exception as exc:
+        doc = error_document(exc, request_id)
+    else:
+        path = "/invocation/%s/response" % request_id
+        return ("POST", path, payload, {"Content-Type": content_type})
+    log_error(doc)
+    return json_request("/invocation/%s/error" % request_id, doc, doc["errorType"])
 
 
 def main():
@@ -388,8 +455,11 @@ def main():
         # Connect now: the engine checks who connected while the handler loads.
         client._connect()
     setup_logging()
-    handler, init_error = load_handler()
-    if init_error:
+    try:
+        handler = load_handler()
+    except Exception as exc:
+        init_error = exc.document() if isinstance(exc, FaultError) else error_document(exc)
+        logging.warning(UNHANDLED_INIT_WARNING)
         log_error(init_error)
         client.exchange(json_request("/init/error", init_error, init_error["errorType"]))
         sys.exit(1)
