@@ -123,7 +123,13 @@ export function lambdaEnvironment(
     PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
     LD_LIBRARY_PATH: `${config.codeDir}/lib:/opt/lib`,
   };
-  if (family === 'node') defaults.NODE_PATH = path.join(config.codeDir, 'node_modules');
+  if (family === 'node') {
+    // Lambda's NODE_PATH ends with the code root (/var/task): require('util') of a top-level
+    // util.js works from any folder, and a handler `lib.handler` finds lib/index.js.
+    defaults.NODE_PATH = [path.join(config.codeDir, 'node_modules'), config.codeDir].join(
+      path.delimiter,
+    );
+  }
   if (family === 'python') {
     defaults.PYTHONPATH = config.codeDir;
     // The code folder is read-only in Lambda: no __pycache__ written into it here either.
