@@ -192,10 +192,10 @@ describe('execution engine: Node.js runtime', function () {
 
     const failed = await engine.invoke(cfg, request({ wait: true, fail: true }));
     assert.equal(failed.functionError, 'Unhandled');
-    const doc = json(failed) as { errorType: string; errorMessage: string; stackTrace: string[] };
+    const doc = json(failed) as { errorType: string; errorMessage: string; trace: string[] };
     assert.equal(doc.errorType, 'TypeError');
     assert.equal(doc.errorMessage, 'bad input');
-    assert.ok(Array.isArray(doc.stackTrace) && doc.stackTrace[0] === 'TypeError: bad input');
+    assert.ok(Array.isArray(doc.trace) && doc.trace[0] === 'TypeError: bad input');
   });
 
   it('reports a thrown error as Lambda does and keeps the environment', async () => {
@@ -212,7 +212,7 @@ describe('execution engine: Node.js runtime', function () {
     assert.deepEqual(Object.keys(json(failed) as object).sort(), [
       'errorMessage',
       'errorType',
-      'stackTrace',
+      'trace',
     ]);
     assert.equal((json(failed) as { errorType: string }).errorType, 'ValidationError');
     assert.match(
@@ -244,7 +244,7 @@ describe('execution engine: Node.js runtime', function () {
         'Runtime.UserCodeSyntaxError',
         /SyntaxError/,
       ],
-      [{ 'index.js': '' }, 'index', 'Runtime.MalformedHandlerName', /Bad handler index/],
+      [{ 'index.js': '' }, 'index', 'Runtime.MalformedHandlerName', /^Bad handler$/],
     ];
     for (const [files, handler, errorType, message] of cases) {
       const outcome = await engine.invoke(config({ codeDir: codeDir(files), handler }), request());

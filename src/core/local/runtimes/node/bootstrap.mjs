@@ -9,12 +9,17 @@ import { existsSync, readFileSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+const require = createRequire(import.meta.url);
+
 const API_PREFIX = '/2018-06-01/runtime';
 // Read from the environment once the function is known (a spare process learns it late).
 let apiHost;
 let apiPort;
 let taskRoot;
 let handlerString;
+// Lambda's Node.js 24 and later run version 4 of its runtime interface client, which loads,
+// invokes and reports errors differently from version 3 (Node.js 22 and earlier).
+let modernClient = false;
 
 let currentRequestId;
 
@@ -44,17 +49,22 @@ async function receiveFunction() {
   Object.assign(process.env, env); // TZ takes effect on assignment
   process.chdir(cwd);
   // NODE_PATH is read once at start-up by require's resolver: read it again.
-  const Module = createRequire(import.meta.url)('node:module');
+  const Module = require('node:module');
   if (typeof Module._initPaths === 'function') Module._initPaths();
 }
 
-/** The first import of a CommonJS file, done while waiting; it leaves no trace in require.cache. */
+/**
+ * The first load of a CommonJS file, by require (how handlers load up to Node.js 22) and by
+ * import (from Node.js 24), done while waiting; it leaves no trace in require.cache.
+ */
 async function warmUpLoader() {
   const file = new URL('./warm-up.cjs', import.meta.url);
   try {
+    require(fileURLToPath(file));
+    delete require.cache[fileURLToPath(file)];
     await import(file.href);
   } finally {
-    delete createRequire(import.meta.url).cache[fileURLToPath(file)];
+    delete require.cache[fileURLToPath(file)];
   }
 }
 
@@ -62,6 +72,8 @@ function readFunctionEnvironment() {
   [apiHost, apiPort] = (process.env.AWS_LAMBDA_RUNTIME_API ?? '').split(':');
   taskRoot = process.env.LAMBDA_TASK_ROOT ?? process.cwd();
   handlerString = process.env._HANDLER ?? '';
+  const version = /^AWS_Lambda_nodejs(\d+)/.exec(process.env.AWS_EXECUTION_ENV ?? '');
+  modernClient = version !== null && Number(version[1]) >= 24;
 }
 
 // ---- the Runtime API client -------------------------------------------------------------
@@ -269,102 +281,229 @@ function patchConsole() {
   console.fatal = write('FATAL');
 }
 
+/**
+ * The error document Lambda's runtime posts (`Errors.toRapidResponse` in the runtime interface
+ * client; `formatError` in its version 4, used from Node.js 24): the stack goes in `trace`
+ * (Python's runtime says `stackTrace`), and a thrown value that is not an error is reported by
+ * its type and its text.
+ */
 function toErrorDocument(err) {
-  if (err instanceof Error) {
+  try {
+    const isError = modernClient
+      ? err instanceof Error
+      : util.types.isNativeError(err) || looksLikeError(err);
+    if (isError) {
+      const stack = escapeDelete(err.stack);
+      return {
+        errorType: escapeDelete(err.name),
+        errorMessage: escapeDelete(err.message),
+        trace: modernClient ? (stack?.split('\n') ?? []) : stack.split('\n'),
+      };
+    }
     return {
-      errorType: err.name || 'Error',
-      errorMessage: err.message,
-      stackTrace: (err.stack ?? '').split('\n'),
+      errorType: typeof err,
+      errorMessage: modernClient ? String(err) : err.toString(),
+      trace: [],
+    };
+  } catch {
+    // Lambda's own words for an error whose name, message or stack cannot be read.
+    return {
+      errorType: 'handled',
+      errorMessage:
+        'callback called with Error argument, but there was a problem while retrieving one or more of its message, name, and stack',
+      ...(modernClient ? { trace: [] } : {}),
     };
   }
-  // Lambda's runtime reports a thrown non-Error by its JSON text.
-  let message;
-  try {
-    message = typeof err === 'string' ? err : JSON.stringify(err);
-  } catch {
-    message = String(err);
-  }
-  return { errorType: 'string', errorMessage: message, stackTrace: [] };
 }
 
-function logError(label, doc) {
-  const line = `${label} \t${JSON.stringify({ ...doc, stack: doc.stackTrace, stackTrace: undefined })}`;
-  writeOut(
-    `${new Date().toISOString()}\t${currentRequestId}\tERROR\t${line.replace(/\n/g, '\r')}\n`,
+function looksLikeError(value) {
+  return Boolean(
+    value &&
+    value.name &&
+    value.message &&
+    value.stack &&
+    typeof value.name === 'string' &&
+    typeof value.message === 'string' &&
+    typeof value.stack === 'string',
   );
+}
+
+// Lambda's runtime writes DEL (0x7F) in an error's name, message and stack as %7F.
+const escapeDelete = (text) => text?.replaceAll('\x7F', '%7F');
+
+/**
+ * Logs an error as Lambda's runtime does (`structuredConsole.logError`): through console.error,
+ * the label, a tab, and the error as JSON with its enumerable properties and its stack as lines.
+ */
+function logError(label, err) {
+  console.error(label, toFormatted(intoError(err)));
+}
+
+function intoError(err) {
+  if (err instanceof Error) return err;
+  return modernClient ? new Error(String(err)) : new Error(err);
+}
+
+function toFormatted(error) {
+  try {
+    return '\t' + JSON.stringify(error, (_key, value) => withEnumerableProperties(value));
+  } catch {
+    return '\t' + JSON.stringify(toErrorDocument(error));
+  }
+}
+
+function withEnumerableProperties(value) {
+  if (!(value instanceof Error)) return value;
+  const shown = Object.assign(
+    { errorType: value.name, errorMessage: value.message, code: value.code },
+    value,
+  );
+  if (typeof value.stack === 'string') shown.stack = value.stack.split('\n');
+  return shown;
 }
 
 // ---- loading the handler, as the runtime interface client does ------------------------
 
-class ImportModuleError extends Error {
-  name = 'Runtime.ImportModuleError';
+// Named on the prototype, as Lambda's runtime does, so the name is not one of the error's own
+// properties (those appear in the logged JSON).
+class ImportModuleError extends Error {}
+class HandlerNotFound extends Error {}
+class MalformedHandlerName extends Error {}
+class UserCodeSyntaxError extends Error {}
+class InvalidStreamingOperation extends Error {}
+class CallbackHandlerDeprecated extends Error {}
+class NodeJsExit extends Error {
+  constructor() {
+    super(
+      'The Lambda runtime client detected an unexpected Node.js exit code. This is most commonly caused by a Promise that was never settled. For more information, see https://nodejs.org/docs/latest/api/process.html#exit-codes',
+    );
+  }
 }
-class HandlerNotFound extends Error {
-  name = 'Runtime.HandlerNotFound';
+class UnhandledPromiseRejection extends Error {
+  constructor(reason, promise) {
+    super(reason);
+    this.reason = reason;
+    this.promise = promise;
+  }
 }
-class MalformedHandlerName extends Error {
-  name = 'Runtime.MalformedHandlerName';
-}
-class UserCodeSyntaxError extends Error {
-  name = 'Runtime.UserCodeSyntaxError';
-}
-class InvalidStreamingOperation extends Error {
-  name = 'Runtime.InvalidStreamingOperation';
+for (const type of [
+  ImportModuleError,
+  HandlerNotFound,
+  MalformedHandlerName,
+  UserCodeSyntaxError,
+  InvalidStreamingOperation,
+  CallbackHandlerDeprecated,
+  NodeJsExit,
+  UnhandledPromiseRejection,
+]) {
+  type.prototype.name = `Runtime.${type.name}`;
 }
 
-/** `src/a/b.handler` -> module `src/a/b`, path `handler`; the path may be nested (`x.y`). */
+const CALLBACK_HANDLER_DEPRECATED =
+  'ERROR: AWS Lambda has removed support for callback-based function handlers starting with Node.js 24. You need to modify this function to use a supported handler signature to use Node.js 24 or later. For more information see https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html.';
+
+/**
+ * `src/a/b.handler` -> module root `src/a/`, module `b`, function path `handler`; the module is
+ * the last segment up to its first dot, and the function path may be nested (`api.handler`).
+ */
 function splitHandler(handler) {
-  const slash = handler.lastIndexOf('/');
-  const dot = handler.indexOf('.', slash + 1);
-  if (dot <= slash + 1 || dot === handler.length - 1) {
-    throw new MalformedHandlerName(`Bad handler ${handler}`);
+  if (handler.includes('..')) {
+    throw new MalformedHandlerName(
+      `'${handler}' is not a valid handler name. Use absolute paths when specifying root directories in handler names.`,
+    );
   }
-  return { modulePath: handler.slice(0, dot), functionPath: handler.slice(dot + 1) };
+  const last = path.basename(handler);
+  const match = /^([^.]*)\.(.*)$/.exec(last);
+  if (!match) throw new MalformedHandlerName('Bad handler');
+  return {
+    moduleRoot: handler.substring(0, handler.indexOf(last)),
+    moduleName: match[1],
+    functionPath: match[2],
+  };
 }
 
-function resolveModuleFile(modulePath) {
-  const base = path.resolve(taskRoot, modulePath);
-  for (const ext of ['.js', '.mjs', '.cjs']) {
-    if (existsSync(base + ext)) return base + ext;
-  }
-  return undefined;
-}
+const requireIfExists = (file) => (existsSync(file) ? require(file) : undefined);
+const importIfExists = async (file) =>
+  existsSync(file) ? await import(pathToFileURL(file).href) : undefined;
 
-async function loadModule(modulePath) {
-  const file = resolveModuleFile(modulePath);
-  try {
-    if (file) return await import(pathToFileURL(file).href);
-    // Like Lambda, fall back to a package installed under the task root's node_modules.
-    const pkgDir = path.join(taskRoot, 'node_modules', modulePath);
-    if (existsSync(path.join(pkgDir, 'package.json'))) {
-      const pkg = JSON.parse(readFileSync(path.join(pkgDir, 'package.json'), 'utf8'));
-      return await import(pathToFileURL(path.join(pkgDir, pkg.main ?? 'index.js')).href);
+/** Whether `.js` files in `folder` are ES modules: the nearest package.json says type module. */
+function isTypeModule(folder) {
+  if (folder.endsWith(`${path.sep}node_modules`)) return false;
+  const file = path.join(folder, 'package.json');
+  if (existsSync(file)) {
+    try {
+      return JSON.parse(readFileSync(file, 'utf8'))?.type === 'module';
+    } catch {
+      return false;
     }
+  }
+  const parent = path.dirname(folder);
+  return parent !== folder && isTypeModule(parent);
+}
+
+/**
+ * Loads the handler's module in the order of Lambda's runtime interface client. Up to Node.js
+ * 22 (`UserFunction.js`): the file as named, `.js` by require unless the package is type
+ * module, then `.js` (type module) and `.mjs` by import, `.cjs` by require. From Node.js 24
+ * (`module-loader.ts`): the file as named, `.js`, `.mjs`, `.cjs`, all by import. Last, both
+ * resolve the module name as require does from the code root, NODE_PATH included, which is how
+ * `lib.handler` finds `lib/index.js`.
+ */
+async function loadModule(moduleRoot, moduleName) {
+  const base = path.resolve(taskRoot, moduleRoot, moduleName);
+  try {
+    if (modernClient) {
+      for (const extension of ['', '.js', '.mjs', '.cjs']) {
+        const loaded = await importIfExists(base + extension);
+        if (loaded) return loaded;
+      }
+    } else {
+      const loaded = requireIfExists(base);
+      if (loaded) return loaded;
+      const typeModule = isTypeModule(path.dirname(base));
+      const loadedJs =
+        (!typeModule && requireIfExists(`${base}.js`)) ||
+        (typeModule && (await importIfExists(`${base}.js`))) ||
+        (await importIfExists(`${base}.mjs`)) ||
+        requireIfExists(`${base}.cjs`);
+      if (loadedJs) return loadedJs;
+    }
+    const paths = [taskRoot, modernClient ? path.join(taskRoot, moduleRoot) : moduleRoot];
+    return require(require.resolve(moduleName, { paths }));
   } catch (err) {
     if (err instanceof SyntaxError) {
-      throw new UserCodeSyntaxError(`${err.name}: ${err.message}`, { cause: err });
+      const wrapped = new UserCodeSyntaxError(String(err));
+      if (modernClient) wrapped.stack = err.stack;
+      throw wrapped;
     }
-    if (err && (err.code === 'ERR_MODULE_NOT_FOUND' || err.code === 'MODULE_NOT_FOUND')) {
-      throw new ImportModuleError(`Error: ${err.message}`, { cause: err });
-    }
+    if (err?.code === 'MODULE_NOT_FOUND') throw new ImportModuleError(String(err));
     throw err;
   }
-  throw new ImportModuleError(
-    `Error: Cannot find module '${modulePath}'\nRequire stack:\n- ${path.join(taskRoot, modulePath)}`,
-  );
+}
+
+/** Finds the handler in the module; from Node.js 24, also in its default export. */
+function findHandler(mod, functionPath) {
+  const keys = functionPath.split('.');
+  if (!modernClient) return keys.reduce((nested, key) => nested && nested[key], mod);
+  const findIn = (root) =>
+    keys.reduce(
+      (nested, key) => (nested && typeof nested === 'object' ? nested[key] : undefined),
+      root,
+    );
+  const found = findIn(mod);
+  if (found || mod === null || typeof mod !== 'object' || !('default' in mod)) return found;
+  return findIn(mod.default);
 }
 
 async function loadHandler() {
-  const { modulePath, functionPath } = splitHandler(handlerString);
-  const mod = await loadModule(modulePath);
-  const lookup = (root) =>
-    functionPath.split('.').reduce((obj, key) => (obj == null ? undefined : obj[key]), root);
-  let fn = lookup(mod);
-  if (fn === undefined && mod.default) fn = lookup(mod.default);
-  if (typeof fn !== 'function') {
-    throw new HandlerNotFound(
-      `${path.basename(modulePath)}.${functionPath} is undefined or not exported`,
-    );
+  const { moduleRoot, moduleName, functionPath } = splitHandler(handlerString);
+  const mod = await loadModule(moduleRoot, moduleName);
+  const fn = findHandler(mod, functionPath);
+  if (!fn) throw new HandlerNotFound(`${handlerString} is undefined or not exported`);
+  if (typeof fn !== 'function') throw new HandlerNotFound(`${handlerString} is not a function`);
+  // Lambda's Node.js 24 refuses a callback handler (a third parameter) that does not stream.
+  if (modernClient && fn.length >= 3 && fn[STREAMING] !== 'response') {
+    throw new CallbackHandlerDeprecated(CALLBACK_HANDLER_DEPRECATED);
   }
   return fn;
 }
@@ -374,7 +513,6 @@ async function loadHandler() {
 function makeContext(headers, deadlineMs) {
   const env = process.env;
   const context = {
-    callbackWaitsForEmptyEventLoop: true,
     functionName: env.AWS_LAMBDA_FUNCTION_NAME,
     functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION,
     invokedFunctionArn: headers['lambda-runtime-invoked-function-arn'],
@@ -391,44 +529,98 @@ function makeContext(headers, deadlineMs) {
   return context;
 }
 
-/** Runs one handler call; settles with { ok, value } once the result may be posted. */
-function runHandler(handler, event, context) {
+// What runs when the event loop has drained (Lambda's runtime keeps one such listener).
+let onEmptyEventLoop = () => undefined;
+
+/**
+ * Runs one handler call as Lambda's runtime up to Node.js 22 does (`Runtime.js` and
+ * `CallbackContext.js`); settles with { ok, value } or { ok: false, error } once the outcome
+ * may be posted. A returned promise settles it. A successful callback() waits for the empty
+ * event loop unless callbackWaitsForEmptyEventLoop is false; callback(err), context.done,
+ * succeed and fail report at once. A handler that does none of these succeeds with null once
+ * the event loop is empty, unless it is an async function: then its promise never settled,
+ * which is Runtime.NodeJsExit. Only the first of callback, done, succeed and fail counts.
+ */
+function invokeWithCallback(handler, event, envData) {
   return new Promise((resolve) => {
-    let settled = false;
-    const settle = (outcome) => {
-      if (settled) return;
-      settled = true;
-      resolve(outcome);
+    let completed = false;
+    let waitForEmptyEventLoop = true;
+    const complete = (value) => {
+      if (completed) {
+        console.error(
+          'Invocation has already been reported as done. Cannot call complete more than once per invocation.',
+        );
+        return;
+      }
+      completed = true;
+      resolve({ ok: true, value });
     };
     const callback = (err, value) => {
-      const outcome = err != null ? { ok: false, error: err } : { ok: true, value };
-      if (context.callbackWaitsForEmptyEventLoop) {
-        // Lambda posts a callback's result only once the event loop has drained.
-        process.once('beforeExit', () => settle(outcome));
-      } else {
-        settle(outcome);
-      }
+      onEmptyEventLoop = () => undefined;
+      if (err !== undefined && err !== null) resolve({ ok: false, error: err });
+      else if (!waitForEmptyEventLoop) complete(value);
+      else onEmptyEventLoop = () => setImmediate(() => complete(value));
     };
-    context.done = callback;
-    context.succeed = (value) => callback(null, value);
-    context.fail = (err) => callback(err ?? new Error('handled'));
+    const done = (err, value) => {
+      onEmptyEventLoop = () => undefined;
+      if (err !== undefined && err !== null) resolve({ ok: false, error: err });
+      else complete(value);
+    };
+    let finished = false;
+    const firstCallOnly =
+      (fn) =>
+      (...args) => {
+        if (finished) return;
+        fn(...args);
+        finished = true;
+      };
+    const context = {
+      get callbackWaitsForEmptyEventLoop() {
+        return waitForEmptyEventLoop;
+      },
+      set callbackWaitsForEmptyEventLoop(value) {
+        waitForEmptyEventLoop = value;
+      },
+      succeed: firstCallOnly((value) => done(null, value)),
+      fail: firstCallOnly((err) =>
+        err === undefined || err === null ? done('handled') : done(err),
+      ),
+      done: firstCallOnly(done),
+    };
+    Object.assign(context, envData);
+    const isAsync = handler.constructor?.name === 'AsyncFunction';
+    onEmptyEventLoop = () => {
+      completed = true;
+      if (isAsync) resolve({ ok: false, error: new NodeJsExit() });
+      else resolve({ ok: true, value: null });
+    };
+    const wrappedCallback = firstCallOnly(callback);
     try {
-      const result = handler(event, context, callback);
+      const result = handler(event, context, wrappedCallback);
       if (result && typeof result.then === 'function') {
-        result.then(
-          (value) => settle({ ok: true, value }),
-          (error) => settle({ ok: false, error }),
-        );
+        result.then(context.succeed, context.fail);
       }
-    } catch (error) {
-      settle({ ok: false, error });
+    } catch (err) {
+      wrappedCallback(err);
     }
   });
 }
 
+/**
+ * Runs one handler call as Lambda's runtime from Node.js 24 does (`BufferedInvokeProcessor`):
+ * what the handler returns, awaited, is the result; the context has no callback methods.
+ */
+async function invokeBuffered(handler, event, context) {
+  try {
+    return { ok: true, value: await handler(event, context) };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
 function errorRequest(requestId, err) {
   const doc = toErrorDocument(err);
-  logError('Invoke Error', doc);
+  logError('Invoke Error', err);
   return jsonRequest(`/invocation/${requestId}/error`, doc, doc.errorType);
 }
 
@@ -528,7 +720,7 @@ class ResponseStream extends Writable {
   /** The handler failed: end the body with the error, or only log it if the body has ended. */
   fail(error) {
     if (this.writableEnded || this.destroyed) {
-      if (error !== this.errored) logError('Invoke Error', toErrorDocument(error));
+      if (error !== this.errored) logError('Invoke Error', error);
       return;
     }
     endWithError(this.request, error);
@@ -539,7 +731,7 @@ class ResponseStream extends Writable {
 /** Ends the body with trailers that carry the error, as Lambda's runtime does. */
 function endWithError(request, err) {
   const doc = toErrorDocument(err);
-  logError('Invoke Error', doc);
+  logError('Invoke Error', err);
   const body = Buffer.from(JSON.stringify(fitTrailer(doc))).toString('base64');
   request.end(
     `Lambda-Runtime-Function-Error-Type: ${oneLine(doc.errorType).slice(0, 256)}\r\n` +
@@ -552,7 +744,7 @@ const MAX_TRAILER_DOC = 24 * 1024;
 
 function fitTrailer(doc) {
   if (Buffer.byteLength(JSON.stringify(doc)) <= MAX_TRAILER_DOC) return doc;
-  const short = { ...doc, stackTrace: [] };
+  const short = { ...doc, trace: [] };
   if (Buffer.byteLength(JSON.stringify(short)) <= MAX_TRAILER_DOC) return short;
   return { ...short, errorMessage: `${short.errorMessage.slice(0, 8 * 1024)}... (truncated)` };
 }
@@ -611,18 +803,25 @@ async function main() {
   }
   patchConsole();
   defineAwsLambdaGlobal();
+  process.on('uncaughtException', (err) => {
+    logError('Uncaught Exception', err);
+    reportFatal(err, 129);
+  });
+  process.on('unhandledRejection', (reason, promise) => {
+    const error = new UnhandledPromiseRejection(reason, promise);
+    logError('Unhandled Promise Rejection', error);
+    reportFatal(error, 128);
+  });
+  if (!modernClient) process.on('beforeExit', () => onEmptyEventLoop());
   let handler;
   try {
     handler = await loadHandler();
   } catch (err) {
+    logError(modernClient ? 'Init Error' : 'Uncaught Exception', err);
     const doc = toErrorDocument(err);
-    logError('Uncaught Exception', doc);
     await client.send([jsonRequest('/init/error', doc, doc.errorType)])[0];
     process.exit(129);
   }
-
-  process.on('uncaughtException', (err) => reportFatal(err, 'Uncaught Exception'));
-  process.on('unhandledRejection', (err) => reportFatal(err, 'Unhandled Promise Rejection'));
 
   const streaming = handler[STREAMING] === 'response';
   let next = await client.send([NEXT])[0];
@@ -640,7 +839,9 @@ async function main() {
     let outcome;
     try {
       const event = next.body.length > 0 ? JSON.parse(next.body.toString('utf8')) : undefined;
-      outcome = await runHandler(handler, event, context);
+      outcome = modernClient
+        ? await invokeBuffered(handler, event, context)
+        : await invokeWithCallback(handler, event, context);
     } catch (error) {
       outcome = { ok: false, error };
     }
@@ -648,19 +849,21 @@ async function main() {
   }
 }
 
-async function reportFatal(err, label) {
-  // An error outside the handler's promise leaves the process in an unknown state: report it
-  // for the current request, then exit so the engine starts a fresh environment. A fresh
-  // connection, because the shared one may be holding a /next the engine will not answer.
+/**
+ * An uncaught exception (exit status 129) or unhandled rejection (128), logged already: as in
+ * Lambda, it is reported for the current request (or as the init error before the first), and
+ * the process exits, so the engine starts a fresh environment. A fresh connection, because the
+ * shared one may be holding a /next the engine will not answer.
+ */
+async function reportFatal(err, exitStatus) {
   const doc = toErrorDocument(err);
-  logError(label, doc);
   try {
-    if (currentRequestId) {
-      const request = jsonRequest(`/invocation/${currentRequestId}/error`, doc, doc.errorType);
-      await new RuntimeClient().send([request])[0];
-    }
+    const request = currentRequestId
+      ? jsonRequest(`/invocation/${currentRequestId}/error`, doc, doc.errorType)
+      : jsonRequest('/init/error', doc, doc.errorType);
+    await new RuntimeClient().send([request])[0];
   } finally {
-    process.exit(129);
+    process.exit(exitStatus);
   }
 }
 
