@@ -133,11 +133,12 @@ export const handler = async (event, context) => {
     const error = JSON.parse(text(out.Payload)) as {
       errorType: string;
       errorMessage: string;
-      stackTrace: string[];
+      trace: string[];
     };
     assert.equal(error.errorType, 'TypeError');
     assert.equal(error.errorMessage, 'asked to fail');
-    assert.ok(Array.isArray(error.stackTrace));
+    // Node.js runtimes name the stack `trace` (Python's is `stackTrace`).
+    assert.equal(error.trace[0], 'TypeError: asked to fail');
     const next = await f.lambda.send(new InvokeCommand({ FunctionName: 'echo' }));
     assert.equal(next.FunctionError, undefined);
   });
