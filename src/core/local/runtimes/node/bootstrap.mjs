@@ -530,7 +530,8 @@ function makeContext(headers, deadlineMs) {
 }
 
 // What runs when the event loop has drained (Lambda's runtime keeps one such listener).
-let onEmptyEventLoop = () => undefined;
+const noEmptyEventLoopWork = () => undefined;
+let onEmptyEventLoop = noEmptyEventLoopWork;
 
 /**
  * Runs one handler call as Lambda's runtime up to Node.js 22 does (`Runtime.js` and
@@ -541,10 +542,9 @@ let onEmptyEventLoop = () => undefined;
  * the event loop is empty, unless it is an async function: then its promise never settled,
  * which is Runtime.NodeJsExit. Only the first of callback, done, succeed and fail counts.
  */
-function invokeWithCallback(handler, event, envData) {
+function invokeWithCallback(handler, event, context) {
   return new Promise((resolve) => {
     let completed = false;
-    let waitForEmptyEventLoop = true;
     const complete = (value) => {
       if (completed) {
         console.error(
@@ -555,53 +555,41 @@ function invokeWithCallback(handler, event, envData) {
       completed = true;
       resolve({ ok: true, value });
     };
-    const callback = (err, value) => {
-      onEmptyEventLoop = () => undefined;
-      if (err !== undefined && err !== null) resolve({ ok: false, error: err });
-      else if (!waitForEmptyEventLoop) complete(value);
-      else onEmptyEventLoop = () => setImmediate(() => complete(value));
-    };
-    const done = (err, value) => {
-      onEmptyEventLoop = () => undefined;
-      if (err !== undefined && err !== null) resolve({ ok: false, error: err });
-      else complete(value);
-    };
+    // The first of callback, done, succeed and fail counts; only a successful callback() may
+    // wait for the empty event loop. Plain closures, not accessors: this runs every invocation.
     let finished = false;
-    const firstCallOnly =
-      (fn) =>
-      (...args) => {
-        if (finished) return;
-        fn(...args);
-        finished = true;
-      };
-    const context = {
-      get callbackWaitsForEmptyEventLoop() {
-        return waitForEmptyEventLoop;
-      },
-      set callbackWaitsForEmptyEventLoop(value) {
-        waitForEmptyEventLoop = value;
-      },
-      succeed: firstCallOnly((value) => done(null, value)),
-      fail: firstCallOnly((err) =>
-        err === undefined || err === null ? done('handled') : done(err),
-      ),
-      done: firstCallOnly(done),
+    const finish = (err, value, fromCallback) => {
+      if (finished) return;
+      finished = true;
+      if (err !== undefined && err !== null) {
+        onEmptyEventLoop = noEmptyEventLoopWork;
+        resolve({ ok: false, error: err });
+      } else if (fromCallback && context.callbackWaitsForEmptyEventLoop) {
+        onEmptyEventLoop = () => setImmediate(() => complete(value));
+      } else {
+        onEmptyEventLoop = noEmptyEventLoopWork;
+        complete(value);
+      }
     };
-    Object.assign(context, envData);
+    context.callbackWaitsForEmptyEventLoop = true;
+    context.succeed = (value) => finish(null, value, false);
+    context.fail = (err) =>
+      finish(err === undefined || err === null ? 'handled' : err, undefined, false);
+    context.done = (err, value) => finish(err, value, false);
     const isAsync = handler.constructor?.name === 'AsyncFunction';
     onEmptyEventLoop = () => {
       completed = true;
       if (isAsync) resolve({ ok: false, error: new NodeJsExit() });
       else resolve({ ok: true, value: null });
     };
-    const wrappedCallback = firstCallOnly(callback);
+    const callback = (err, value) => finish(err, value, true);
     try {
-      const result = handler(event, context, wrappedCallback);
+      const result = handler(event, context, callback);
       if (result && typeof result.then === 'function') {
         result.then(context.succeed, context.fail);
       }
     } catch (err) {
-      wrappedCallback(err);
+      callback(err);
     }
   });
 }
