@@ -143,6 +143,18 @@ describe('local cloud: the Node.js runtime as Lambda runs it', function () {
     });
   });
 
+  it('reports a result JSON cannot hold as Lambda does, by runtime version', async () => {
+    const code = nodeHandlerZip(
+      `export const handler = async () => { const a = {}; a.self = a; return a; };`,
+    );
+    const upTo22 = body(await invoke(await deploy(code, 'nodejs22.x'))) as ErrorDocument;
+    assert.equal(upTo22.errorType, 'Error');
+    assert.equal(upTo22.errorMessage, 'Unable to stringify response body');
+    const from24 = body(await invoke(await deploy(code, 'nodejs24.x'))) as ErrorDocument;
+    assert.equal(from24.errorType, 'Runtime.JSONStringifyError');
+    assert.equal(from24.errorMessage, 'Unable to stringify response body');
+  });
+
   it("logs Invoke Error as Lambda does: the error's own properties, its stack as lines", async () => {
     const name = await deploy(
       nodeHandlerZip(`export const handler = async () => {

@@ -20,6 +20,12 @@ export class NodeJsExit extends Error {
     );
   }
 }
+/** A result JSON.stringify cannot take (a cycle, a BigInt), as Lambda's runtime reports it. */
+export class JSONStringifyError extends Error {
+  constructor() {
+    super('Unable to stringify response body');
+  }
+}
 export class UnhandledPromiseRejection extends Error {
   constructor(reason, promise) {
     super(reason);
@@ -35,6 +41,7 @@ for (const type of [
   InvalidStreamingOperation,
   CallbackHandlerDeprecated,
   NodeJsExit,
+  JSONStringifyError,
   UnhandledPromiseRejection,
 ]) {
   type.prototype.name = `Runtime.${type.name}`;

@@ -2,8 +2,9 @@
 // does, with callbacks and the wait for an empty event loop (invokeWithCallback), or as from
 // Node.js 24, where what it returns is the result (invokeBuffered); then the request that
 // reports the outcome, its JSON result or its error (resultRequest).
-import { logError, NodeJsExit, toErrorDocument } from './errors.mjs';
+import { JSONStringifyError, logError, NodeJsExit, toErrorDocument } from './errors.mjs';
 import { jsonRequest } from './runtime-client.mjs';
+import { state } from './runtime-state.mjs';
 
 // What runs when the event loop has drained (Lambda's runtime keeps one such listener): the
 // bootstrap's 'beforeExit' listener calls it, through this live binding.
@@ -95,7 +96,11 @@ export function resultRequest(requestId, outcome) {
   let body;
   try {
     body = outcome.value === undefined ? undefined : JSON.stringify(outcome.value);
-  } catch (error) {
+  } catch {
+    // Up to Node.js 22 the runtime reports a plain Error, from 24 Runtime.JSONStringifyError.
+    const error = state.modernClient
+      ? new JSONStringifyError()
+      : new Error('Unable to stringify response body');
     return errorRequest(requestId, error);
   }
   return {
