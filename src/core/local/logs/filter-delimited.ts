@@ -139,30 +139,62 @@ export function compileDelimitedPattern(text: string): (message: string) => bool
       throw new FilterPatternError(`Invalid filter pattern: ${c.field} is not a field of ${text}`);
     }
   }
-  const holds = (bound: Map<string, string>): boolean =>
-    conditions.every((alternatives) =>
-      alternatives.some((all) => all.every((c) => c.test(bound.get(c.field)!))),
-    );
-  return (message) => align(slots, splitFields(message), holds);
+  const plan = alignmentPlan(slots, conditions);
+  return (message) => align(slots, splitFields(message), plan);
 }
 
-/** Tries every way to lay the slots over the fields (`...` takes any number) until one holds. */
-function align(
-  slots: Slot[],
-  fields: string[],
-  holds: (bound: Map<string, string>) => boolean,
-): boolean {
+interface AlignmentPlan {
+  /** The conditions to test once slot s is bound: all the fields they name are bound then. */
+  readyAt: Condition[][];
+  /**
+   * Whether slots s.. can be laid from field f depends on nothing bound before s (no
+   * later condition names an earlier field): then a failure at (s, f) is remembered.
+   */
+  independent: boolean[];
+}
+
+function alignmentPlan(slots: Slot[], conditions: Condition[]): AlignmentPlan {
+  const lastSlot = new Map<string, number>();
+  slots.forEach((slot, index) => slot.kind === 'field' && lastSlot.set(slot.name, index));
+  const readyAt: Condition[][] = slots.map(() => []);
+  const span = conditions.map((condition) => {
+    const at = condition.flat().map((c) => lastSlot.get(c.field)!);
+    const ready = Math.max(...at);
+    readyAt[ready]!.push(condition);
+    return { first: Math.min(...at), ready };
+  });
+  const independent = slots.map((_, s) => span.every((c) => c.ready < s || c.first >= s));
+  return { readyAt, independent };
+}
+
+const conditionHolds = (condition: Condition, bound: Map<string, string>): boolean =>
+  condition.some((all) => all.every((c) => c.test(bound.get(c.field)!)));
+
+/**
+ * Whether the slots can be laid over the fields (`...` takes any number) with every condition
+ * holding. Each condition is tested as soon as its fields are bound, and failed positions are
+ * remembered where nothing earlier matters, so several `...` stay polynomial, not exponential.
+ */
+function align(slots: Slot[], fields: string[], plan: AlignmentPlan): boolean {
   const bound = new Map<string, string>();
+  const failed = new Set<number>();
+  const width = fields.length + 1;
   const visit = (s: number, f: number): boolean => {
-    if (s === slots.length) return f === fields.length && holds(bound);
+    if (s === slots.length) return f === fields.length;
+    const key = s * width + f;
+    if (failed.has(key)) return false;
     const slot = slots[s]!;
+    let ok = false;
     if (slot.kind === 'any') {
-      for (let k = f; k <= fields.length; k++) if (visit(s + 1, k)) return true;
-      return false;
+      for (let k = f; k <= fields.length && !ok; k++) ok = visit(s + 1, k);
+    } else if (f < fields.length) {
+      bound.set(slot.name, fields[f]!);
+      ok =
+        plan.readyAt[s]!.every((condition) => conditionHolds(condition, bound)) &&
+        visit(s + 1, f + 1);
     }
-    if (f === fields.length) return false;
-    bound.set(slot.name, fields[f]!);
-    return visit(s + 1, f + 1);
+    if (!ok && plan.independent[s]) failed.add(key);
+    return ok;
   };
   return visit(0, 0);
 }
