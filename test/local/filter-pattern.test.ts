@@ -134,6 +134,12 @@ describe('local cloud: filter patterns', () => {
     const only = (pattern: string): number[] =>
       json.map((line, i) => (compileFilterPattern(pattern)(line) ? i : -1)).filter((i) => i >= 0);
 
+    it('never matches an event without a JSON object, even with NOT EXISTS', () => {
+      const missing = compileFilterPattern('{ $.x NOT EXISTS }');
+      assert.equal(missing('plain text ending in a digit 7'), false);
+      assert.equal(missing('2024-01-01T00:00:00Z\tid\tINFO\t{"y":1}'), true);
+    });
+
     it('compares strings, with * wildcards', () => {
       assert.deepEqual(only('{ $.level = "ERROR" }'), [0]);
       assert.deepEqual(only('{ $.level != "ERROR" }'), [1]);

@@ -109,9 +109,12 @@ export function compileJsonPattern(text: string): (message: string) => boolean {
   if (i !== tokens.length)
     throw new FilterPatternError(`Invalid filter pattern: trailing input in ${text}`);
   return (message) => {
+    // Only an event that holds a JSON object can match, even `NOT EXISTS`.
+    const start = message.indexOf('{');
+    if (start === -1) return false;
     let doc: unknown;
     try {
-      doc = JSON.parse(message.slice(message.indexOf('{')));
+      doc = JSON.parse(message.slice(start));
     } catch {
       return false;
     }
