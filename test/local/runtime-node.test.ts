@@ -155,6 +155,19 @@ describe('local cloud: the Node.js runtime as Lambda runs it', function () {
     assert.equal(from24.errorMessage, 'Unable to stringify response body');
   });
 
+  it('reports a thrown value with no string form, and the environment lives on', async () => {
+    const name = await deploy(
+      nodeHandlerZip(
+        `let calls = 0;
+export const handler = async () => { if (++calls === 1) throw Object.create(null); return calls; };`,
+      ),
+    );
+    const failed = await invoke(name);
+    assert.equal(failed.FunctionError, 'Unhandled');
+    assert.equal((body(failed) as ErrorDocument).errorType, 'handled');
+    assert.equal(body(await invoke(name)), 2, 'the same environment answers the next call');
+  });
+
   it("logs Invoke Error as Lambda does: the error's own properties, its stack as lines", async () => {
     const name = await deploy(
       nodeHandlerZip(`export const handler = async () => {

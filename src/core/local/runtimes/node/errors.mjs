@@ -102,7 +102,15 @@ const escapeDelete = (text) => text?.replaceAll('\x7F', '%7F');
  * the label, a tab, and the error as JSON with its enumerable properties and its stack as lines.
  */
 export function logError(label, err) {
-  console.error(label, toFormatted(intoError(err)));
+  let formatted;
+  try {
+    formatted = toFormatted(intoError(err));
+  } catch {
+    // A thrown value with no string form (Object.create(null)): log what the caller receives,
+    // so the error is still posted and the runtime lives on.
+    formatted = '\t' + JSON.stringify(toErrorDocument(err));
+  }
+  console.error(label, formatted);
 }
 
 function intoError(err) {
