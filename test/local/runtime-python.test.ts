@@ -218,6 +218,25 @@ describe('local cloud: the Python runtime', function () {
       );
     });
 
+    it('reports an error whose message holds a lone surrogate, and lives on', async () => {
+      const name = await deploy({
+        'app.py': py(
+          'calls = 0',
+          'def handler(event, context):',
+          '    global calls',
+          '    calls += 1',
+          '    if calls == 1:',
+          '        raise ValueError("x\\ud800y")',
+          '    return calls',
+        ),
+      });
+      const doc = errorOf(await invoke(name));
+      assert.equal(doc.errorType, 'ValueError');
+      assert.equal(doc.errorMessage, 'x\ud800y');
+      const next = await invoke(name);
+      assert.equal(next.text, '2', 'the same environment answers the next call');
+    });
+
     it('calls a handler attribute that is not callable, and fails there as Python does', async () => {
       const name = await deploy({ 'app.py': 'handler = 42\n' });
       const doc = errorOf(await invoke(name));

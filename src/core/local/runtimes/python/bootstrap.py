@@ -181,7 +181,8 @@ def json_request(path, doc, error_type=None):
     headers = {"Content-Type": "application/json"}
     if error_type:
         headers["Lambda-Runtime-Function-Error-Type"] = error_type
-    return ("POST", path, to_json(doc).encode("utf-8"), headers)
+    # backslashreplace turns a lone surrogate into a \udXXX escape, which JSON reads back.
+    return ("POST", path, to_json(doc).encode("utf-8", "backslashreplace"), headers)
 
 
 NEXT = ("GET", "/invocation/next")
@@ -439,6 +440,9 @@ def result_request(request_id, handler, event_body, headers):
 def main():
     global current_request_id
     global API_HOST, API_PORT
+    # A lone surrogate in a message (say "x\ud800y") must not crash the runtime when logged.
+    sys.stdout.reconfigure(errors="backslashreplace")
+    sys.stderr.reconfigure(errors="backslashreplace")
     client = RuntimeClient()
     connected_to = None
     if os.environ.get("FLOURISH_SPARE") == "1":
