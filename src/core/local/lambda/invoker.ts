@@ -172,14 +172,17 @@ export class Invoker {
     const requestId = randomUUID();
     this.queue.push({
       config,
-      request: {
-        requestId,
-        payload,
-        invocationType: 'Event',
-        invokedFunctionArn: functionArn(this.identity, config.functionName, qualifier),
-        clientContext,
-        signal: this.stopping.signal,
-      },
+      request: this.named(
+        config,
+        {
+          requestId,
+          payload,
+          invocationType: 'Event',
+          clientContext,
+          signal: this.stopping.signal,
+        },
+        qualifier,
+      ),
       failures: 0,
       qualifier,
     });

@@ -5,6 +5,7 @@
 // Text to the function's own group is refused too: the local cloud would silently write
 // something else. Every refusal says what to do instead.
 import { invalidParameter } from '../http/errors';
+import { checkEnum } from './validation';
 import { logGroupName, type KeptSettings } from './model';
 
 const LOCAL_ONLY =
@@ -26,30 +27,19 @@ export function checkSettings(
 ): KeptSettings {
   refuseResources(input);
   checkLogging(input, fn.name);
-  const runtime = fn.runtime;
   const kept: KeptSettings = { tracing: current.tracing, snapStart: current.snapStart };
   const tracing = (input.TracingConfig as { Mode?: unknown } | undefined)?.Mode;
   if (tracing !== undefined) {
-    if (tracing !== 'Active' && tracing !== 'PassThrough') {
-      throw invalidParameter(
-        `1 validation error detected: Value '${String(tracing)}' at 'tracingConfig.mode' failed to satisfy constraint: Member must satisfy enum value set: [Active, PassThrough]`,
-      );
-    }
-    if (tracing === 'Active') kept.tracing = 'Active';
-    else delete kept.tracing;
+    const mode = checkEnum(tracing, 'tracingConfig.mode', ['Active', 'PassThrough']);
+    kept.tracing = mode === 'Active' ? mode : undefined;
   }
   const applyOn = (input.SnapStart as { ApplyOn?: unknown } | undefined)?.ApplyOn;
   if (applyOn !== undefined) {
-    if (applyOn !== 'PublishedVersions' && applyOn !== 'None') {
-      throw invalidParameter(
-        `1 validation error detected: Value '${String(applyOn)}' at 'snapStart.applyOn' failed to satisfy constraint: Member must satisfy enum value set: [PublishedVersions, None]`,
-      );
-    }
-    if (applyOn === 'PublishedVersions') kept.snapStart = 'PublishedVersions';
-    else delete kept.snapStart;
+    const on = checkEnum(applyOn, 'snapStart.applyOn', ['PublishedVersions', 'None']);
+    kept.snapStart = on === 'PublishedVersions' ? on : undefined;
   }
-  if (kept.snapStart && !snapStartRuntime(runtime)) {
-    throw invalidParameter(`${runtime} is not supported for SnapStart enabled functions.`);
+  if (kept.snapStart && !snapStartRuntime(fn.runtime)) {
+    throw invalidParameter(`${fn.runtime} is not supported for SnapStart enabled functions.`);
   }
   return kept;
 }

@@ -142,6 +142,18 @@ export function checkDescription(description: unknown): string {
   return description;
 }
 
+/** One of `allowed`, with Lambda's enum wording when it is not. */
+export function checkEnum<T extends string>(
+  value: unknown,
+  field: string,
+  allowed: readonly T[],
+): T {
+  if (!allowed.includes(value as T)) {
+    throw constraint(value, field, `Member must satisfy enum value set: [${allowed.join(', ')}]`);
+  }
+  return value as T;
+}
+
 export function checkArchitectures(value: unknown): 'x86_64' | 'arm64' {
   if (
     !Array.isArray(value) ||

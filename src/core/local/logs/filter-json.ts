@@ -7,7 +7,7 @@ type Value = string | number | boolean | null;
 type Expr =
   | { kind: 'and'; left: Expr; right: Expr }
   | { kind: 'or'; left: Expr; right: Expr }
-  | { kind: 'cmp'; path: string[]; op: string; value: Value }
+  | { kind: 'cmp'; path: string[]; op: string; value: Value; wildcard?: RegExp }
   | { kind: 'regex'; path: string[]; negate: boolean; re: RegExp }
   | { kind: 'exists'; path: string[]; negate: boolean };
 
@@ -81,11 +81,15 @@ export function compileJsonPattern(text: string): (message: string) => boolean {
       }
       return { kind: 'regex', path, negate: op === '!=', re: compileRegex(raw) };
     }
-    if (raw.startsWith('"')) {
-      return { kind: 'cmp', path, op, value: raw.slice(1, -1).replace(/\\(.)/g, '$1') };
-    }
     const num = Number(raw);
-    return { kind: 'cmp', path, op, value: Number.isNaN(num) ? raw : num };
+    const value = raw.startsWith('"')
+      ? raw.slice(1, -1).replace(/\\(.)/g, '$1')
+      : Number.isNaN(num)
+        ? raw
+        : num;
+    // A string is compared through its wildcard pattern, made once here, not per event.
+    if (typeof value === 'number') return { kind: 'cmp', path, op, value };
+    return { kind: 'cmp', path, op, value, wildcard: wildcardRegExp(value) };
   };
   const andExpr = (): Expr => {
     let left = primary();
@@ -167,7 +171,7 @@ function evaluate(expr: Expr, doc: unknown): boolean {
     return expr.op === '!=' ? !equal : equal;
   }
   if (!isScalar(value)) return false;
-  const equal = wildcardRegExp(expr.value).test(String(value));
+  const equal = expr.wildcard!.test(String(value));
   return expr.op === '!=' ? !equal : expr.op === '=' ? equal : false;
 }
 
