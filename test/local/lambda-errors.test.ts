@@ -257,9 +257,24 @@ describe('local cloud: Lambda errors', function () {
         /^CodeSigningConfigArn names a code signing configuration/,
       ],
       [
-        'JSON logs, log levels or another log group',
-        { LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'INFO', LogGroup: '/mine' } },
-        /^LoggingConfig asks for LogFormat JSON, ApplicationLogLevel, LogGroup \/mine: .*as Text/,
+        'another log group',
+        { LoggingConfig: { LogFormat: 'JSON', LogGroup: '/mine' } },
+        /^LoggingConfig asks for LogGroup \/mine: .*\/aws\/lambda\/<function name> only/,
+      ],
+      [
+        'log levels with Text logs',
+        { LoggingConfig: { LogFormat: 'Text', ApplicationLogLevel: 'WARN' } },
+        /^LogLevel is not supported when LogFormat is set to "Text"\. Remove LogLevel from your request or change the LogFormat to "JSON" and try again\.$/,
+      ],
+      [
+        'an unknown log format',
+        { LoggingConfig: { LogFormat: 'Yaml' as 'JSON' } },
+        /at 'loggingConfig.logFormat'/,
+      ],
+      [
+        'an unknown system log level',
+        { LoggingConfig: { LogFormat: 'JSON', SystemLogLevel: 'ERROR' as 'WARN' } },
+        /at 'loggingConfig.systemLogLevel'.*\[DEBUG, INFO, WARN\]/,
       ],
       [
         'an unknown tracing mode',

@@ -1,6 +1,9 @@
 // Reads Lambda's REPORT lines, the one record every invocation leaves in its log, local or AWS:
 // REPORT RequestId: <id>\tDuration: 12.34 ms\tBilled Duration: 13 ms\tMemory Size: 128 MB\t
 // Max Memory Used: 70 MB\tInit Duration: 150.20 ms
+// or, from a function that logs as JSON, its `platform.report` record:
+// {"time":"…","type":"platform.report","record":{"requestId":"<id>","metrics":{"durationMs":12.34,
+// "billedDurationMs":13,"memorySizeMB":128,"maxMemoryUsedMB":70},"status":"success"}}
 
 export interface InvocationReport {
   requestId: string;
@@ -10,13 +13,20 @@ export interface InvocationReport {
   maxMemoryUsedMB: number;
   /** Present on a cold start. */
   initDurationMs?: number;
-  /** Lambda adds `Status: timeout` / `Status: error` when the invocation did not finish. */
+  /**
+   * Lambda adds `Status: timeout` / `Status: error` when the invocation did not finish (a JSON
+   * record may also say `failure`); absent when it did.
+   */
   status?: string;
 }
 
 const FIELD = /([A-Za-z ]+):\s*([^\t]+)/g;
 
+/** Marks a JSON platform.report record, as a filter pattern term and in the text. */
+export const JSON_REPORT_TYPE = 'platform.report';
+
 export function parseReportLine(line: string): InvocationReport | undefined {
+  if (line.startsWith('{') && line.includes(JSON_REPORT_TYPE)) return parseReportRecord(line);
   const start = line.indexOf('REPORT RequestId:');
   if (start < 0) return undefined;
   const fields = new Map<string, string>();
@@ -44,6 +54,70 @@ export function parseReportLine(line: string): InvocationReport | undefined {
   if (status) report.status = status;
   return report;
 }
+
+/** Whether a log event is the START line (or JSON `platform.start` record) of this request. */
+export function isStartOf(message: string, requestId: string): boolean {
+  return (
+    message.startsWith(`START RequestId: ${requestId}`) ||
+    isRecordOf(message, 'platform.start', requestId)
+  );
+}
+
+/** Whether a log event is the REPORT line (or JSON `platform.report` record) of this request. */
+export function isReportOf(message: string, requestId: string): boolean {
+  return (
+    message.startsWith(`REPORT RequestId: ${requestId}`) ||
+    isRecordOf(message, JSON_REPORT_TYPE, requestId)
+  );
+}
+
+function isRecordOf(message: string, type: string, requestId: string): boolean {
+  return (
+    message.startsWith('{') &&
+    message.includes(`"type":"${type}"`) &&
+    message.includes(`"requestId":"${requestId}"`)
+  );
+}
+
+function parseReportRecord(line: string): InvocationReport | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  const { type, record } = (parsed ?? {}) as { type?: unknown; record?: Record<string, unknown> };
+  if (type !== JSON_REPORT_TYPE || typeof record !== 'object' || record === null) return undefined;
+  const metrics = (record.metrics ?? {}) as Record<string, unknown>;
+  const requestId = record.requestId;
+  const duration = metrics.durationMs;
+  const billed = metrics.billedDurationMs;
+  const memory = metrics.memorySizeMB;
+  if (
+    typeof requestId !== 'string' ||
+    !requestId ||
+    !finite(duration) ||
+    !finite(billed) ||
+    !finite(memory)
+  ) {
+    return undefined;
+  }
+  const report: InvocationReport = {
+    requestId,
+    durationMs: duration,
+    billedDurationMs: billed,
+    memorySizeMB: memory,
+    maxMemoryUsedMB: finite(metrics.maxMemoryUsedMB) ? metrics.maxMemoryUsedMB : 0,
+  };
+  if (finite(metrics.initDurationMs)) report.initDurationMs = metrics.initDurationMs;
+  if (typeof record.status === 'string' && record.status !== 'success') {
+    report.status = record.status;
+  }
+  return report;
+}
+
+const finite = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value);
 
 function number(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;

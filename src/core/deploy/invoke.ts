@@ -4,6 +4,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { CloudProvider, InvocationType, InvokeResult, LogEvent } from '../cloud/provider';
 import type { Manifest } from '../manifest/types';
+import { isReportOf, isStartOf } from '../cost/report';
 import { findFunction } from './plan';
 
 export interface InvokeFunctionOptions {
@@ -72,8 +73,10 @@ export async function invokeFunction(
 }
 
 function holdsWholeRequest(log: string, requestId: string): boolean {
+  const lines = log.split('\n');
   return (
-    log.includes(`START RequestId: ${requestId}`) && log.includes(`REPORT RequestId: ${requestId}`)
+    lines.some((line) => isStartOf(line, requestId)) &&
+    lines.some((line) => isReportOf(line, requestId))
   );
 }
 
@@ -108,15 +111,15 @@ async function findStart(
   requestId: string,
   options: { startTime?: number; signal?: AbortSignal },
 ): Promise<LogEvent | undefined> {
-  const marker = `START RequestId: ${requestId}`;
   let nextToken: string | undefined;
   do {
+    // The request id as a term finds its START line and its JSON platform.start record alike.
     const page = await provider.filterLogs(
       group,
-      { startTime: options.startTime, filterPattern: `"${marker}"`, nextToken },
+      { startTime: options.startTime, filterPattern: `"${requestId}"`, nextToken },
       { signal: options.signal },
     );
-    const hit = page.items.find((e) => e.message.startsWith(marker));
+    const hit = page.items.find((e) => isStartOf(e.message, requestId));
     if (hit) return hit;
     nextToken = page.nextToken;
   } while (nextToken);
@@ -141,11 +144,11 @@ async function linesFrom(
     );
     for (const e of page.items) {
       if (!started) {
-        if (e.message.startsWith(`START RequestId: ${requestId}`)) started = true;
+        if (isStartOf(e.message, requestId)) started = true;
         else continue;
       }
       out.push(e.message.endsWith('\n') ? e.message : `${e.message}\n`);
-      if (e.message.startsWith(`REPORT RequestId: ${requestId}`)) return out.join('');
+      if (isReportOf(e.message, requestId)) return out.join('');
     }
     nextToken = page.nextToken;
   } while (nextToken);

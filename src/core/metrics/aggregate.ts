@@ -72,7 +72,9 @@ export interface RightSizingHint {
 }
 
 const ERROR_LINE =
-  /\tERROR\t|^\[ERROR\]|\bInvoke Error\b|Task timed out after|Runtime exited with error|"errorType"/;
+  /\tERROR\t|^\[ERROR\]|\bInvoke Error\b|Task timed out after|Runtime exited with error|"errorType"|"level":\s*"ERROR"/;
+/** A report whose invocation did not finish, in text (`Status: …`) or JSON (`"status"`). */
+const FAILED_STATUS = new Set(['error', 'timeout', 'failure']);
 const REQUEST_ID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
 export interface AggregateOptions {
@@ -95,7 +97,7 @@ export function aggregateFunctionMetrics(
     const report = parseReportLine(event.message);
     if (report) {
       reports.push({ at: event.timestamp, report });
-      if (report.status === 'error' || report.status === 'timeout') failed.add(report.requestId);
+      if (report.status && FAILED_STATUS.has(report.status)) failed.add(report.requestId);
       continue;
     }
     if (ERROR_LINE.test(event.message)) {

@@ -4,7 +4,7 @@
 import { CloudError } from '../cloud/errors';
 import type { CloudProvider, LogEvent } from '../cloud/provider';
 import { estimateCost, type BillableInvocation } from '../cost/costModel';
-import { parseReportLine } from '../cost/report';
+import { JSON_REPORT_TYPE, parseReportLine } from '../cost/report';
 import type { FunctionSpec, Manifest } from '../manifest/types';
 import {
   aggregateFunctionMetrics,
@@ -14,8 +14,8 @@ import {
   type ThrottleInput,
 } from './aggregate';
 
-/** Only what the numbers need: REPORT lines and failures. */
-export const METRICS_FILTER = '?REPORT ?ERROR ?"Task timed out" ?"Runtime exited"';
+/** Only what the numbers need: REPORT lines (text or JSON records) and failures. */
+export const METRICS_FILTER = `?REPORT ?"${JSON_REPORT_TYPE}" ?ERROR ?"Task timed out" ?"Runtime exited"`;
 /** Past this many events per function, the period is cut short (and said so). */
 const MAX_EVENTS = 200_000;
 

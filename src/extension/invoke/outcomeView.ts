@@ -21,8 +21,10 @@ export function outcomeView(
   startedAt: number,
   roundTripMs: number,
 ): InvokeOutcomeView {
-  const reportLine = result.log.split('\n').find((line) => line.includes('REPORT RequestId:'));
-  const report = reportLine ? parseReportLine(reportLine) : undefined;
+  const report = result.log
+    .split('\n')
+    .map(parseReportLine)
+    .find((parsed) => parsed !== undefined);
   return {
     statusCode: result.statusCode,
     functionError: result.functionError,

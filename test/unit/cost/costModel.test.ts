@@ -2,6 +2,8 @@ import * as assert from 'node:assert/strict';
 import {
   billedMilliseconds,
   estimateCost,
+  isReportOf,
+  isStartOf,
   parseReportLine,
   US_EAST_1_PRICES,
 } from '../../../src/core/cost';
@@ -39,6 +41,57 @@ describe('REPORT lines', () => {
     assert.equal(timeout?.status, 'timeout');
     assert.equal(parseReportLine('START RequestId: r1 Version: $LATEST'), undefined);
     assert.equal(parseReportLine('REPORT RequestId: r1\tDuration: nonsense'), undefined);
+  });
+});
+
+describe('JSON platform.report records', () => {
+  // As Lambda writes them for a function that logs as JSON (advanced logging controls).
+  const COLD_RECORD =
+    '{"time":"2026-10-08T07:30:29.470Z","type":"platform.report","record":{"requestId":"79b5c2a4-0000-4000-8000-000000000001","metrics":{"durationMs":1233.96,"billedDurationMs":1698,"memorySizeMB":256,"maxMemoryUsedMB":123,"initDurationMs":463.512},"status":"success"}}';
+
+  it('reads every field of a cold start, and no status when it succeeded', () => {
+    assert.deepEqual(parseReportLine(COLD_RECORD), {
+      requestId: '79b5c2a4-0000-4000-8000-000000000001',
+      durationMs: 1233.96,
+      billedDurationMs: 1698,
+      memorySizeMB: 256,
+      maxMemoryUsedMB: 123,
+      initDurationMs: 463.512,
+    });
+  });
+
+  it('keeps a failed status, and ignores other records and broken JSON', () => {
+    const timeout = parseReportLine(
+      '{"time":"t","type":"platform.report","record":{"requestId":"r1","metrics":{"durationMs":5000.0,"billedDurationMs":5000,"memorySizeMB":128,"maxMemoryUsedMB":94},"status":"timeout"}}',
+    );
+    assert.equal(timeout?.status, 'timeout');
+    assert.equal(timeout?.initDurationMs, undefined);
+    assert.equal(
+      parseReportLine('{"time":"t","type":"platform.start","record":{"requestId":"r1"}}'),
+      undefined,
+    );
+    assert.equal(parseReportLine('{"type":"platform.report","record":'), undefined);
+    assert.equal(
+      parseReportLine('{"type":"platform.report","record":{"requestId":"r1","metrics":{}}}'),
+      undefined,
+      'a record without its numbers is not a report',
+    );
+    assert.equal(
+      parseReportLine('{"level":"INFO","message":"saw platform.report in a log line"}'),
+      undefined,
+    );
+  });
+
+  it("finds a request's first and last lines in either format", () => {
+    const id = '79b5c2a4-0000-4000-8000-000000000001';
+    assert.ok(isStartOf(`START RequestId: ${id} Version: $LATEST`, id));
+    assert.ok(isStartOf(`{"time":"t","type":"platform.start","record":{"requestId":"${id}"}}`, id));
+    assert.ok(
+      !isStartOf(`{"time":"t","type":"platform.start","record":{"requestId":"other"}}`, id),
+    );
+    assert.ok(isReportOf(COLD_RECORD, id));
+    assert.ok(isReportOf(`REPORT RequestId: ${id}\tDuration: 1.00 ms`, id));
+    assert.ok(!isReportOf(COLD_RECORD, 'other'));
   });
 });
 

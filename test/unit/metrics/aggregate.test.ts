@@ -64,6 +64,46 @@ describe('function metrics from logs', () => {
     assert.equal(m.initDurationMs.max, 150);
   });
 
+  it('reads JSON platform.report records and JSON error lines alike', () => {
+    // The same ten invocations from a function that logs as JSON.
+    const json = ids.flatMap((id, i) => {
+      const at = from + i * 6 * 60_000;
+      const lines = [];
+      if (i === 3) {
+        lines.push({
+          timestamp: at + 1,
+          message: `{"timestamp":"t","level":"ERROR","requestId":"${id}","message":{"errorType":"Error","errorMessage":"x"}}`,
+        });
+      }
+      const metrics = {
+        durationMs: (i + 1) * 10,
+        billedDurationMs: (i + 1) * 10,
+        memorySizeMB: 1024,
+        maxMemoryUsedMB: 60 + i,
+        ...(i === 0 ? { initDurationMs: 150 } : {}),
+      };
+      const status = i === 7 ? 'timeout' : 'success';
+      lines.push({
+        timestamp: at + 2,
+        message: JSON.stringify({
+          time: 't',
+          type: 'platform.report',
+          record: { requestId: id, metrics, status },
+        }),
+      });
+      return lines;
+    });
+    const m = aggregateFunctionMetrics(
+      json,
+      { architecture: 'arm64', memorySizeMB: 1024 },
+      { from, to },
+    );
+    assert.equal(m.invocations, 10);
+    assert.equal(m.errors, 2);
+    assert.equal(m.coldStarts, 1);
+    assert.equal(m.durationMs.max, 100);
+  });
+
   it('gives nearest-rank duration percentiles and peak memory', () => {
     const m = aggregateFunctionMetrics(
       events,

@@ -22,11 +22,26 @@ export interface ExecutionConfig {
   accountId: string;
   /** `/aws/lambda/<functionName>`. */
   logGroupName: string;
+  /** LoggingConfig with LogFormat JSON; absent means Text. */
+  jsonLogging?: JsonLogging;
   /**
    * Environments are reused only for the same key; the API derives it from the code hash and
    * the configuration, so an update never runs on a stale environment.
    */
   environmentKey: string;
+}
+
+export type ApplicationLogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL';
+export type SystemLogLevel = 'DEBUG' | 'INFO' | 'WARN';
+
+/**
+ * A function that logs as JSON: the runtime writes its lines as JSON objects at or above the
+ * application level, and the platform writes its records (`platform.start`, `platform.report`)
+ * as JSON at or above the system level.
+ */
+export interface JsonLogging {
+  applicationLogLevel: ApplicationLogLevel;
+  systemLogLevel: SystemLogLevel;
 }
 
 export type InvocationType = 'RequestResponse' | 'Event';

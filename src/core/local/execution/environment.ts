@@ -26,11 +26,10 @@ import {
 } from './error-documents';
 import {
   billedMs,
-  endLine,
   newLogStreamName,
-  reportLine,
-  startLine,
+  platformLines,
   timeoutText,
+  type PlatformLines,
   type ReportFields,
 } from './log-format';
 import { MB, processTreeRssBytes } from './memory';
@@ -101,6 +100,8 @@ export class ExecutionEnvironment {
   readonly logStreamName: string;
   readonly config: ExecutionConfig;
   private readonly output: WorkerOutput;
+  /** START, END and REPORT in the function's log format. */
+  private readonly lines: PlatformLines;
   private api: RuntimeApiServer;
   private readonly apiListener: RuntimeApiListener;
   private readonly tmpDir: string;
@@ -144,6 +145,7 @@ export class ExecutionEnvironment {
 
   constructor(private readonly options: EnvironmentOptions) {
     this.config = options.config;
+    this.lines = platformLines(options.config);
     this.exited = new Promise((resolve) => (this.markExited = resolve));
     this.initResult = new Promise((resolve) => (this.resolveInit = resolve));
     this.logStreamName = newLogStreamName(options.config.version);
@@ -252,9 +254,7 @@ export class ExecutionEnvironment {
     // first invocation, under the function's timeout. Here the same init goes on for that long.
     const limitMs = this.options.initLimitMs;
     let initTimer = setTimeout(() => {
-      this.output.platform(
-        `INIT_REPORT Init Duration: ${limitMs.toFixed(2)} ms\tPhase: init\tStatus: timeout`,
-      );
+      this.platform(this.lines.initReport(limitMs, { status: 'timeout' }));
       initTimer = setTimeout(() => {
         this.resolveInit({ ok: false, ending: { kind: 'timeout' } });
         this.kill('timeout');
@@ -294,7 +294,7 @@ export class ExecutionEnvironment {
     let startedAt = performance.now();
     const started = (): void => {
       startedAt = performance.now();
-      this.output.platform(startLine(requestId, this.config.version), log);
+      this.platform(this.lines.start(requestId), log);
     };
     this.onDelivered = started;
     this.streamListener = request.onStream;
@@ -385,6 +385,11 @@ export class ExecutionEnvironment {
   /** Writes a line of the platform's own to the log being written (and to the stream). */
   note(message: string): void {
     this.output.platform(message);
+  }
+
+  /** A platform line, unless the function's log format writes none there. */
+  private platform(line: string | undefined, log?: RequestLog): void {
+    if (line !== undefined) this.output.platform(line, log);
   }
 
   /** Resolves once the worker is gone. */
@@ -529,8 +534,8 @@ export class ExecutionEnvironment {
       ...(initDurationMs !== undefined ? { initDurationMs } : {}),
     };
     this.output.flush(); // a last line without a newline belongs to this request
-    this.output.platform(endLine(requestId), log);
-    this.output.platform(reportLine(requestId, { ...report, status }), log);
+    this.platform(this.lines.end(requestId), log);
+    this.platform(this.lines.report(requestId, { ...report, status }), log);
     this.output.begin();
     this.afterInvocation();
     return {
@@ -556,18 +561,15 @@ export class ExecutionEnvironment {
       if (ending.kind !== 'init-error') {
         this.kill(ending.kind === 'timeout' ? 'timeout' : 'exit');
         await this.drainOutput(ending);
-        this.output.platform(startLine(requestId, this.config.version), log);
+        this.platform(this.lines.start(requestId), log);
         return this.finish(request, log, ending, 0, initDurationMs);
       }
       this.kill('init-error');
       await this.drainOutput(ending);
       const errorType = ending.errorType ?? parseErrorType(ending.body) ?? 'Runtime.Unknown';
-      this.output.platform(
-        `INIT_REPORT Init Duration: ${initDurationMs.toFixed(2)} ms\tPhase: init\tStatus: error\tError Type: ${errorType}`,
-        log,
-      );
-      this.output.platform(startLine(requestId, this.config.version), log);
-      this.output.platform(endLine(requestId), log);
+      this.platform(this.lines.initReport(initDurationMs, { status: 'error', errorType }), log);
+      this.platform(this.lines.start(requestId), log);
+      this.platform(this.lines.end(requestId), log);
       const report = {
         durationMs: 0,
         billedDurationMs: billedMs(initDurationMs),
@@ -575,8 +577,8 @@ export class ExecutionEnvironment {
         maxMemoryUsedMB: Math.max(1, Math.ceil(this.peakRssBytes / MB)),
         initDurationMs,
       };
-      this.output.platform(
-        reportLine(requestId, { ...report, status: { status: 'error', errorType } }),
+      this.platform(
+        this.lines.report(requestId, { ...report, status: { status: 'error', errorType } }),
         log,
       );
       return {

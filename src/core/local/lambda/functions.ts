@@ -194,7 +194,11 @@ export const updateFunctionConfiguration: LambdaHandler = async (services, reque
   };
   const kept = checkSettings(input, { name: fn.name, runtime: next.runtime }, latest);
   services.lifecycle.keepServing(fn);
-  Object.assign(latest, next, { tracing: kept.tracing, snapStart: kept.snapStart });
+  Object.assign(latest, next, {
+    tracing: kept.tracing,
+    snapStart: kept.snapStart,
+    jsonLogging: kept.jsonLogging,
+  });
   services.lifecycle.markUpdating(fn);
   await services.store.save();
   services.lifecycle.schedule(fn);

@@ -118,6 +118,7 @@ export class Invoker {
       region: this.identity.region,
       accountId: this.identity.accountId,
       logGroupName: logGroupName(fn.name),
+      ...(record.jsonLogging ? { jsonLogging: { ...record.jsonLogging } } : {}),
       environmentKey: key,
     };
   }

@@ -1,4 +1,5 @@
 // What the local cloud keeps about each function, and how it is rendered in Lambda's shapes.
+import type { JsonLogging } from '../execution/contract';
 import type { RoleRecord } from '../iam/model';
 import type { ScheduleRecord } from '../scheduler/model';
 import type { FunctionUrlRecord } from '../urls/model';
@@ -14,6 +15,8 @@ export type LastUpdateStatus = 'Successful' | 'Failed' | 'InProgress';
 export interface KeptSettings {
   tracing?: 'Active';
   snapStart?: 'PublishedVersions';
+  /** LoggingConfig LogFormat JSON, with its levels; absent means Text. */
+  jsonLogging?: JsonLogging;
 }
 
 /** The part of a function that a version freezes: code plus configuration. */
@@ -102,6 +105,7 @@ export const VERSIONED_KEYS: (keyof VersionedConfig)[] = [
   'codeSize',
   'tracing',
   'snapStart',
+  'jsonLogging',
 ];
 
 export function pickVersioned(record: VersionedConfig): VersionedConfig {
@@ -168,7 +172,14 @@ export function renderConfiguration(
     Architectures: [record.architecture],
     EphemeralStorage: { Size: record.ephemeralStorage },
     ...renderSettings(record, record.version),
-    LoggingConfig: { LogFormat: 'Text', LogGroup: logGroupName(fn.name) },
+    LoggingConfig: record.jsonLogging
+      ? {
+          LogFormat: 'JSON',
+          ApplicationLogLevel: record.jsonLogging.applicationLogLevel,
+          SystemLogLevel: record.jsonLogging.systemLogLevel,
+          LogGroup: logGroupName(fn.name),
+        }
+      : { LogFormat: 'Text', LogGroup: logGroupName(fn.name) },
   });
 }
 

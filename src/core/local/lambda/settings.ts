@@ -1,12 +1,23 @@
 // The CreateFunction / UpdateFunctionConfiguration settings beyond code, runtime and sizing.
 // Tracing and SnapStart are kept and shown back. Settings that name resources of other
 // services (layers, subnets, file systems, keys, queues, signing configs) are refused: none
-// exist on this machine, and AWS refuses a resource that does not exist. Logging other than
-// Text to the function's own group is refused too: the local cloud would silently write
-// something else. Every refusal says what to do instead.
+// exist on this machine, and AWS refuses a resource that does not exist. LoggingConfig is kept:
+// Text or JSON with its levels; only a log group other than the function's own is refused, as
+// the local cloud would silently write elsewhere. Every refusal says what to do instead.
+import type { ApplicationLogLevel, JsonLogging, SystemLogLevel } from '../execution/contract';
 import { invalidParameter } from '../http/errors';
 import { checkEnum } from './validation';
 import { logGroupName, type KeptSettings } from './model';
+
+const APPLICATION_LEVELS: readonly ApplicationLogLevel[] = [
+  'TRACE',
+  'DEBUG',
+  'INFO',
+  'WARN',
+  'ERROR',
+  'FATAL',
+];
+const SYSTEM_LEVELS: readonly SystemLogLevel[] = ['DEBUG', 'INFO', 'WARN'];
 
 const LOCAL_ONLY =
   'Remove it from the request for the local cloud (Flourish deploys without it), or deploy to AWS.';
@@ -26,8 +37,11 @@ export function checkSettings(
   current: KeptSettings = {},
 ): KeptSettings {
   refuseResources(input);
-  checkLogging(input, fn.name);
-  const kept: KeptSettings = { tracing: current.tracing, snapStart: current.snapStart };
+  const kept: KeptSettings = {
+    tracing: current.tracing,
+    snapStart: current.snapStart,
+    jsonLogging: checkLogging(input, fn.name, current.jsonLogging),
+  };
   const tracing = (input.TracingConfig as { Mode?: unknown } | undefined)?.Mode;
   if (tracing !== undefined) {
     const mode = checkEnum(tracing, 'tracingConfig.mode', ['Active', 'PassThrough']);
@@ -85,22 +99,50 @@ function refuseResources(input: Input): void {
   }
 }
 
-function checkLogging(input: Input, name: string): void {
+/**
+ * The logging a request leaves: JSON with its levels, or undefined for Text. What the request's
+ * LoggingConfig leaves out stays as it was; a JSON function's levels start at INFO, as Lambda's.
+ */
+function checkLogging(
+  input: Input,
+  name: string,
+  current: JsonLogging | undefined,
+): JsonLogging | undefined {
   const logging = input.LoggingConfig as Record<string, unknown> | undefined;
-  if (logging === undefined) return;
-  const unsupported = [
-    logging.LogFormat !== undefined &&
-      logging.LogFormat !== 'Text' &&
-      `LogFormat ${String(logging.LogFormat)}`,
-    logging.ApplicationLogLevel !== undefined && 'ApplicationLogLevel',
-    logging.SystemLogLevel !== undefined && 'SystemLogLevel',
-    logging.LogGroup !== undefined &&
-      logging.LogGroup !== logGroupName(name) &&
-      `LogGroup ${String(logging.LogGroup)}`,
-  ].filter(Boolean);
-  if (unsupported.length > 0) {
+  if (logging === undefined) return current;
+  if (logging.LogGroup !== undefined && logging.LogGroup !== logGroupName(name)) {
     throw invalidParameter(
-      `LoggingConfig asks for ${unsupported.join(', ')}: the local cloud writes logs as Text to /aws/lambda/<function name> only. ${LOCAL_ONLY}`,
+      `LoggingConfig asks for LogGroup ${String(logging.LogGroup)}: the local cloud writes each function's logs to /aws/lambda/<function name> only. ${LOCAL_ONLY}`,
     );
   }
+  const format =
+    logging.LogFormat === undefined
+      ? current
+        ? 'JSON'
+        : 'Text'
+      : checkEnum(logging.LogFormat, 'loggingConfig.logFormat', ['JSON', 'Text']);
+  const application =
+    logging.ApplicationLogLevel === undefined
+      ? undefined
+      : checkEnum(
+          logging.ApplicationLogLevel,
+          'loggingConfig.applicationLogLevel',
+          APPLICATION_LEVELS,
+        );
+  const system =
+    logging.SystemLogLevel === undefined
+      ? undefined
+      : checkEnum(logging.SystemLogLevel, 'loggingConfig.systemLogLevel', SYSTEM_LEVELS);
+  if (format === 'Text') {
+    if (application || system) {
+      throw invalidParameter(
+        'LogLevel is not supported when LogFormat is set to "Text". Remove LogLevel from your request or change the LogFormat to "JSON" and try again.',
+      );
+    }
+    return undefined;
+  }
+  return {
+    applicationLogLevel: application ?? current?.applicationLogLevel ?? 'INFO',
+    systemLogLevel: system ?? current?.systemLogLevel ?? 'INFO',
+  };
 }

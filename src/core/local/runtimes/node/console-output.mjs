@@ -1,6 +1,8 @@
 // Console output, formatted as Lambda's Node.js runtime does: writeOut() writes straight to
 // fd 1 and blocks while the pipe is full, and patchConsole() makes console.log and its kin write
-// one log line each with the time, the current request id and the level.
+// one log line each with the time, the current request id and the level: tab-separated text, or
+// a JSON object when the function logs as JSON (AWS_LAMBDA_LOG_FORMAT). Methods below
+// AWS_LAMBDA_LOG_LEVEL write nothing, in either format.
 import util from 'node:util';
 import { writeSync } from 'node:fs';
 import { state } from './runtime-state.mjs';
@@ -24,21 +26,68 @@ export function writeOut(text) {
   }
 }
 
+const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
+
+export const jsonFormat = () => process.env.AWS_LAMBDA_LOG_FORMAT?.toUpperCase() === 'JSON';
+
 export function patchConsole() {
+  const format = jsonFormat() ? jsonLine : textLine;
   // Newlines inside one message become \r so the message stays one log event.
   const write = (level) =>
     function (...args) {
-      const message = util.format(...args).replace(/\n/g, '\r');
-      writeOut(`${new Date().toISOString()}\t${state.currentRequestId}\t${level}\t${message}\n`);
+      const line = format(new Date().toISOString(), state.currentRequestId, level, args);
+      writeOut(line.replace(/\n/g, '\r') + '\n');
     };
-  console.log = write('INFO');
-  console.info = write('INFO');
-  console.warn = write('WARN');
-  console.error = write('ERROR');
-  console.debug = write('DEBUG');
-  console.trace = function (...args) {
-    const stack = new Error().stack.split('\n').slice(2).join('\n');
-    write('TRACE')(util.format(...args) + '\n' + stack);
-  };
-  console.fatal = write('FATAL');
+  const floor = Math.max(0, LEVELS.indexOf(process.env.AWS_LAMBDA_LOG_LEVEL?.toUpperCase()));
+  const method = (level) => (LEVELS.indexOf(level) >= floor ? write(level) : () => {});
+  console.trace = method('TRACE');
+  console.debug = method('DEBUG');
+  console.info = method('INFO');
+  console.log = console.info;
+  console.warn = method('WARN');
+  console.error = method('ERROR');
+  console.fatal = write('FATAL'); // never filtered, as in Lambda
+}
+
+function textLine(time, requestId, level, args) {
+  return `${time}\t${requestId}\t${level}\t${util.format(...args)}`;
+}
+
+/**
+ * `{"timestamp","level","requestId","message"}`. One argument stays a value (an object is logged
+ * as JSON, an error as its type, message and stack lines); several are formatted into one
+ * string, with the first error among them spelt out beside it. A request id not yet known
+ * (during init) leaves the key out.
+ */
+function jsonLine(timestamp, requestId, level, args) {
+  const result = { timestamp, level, requestId };
+  if (args.length === 1) {
+    result.message = args[0];
+    try {
+      return JSON.stringify(result, errorReplacer);
+    } catch {
+      result.message = util.format(args[0]);
+      return JSON.stringify(result);
+    }
+  }
+  result.message = util.format(...args);
+  const error = args.find((arg) => arg instanceof Error);
+  if (error) {
+    result.errorType = error?.constructor?.name ?? 'UnknownError';
+    result.errorMessage = error.message;
+    result.stackTrace = typeof error.stack === 'string' ? error.stack.split('\n') : [];
+  }
+  return JSON.stringify(result);
+}
+
+function errorReplacer(_key, value) {
+  if (!(value instanceof Error)) return value;
+  return Object.assign(
+    {
+      errorType: value?.constructor?.name ?? 'UnknownError',
+      errorMessage: value.message,
+      stackTrace: typeof value.stack === 'string' ? value.stack.split('\n') : value.stack,
+    },
+    value,
+  );
 }

@@ -3,6 +3,7 @@
 // (toErrorDocument), and its log line for an error (logError), which up to Node.js 22 and from
 // Node.js 24 differ in small ways.
 import util from 'node:util';
+import { jsonFormat } from './console-output.mjs';
 import { state } from './runtime-state.mjs';
 
 // Named on the prototype, as Lambda's runtime does, so the name is not one of the error's own
@@ -100,8 +101,19 @@ const escapeDelete = (text) => text?.replaceAll('\x7F', '%7F');
 /**
  * Logs an error as Lambda's runtime does (`structuredConsole.logError`): through console.error,
  * the label, a tab, and the error as JSON with its enumerable properties and its stack as lines.
+ * A function that logs as JSON logs the error alone, which its JSON line spells out.
  */
 export function logError(label, err) {
+  if (jsonFormat()) {
+    let error;
+    try {
+      error = intoError(err);
+    } catch {
+      error = toErrorDocument(err); // no string form: log what the caller receives
+    }
+    console.error(error);
+    return;
+  }
   let formatted;
   try {
     formatted = toFormatted(intoError(err));

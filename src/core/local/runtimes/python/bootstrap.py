@@ -20,6 +20,8 @@ API_HOST = API_PORT = TASK_ROOT = HANDLER = None
 ENSURE_ASCII = True
 
 current_request_id = None
+# The function logs as JSON (LoggingConfig LogFormat JSON): read once its environment is known.
+LOG_FORMAT_JSON = False
 
 THIS_FILE = os.path.abspath(__file__)
 # Logged before an init error, word for word as Lambda's runtime logs it.
@@ -317,13 +319,69 @@ class LambdaLoggerHandler(logging.Handler):
             self.handleError(record)
 
 
+# LogRecord attributes that are not `extra=` fields of the caller's.
+RECORD_FIELDS = {
+    "name", "msg", "args", "levelname", "levelno", "pathname", "filename", "module", "exc_info",
+    "exc_text", "stack_info", "lineno", "funcName", "created", "msecs", "relativeCreated",
+    "thread", "threadName", "processName", "process", "aws_request_id", "tenant_id",
+}
+
+
+class JsonLogFormatter(logging.Formatter):
+    """One JSON object per record, keys in the order Lambda's runtime writes them; the error
+    fields and `location` only for a record with exc_info, then the caller's `extra=` fields."""
+
+    def format(self, record):
+        level = min(50, max(0, record.levelno)) // 10 * 10
+        when = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+        exc = record.exc_info
+        result = {
+            "timestamp": "%s.%03dZ" % (when, int(record.msecs)),
+            "level": logging.getLevelName(level),
+            "message": record.getMessage(),
+            "logger": record.name,
+            "stackTrace": traceback.format_tb(exc[2]) if exc else None,
+            "errorType": exc[0].__name__ if exc else None,
+            "errorMessage": str(exc[1]) if exc else None,
+            "requestId": current_request_id or "",
+            "location": "%s:%s:%s" % (record.pathname, record.funcName, record.lineno) if exc else None,
+        }
+        result.update(
+            (key, value)
+            for key, value in record.__dict__.items()
+            if key not in RECORD_FIELDS and key not in result
+        )
+        return json.dumps({k: v for k, v in result.items() if v is not None}, ensure_ascii=False)
+
+
+class JsonLoggerHandler(logging.Handler):
+    def emit(self, record):
+        try:
+            sys.stdout.write(self.format(record) + "\n")
+            sys.stdout.flush()
+        except Exception:
+            self.handleError(record)
+
+
 def setup_logging():
+    """As Lambda's runtime: one handler on the root logger, text or JSON, and the root level
+    from AWS_LAMBDA_LOG_LEVEL when it names one (TRACE is DEBUG); else Python's WARNING."""
+    global LOG_FORMAT_JSON
+    LOG_FORMAT_JSON = os.environ.get("AWS_LAMBDA_LOG_FORMAT", "").upper() == "JSON"
     root = logging.getLogger()
     for handler in list(root.handlers):
         root.removeHandler(handler)
-    handler = LambdaLoggerHandler()
-    handler.setFormatter(logging.Formatter("%(message)s"))
+    if LOG_FORMAT_JSON:
+        handler = JsonLoggerHandler()
+        handler.setFormatter(JsonLogFormatter())
+    else:
+        handler = LambdaLoggerHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
     root.addHandler(handler)
+    level = os.environ.get("AWS_LAMBDA_LOG_LEVEL", "").upper()
+    level = "DEBUG" if level == "TRACE" else level
+    if level in logging._nameToLevel:
+        root.setLevel(level)
 
 
 def make_error(message, error_type, stack_trace, request_id=None):
@@ -353,7 +411,14 @@ def error_document(exc, request_id=None):
 
 def log_error(doc):
     """`[ERROR] Type: message`, then the trace with its indentation in no-break spaces (U+00A0),
-    one log event (lines joined by \\r), as Lambda's runtime logs an error."""
+    one log event (lines joined by \\r), as Lambda's runtime logs an error. As JSON, the error
+    document after the time and the level."""
+    if LOG_FORMAT_JSON:
+        entry = {"timestamp": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()), "level": "ERROR"}
+        entry.update(doc)
+        sys.stdout.write(to_json(entry) + "\n")
+        sys.stdout.flush()
+        return
     description = "[ERROR]"
     if doc.get("errorType"):
         description += " " + doc["errorType"]
