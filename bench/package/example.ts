@@ -69,6 +69,7 @@ export const benchFunction: FunctionSpec = {
   architecture: 'x86_64',
   environment: {},
   ephemeralStorage: 512,
+  logFormat: 'Text',
   tags: {},
   package: { include: [], exclude: TOOL_FILES },
   events: [],

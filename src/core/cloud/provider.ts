@@ -1,7 +1,12 @@
 // The vendor-neutral face of a function platform, in Flourish's own terms. Deploy, rollback,
 // invoke and logs are written against this interface; `aws/` implements it through the AWS
 // SDK for AWS Lambda, the embedded local cloud and LocalStack alike.
-import type { Architecture } from '../manifest/types';
+import type {
+  ApplicationLogLevel,
+  Architecture,
+  LogFormat,
+  SystemLogLevel,
+} from '../manifest/types';
 
 export type TargetKind = 'local' | 'aws';
 
@@ -20,6 +25,10 @@ export interface FunctionConfiguration {
   environment: Record<string, string>;
   /** MB of /tmp. */
   ephemeralStorage: number;
+  logFormat: LogFormat;
+  /** Only with JSON logs. */
+  applicationLogLevel?: ApplicationLogLevel;
+  systemLogLevel?: SystemLogLevel;
   /** Execution role ARN. */
   role: string;
   /** On a published version this is the version's description, not the function's. */

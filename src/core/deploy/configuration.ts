@@ -39,8 +39,21 @@ export function desiredConfiguration(
     architecture: fn.architecture,
     environment: { ...fn.environment },
     ephemeralStorage: fn.ephemeralStorage,
+    ...loggingOf(fn),
     role,
     description: fn.description ?? '',
+  };
+}
+
+/** Levels go with JSON only, INFO unless set, as Lambda reports them. */
+function loggingOf(
+  fn: FunctionSpec,
+): Pick<FunctionConfiguration, 'logFormat' | 'applicationLogLevel' | 'systemLogLevel'> {
+  if (fn.logFormat !== 'JSON') return { logFormat: 'Text' };
+  return {
+    logFormat: 'JSON',
+    applicationLogLevel: fn.applicationLogLevel ?? 'INFO',
+    systemLogLevel: fn.systemLogLevel ?? 'INFO',
   };
 }
 
@@ -53,6 +66,9 @@ const SCALAR_FIELDS: ScalarField[] = [
   'timeout',
   'architecture',
   'ephemeralStorage',
+  'logFormat',
+  'applicationLogLevel',
+  'systemLogLevel',
   'role',
   'description',
 ];
@@ -113,6 +129,8 @@ export function configurationFingerprint(c: FunctionConfiguration): string {
     c.ephemeralStorage,
     c.role,
     c.description,
+    // Only JSON logs add to it, so a fingerprint made before logging was kept stays valid.
+    ...(c.logFormat === 'JSON' ? [[c.logFormat, c.applicationLogLevel, c.systemLogLevel]] : []),
   ]);
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }

@@ -5,15 +5,18 @@ import * as path from 'node:path';
 import { isMap, isSeq, type Document, type Node, type YAMLMap } from 'yaml';
 import { DEFAULT_STAGE, LAMBDA_DEFAULTS, deployedName } from './limits';
 import type { Path } from './problems';
-import type {
-  Architecture,
-  BuildSpec,
-  FunctionEvent,
-  FunctionSpec,
-  HttpMethod,
-  Manifest,
-  PackageSpec,
-  ProviderConfig,
+import {
+  APPLICATION_LOG_LEVELS,
+  LOG_FORMATS,
+  SYSTEM_LOG_LEVELS,
+  type Architecture,
+  type BuildSpec,
+  type FunctionEvent,
+  type FunctionSpec,
+  type HttpMethod,
+  type Manifest,
+  type PackageSpec,
+  type ProviderConfig,
 } from './types';
 import { AliasBudget, entriesOf, findEntry, scalarOf, stringOf, type Entry } from './yaml-nodes';
 
@@ -203,6 +206,12 @@ export class Resolver {
       const v = scalarOf(n);
       return v === 'x86_64' || v === 'arm64' ? v : undefined;
     };
+    const oneOf =
+      <T extends string>(allowed: readonly T[]) =>
+      (n: Node | null): T | undefined => {
+        const v = scalarOf(n);
+        return allowed.includes(v as T) ? (v as T) : undefined;
+      };
     const spec: FunctionSpec = {
       key: fe.key,
       name: deployedName(service, stage, fe.key),
@@ -213,6 +222,7 @@ export class Resolver {
       architecture: last('architecture', arch) ?? LAMBDA_DEFAULTS.architecture,
       environment: this.stringMap(layers, 'environment', origins),
       ephemeralStorage: last('ephemeralStorage', int) ?? LAMBDA_DEFAULTS.ephemeralStorage,
+      logFormat: last('logFormat', oneOf(LOG_FORMATS)) ?? LAMBDA_DEFAULTS.logFormat,
       tags: this.stringMap(layers, 'tags', origins),
       package: this.package(layers),
       events: last('events', (n) => this.events(n)) ?? [],
@@ -221,6 +231,10 @@ export class Resolver {
     if (description !== undefined) spec.description = description;
     const role = last('role', stringOf) ?? provider.role;
     if (role !== undefined) spec.role = role;
+    const applicationLogLevel = last('applicationLogLevel', oneOf(APPLICATION_LOG_LEVELS));
+    if (applicationLogLevel) spec.applicationLogLevel = applicationLogLevel;
+    const systemLogLevel = last('systemLogLevel', oneOf(SYSTEM_LOG_LEVELS));
+    if (systemLogLevel) spec.systemLogLevel = systemLogLevel;
     const build = last('build', buildOf);
     if (build) spec.build = build;
     return { spec, keyNode: fe.keyNode, origins };

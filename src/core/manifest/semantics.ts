@@ -320,6 +320,19 @@ export function checkResolved(
         handler.path,
       );
   }
+  if (spec.logFormat !== 'JSON') {
+    for (const field of ['applicationLogLevel', 'systemLogLevel'] as const) {
+      const at = origins[field];
+      if (spec[field] === undefined || !at) continue;
+      ctx.sink.add(
+        'log-level-text',
+        'error',
+        `In stage '${stage}', '${spec.key}' sets ${field} with logFormat Text; Lambda takes log levels only for JSON logs. Set logFormat: JSON, or remove ${field}.`,
+        at.keyNode,
+        at.path,
+      );
+    }
+  }
   const bytes = environmentBytes(spec.environment);
   if (bytes > LIMITS.environmentBytes) {
     const at = origins.environment;

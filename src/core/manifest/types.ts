@@ -93,6 +93,21 @@ export interface ScheduleEvent {
 
 export type FunctionEvent = HttpEvent | ScheduleEvent;
 
+/** Lambda's LoggingConfig: Text lines, or JSON objects filtered by level. */
+export type LogFormat = 'Text' | 'JSON';
+export const LOG_FORMATS: readonly LogFormat[] = ['Text', 'JSON'];
+export type ApplicationLogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL';
+export const APPLICATION_LOG_LEVELS: readonly ApplicationLogLevel[] = [
+  'TRACE',
+  'DEBUG',
+  'INFO',
+  'WARN',
+  'ERROR',
+  'FATAL',
+];
+export type SystemLogLevel = 'DEBUG' | 'INFO' | 'WARN';
+export const SYSTEM_LOG_LEVELS: readonly SystemLogLevel[] = ['DEBUG', 'INFO', 'WARN'];
+
 /** One function after defaults and the stage's overrides are applied. */
 export interface FunctionSpec {
   /** The key under `functions:` in the manifest. */
@@ -110,6 +125,10 @@ export interface FunctionSpec {
   environment: Record<string, string>;
   /** MB of /tmp, 512-10240. */
   ephemeralStorage: number;
+  /** How the function's logs are written; levels only with JSON. */
+  logFormat: LogFormat;
+  applicationLogLevel?: ApplicationLogLevel;
+  systemLogLevel?: SystemLogLevel;
   role?: string;
   tags: Record<string, string>;
   build?: BuildSpec;

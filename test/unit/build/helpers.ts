@@ -51,6 +51,7 @@ export function makeFunction(overrides: Partial<FunctionSpec> = {}): FunctionSpe
     architecture: 'x86_64',
     environment: {},
     ephemeralStorage: 512,
+    logFormat: 'Text',
     tags: {},
     package: { include: [], exclude: [] },
     events: [],

@@ -22,6 +22,7 @@ const CONFIG: FunctionConfiguration = {
   architecture: 'x86_64',
   environment: { GREETING: 'Hello' },
   ephemeralStorage: 512,
+  logFormat: 'Text',
   role: 'arn:aws:iam::000000000000:role/app',
   description: 'Greets.',
 };

@@ -41,6 +41,7 @@ function fn(events: FunctionEvent[], key = 'api'): FunctionSpec {
     architecture: 'x86_64',
     environment: {},
     ephemeralStorage: 512,
+    logFormat: 'Text',
     tags: {},
     package: { include: [], exclude: [] },
     events,

@@ -14,6 +14,7 @@ const at = (over: Partial<FunctionVersion>): FunctionVersion => ({
     architecture: 'x86_64',
     environment: {},
     ephemeralStorage: 512,
+    logFormat: 'Text',
     role: 'arn:r',
     description: '',
   },

@@ -49,6 +49,7 @@ export function deployedFunction(
       architecture: 'arm64',
       environment: {},
       ephemeralStorage: 512,
+      logFormat: 'Text',
       role: 'arn:aws:iam::000000000000:role/shop-dev',
       description: `deployed ${version}`,
     },

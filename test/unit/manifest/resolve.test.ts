@@ -67,6 +67,7 @@ describe('manifest resolution', () => {
       architecture: 'arm64',
       environment: { LOG_LEVEL: 'info', SHARED: '1', GREETING: 'hi', ENABLED: 'true' },
       ephemeralStorage: 512,
+      logFormat: 'Text',
       role: 'arn:aws:iam::123456789012:role/base',
       tags: { team: 'web', owner: 'ana' },
       build: { command: 'npm run build', cwd: '.' },
@@ -94,6 +95,7 @@ describe('manifest resolution', () => {
       architecture: 'x86_64',
       environment: { LOG_LEVEL: 'info', SHARED: '1' },
       ephemeralStorage: 2048,
+      logFormat: 'Text',
       role: 'arn:aws:iam::123456789012:role/worker',
       tags: { team: 'web' },
       build: { command: 'make', cwd: 'worker', output: 'out' },
@@ -139,6 +141,24 @@ describe('manifest resolution', () => {
       [f.environment, f.tags, f.package, f.events],
       [{}, {}, { include: [], exclude: [] }, []],
     );
+  });
+
+  it('takes JSON logging and its levels from defaults, the stage and the function', () => {
+    const text = yaml`
+      service: shop
+      defaults: { runtime: nodejs22.x, logFormat: JSON, applicationLogLevel: WARN }
+      stages: { prod: { defaults: { systemLogLevel: WARN } } }
+      functions:
+        hello: { handler: src/hello.handler }
+        quiet: { handler: src/quiet.handler, applicationLogLevel: ERROR }
+    `;
+    const [hello, quiet] = parse(text, 'prod').manifest!.functions;
+    assert.equal(hello.logFormat, 'JSON');
+    assert.equal(hello.applicationLogLevel, 'WARN');
+    assert.equal(hello.systemLogLevel, 'WARN');
+    assert.equal(quiet.applicationLogLevel, 'ERROR');
+    const [dev] = parse(text, 'dev').manifest!.functions;
+    assert.equal(dev.systemLogLevel, undefined, 'the stage override is for prod only');
   });
 
   it('resolves a stage that has no overrides', () => {

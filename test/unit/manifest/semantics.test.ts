@@ -197,6 +197,36 @@ describe('manifest semantics', () => {
     });
   });
 
+  describe('logging', () => {
+    it('refuses log levels with Text logs, where they were set', () => {
+      const text = yaml`
+        service: shop
+        defaults: { runtime: nodejs22.x }
+        functions:
+          hello:
+            handler: src/hello.handler
+            applicationLogLevel: DEBUG
+      `;
+      const p = expectProblem(
+        text,
+        parse(text).problems,
+        'log-level-text',
+        'applicationLogLevel',
+        5,
+      );
+      assert.match(p.message, /Set logFormat: JSON, or remove applicationLogLevel/);
+      assert.deepEqual(parse(text.replace('DEBUG', 'DEBUG\n    logFormat: JSON')).problems, []);
+    });
+
+    it('refuses a format or level Lambda does not have, with the ones it has', () => {
+      const text = withFunction('logFormat: json\nsystemLogLevel: ERROR\n');
+      const problems = parse(text).problems;
+      assert.equal(problems.length, 2, JSON.stringify(problems));
+      assert.match(problems[0].message, /Text.*JSON/);
+      assert.match(problems[1].message, /DEBUG.*INFO.*WARN/);
+    });
+  });
+
   describe('deployed names', () => {
     it('keeps <service>-<stage>-<function> within 64 characters for every declared stage', () => {
       const key = 'f'.repeat(64 - 'shop-dev-'.length);

@@ -3,6 +3,7 @@
 import type {
   AliasConfiguration,
   FunctionConfiguration as LambdaConfiguration,
+  LoggingConfig,
 } from '@aws-sdk/client-lambda';
 import type { Architecture } from '../../manifest/types';
 import type {
@@ -44,8 +45,21 @@ export function toConfiguration(c: LambdaConfiguration): FunctionConfiguration {
     architecture: (c.Architectures?.[0] as Architecture | undefined) ?? 'x86_64',
     environment: { ...(c.Environment?.Variables ?? {}) },
     ephemeralStorage: c.EphemeralStorage?.Size ?? DEFAULT_EPHEMERAL,
+    ...toLogging(c.LoggingConfig),
     role: c.Role ?? '',
     description: c.Description ?? '',
+  };
+}
+
+/** Text when Lambda says nothing (an endpoint without LoggingConfig); levels only with JSON. */
+function toLogging(
+  logging: LoggingConfig | undefined,
+): Pick<FunctionConfiguration, 'logFormat' | 'applicationLogLevel' | 'systemLogLevel'> {
+  if (logging?.LogFormat !== 'JSON') return { logFormat: 'Text' };
+  return {
+    logFormat: 'JSON',
+    applicationLogLevel: logging.ApplicationLogLevel ?? 'INFO',
+    systemLogLevel: logging.SystemLogLevel ?? 'INFO',
   };
 }
 
@@ -69,6 +83,15 @@ export function configurationInput(c: FunctionConfiguration) {
     // Lambda clears variables only when sent an empty map, so always send the full set.
     Environment: { Variables: { ...c.environment } },
     EphemeralStorage: { Size: c.ephemeralStorage },
+    // Without LogGroup: the function keeps the group it writes to.
+    LoggingConfig:
+      c.logFormat === 'JSON'
+        ? {
+            LogFormat: c.logFormat,
+            ApplicationLogLevel: c.applicationLogLevel,
+            SystemLogLevel: c.systemLogLevel,
+          }
+        : { LogFormat: c.logFormat },
     Role: c.role,
     Description: c.description,
   };
