@@ -46,7 +46,10 @@ export function levelOf(message: string): LogLevel | undefined {
   if (bracketed) return normaliseLevel(bracketed[1]);
   const json = /"(?:level|levelname|severity)"\s*:\s*"(\w+)"/i.exec(message);
   if (json) return normaliseLevel(json[1]);
-  if (/Task timed out after|Runtime exited with error|Status: (?:error|timeout)/.test(message))
+  if (
+    /Task timed out after|Runtime exited with error|Status: (?:error|timeout)/.test(message) ||
+    /"type":"platform\.(?:initReport|report)".*"status":"(?:error|timeout|failure)"/.test(message)
+  )
     return 'ERROR';
   return undefined;
 }

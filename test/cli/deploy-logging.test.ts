@@ -2,7 +2,11 @@
 // SDK: the function logs as JSON, its whole request log is read from the JSON records, a change
 // of format is a configuration change, and a rollback brings the earlier format back.
 import * as assert from 'node:assert/strict';
-import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import {
+  GetFunctionConfigurationCommand,
+  UpdateFunctionConfigurationCommand,
+  waitUntilFunctionUpdatedV2,
+} from '@aws-sdk/client-lambda';
 import {
   applyDeploy,
   formatPlan,
@@ -96,7 +100,7 @@ describe('deploy: JSON logs from the manifest', function () {
     ]);
     await applyDeploy(warn, env.provider);
 
-    await project.write('flourish.yaml', manifestText(INITIAL));
+    await project.write('flourish.yaml', withLogging('    logFormat: Text\n'));
     const text = await plan();
     assert.equal(greet(text).action, 'update-configuration');
     assert.deepEqual(greet(text).configurationChanges, [
@@ -115,5 +119,23 @@ describe('deploy: JSON logs from the manifest', function () {
     const restored = await loggingAtAlias();
     assert.equal(restored?.LogFormat, 'JSON');
     assert.equal(restored?.ApplicationLogLevel, 'WARN', 'the version before, with its levels');
+  });
+
+  it('leaves the logging a function has when the manifest says nothing of it', async () => {
+    // Set outside Flourish, as on a function deployed before the manifest named its logging.
+    await env.lambda.send(
+      new UpdateFunctionConfigurationCommand({
+        FunctionName: 'shop-dev-stats',
+        LoggingConfig: { LogFormat: 'JSON', SystemLogLevel: 'WARN' },
+      }),
+    );
+    await waitUntilFunctionUpdatedV2(
+      { client: env.lambda, maxWaitTime: 30, minDelay: 1 },
+      { FunctionName: 'shop-dev-stats' },
+    );
+    await project.write('flourish.yaml', withLogging('    logFormat: Text\n'));
+    const stats = (await plan()).functions.find((f) => f.key === 'stats')!;
+    assert.equal(stats.action, 'publish', 'the change outside is published, not undone');
+    assert.deepEqual(stats.configurationChanges, []);
   });
 });

@@ -28,8 +28,9 @@ export const handler = async (event) => {
   console.warn('warn', { n: 1 });
   console.log({ nested: { ok: true } });
   console.error(new TypeError('bad input'));
+  console.log();
   if (event.fail) throw new RangeError('out of range');
-  return 'done';
+  return process.env.AWS_LAMBDA_LOG_FORMAT;
 };`;
 
 const PYTHON_HANDLER = `
@@ -92,7 +93,7 @@ describe('local cloud: JSON logs (LoggingConfig)', function () {
     name: string,
     payload: unknown = {},
     qualifier?: string,
-  ): Promise<Logged & { functionError?: string }> => {
+  ): Promise<Logged & { functionError?: string; result: unknown }> => {
     const out = await f.lambda.send(
       new InvokeCommand({
         FunctionName: name,
@@ -105,7 +106,8 @@ describe('local cloud: JSON logs (LoggingConfig)', function () {
     const json = lines
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as Record<string, unknown>);
-    return { lines, json, functionError: out.FunctionError };
+    const result: unknown = JSON.parse(Buffer.from(out.Payload!).toString());
+    return { lines, json, functionError: out.FunctionError, result };
   };
 
   const update = async (name: string, logging: LoggingConfig) => {
@@ -150,7 +152,8 @@ describe('local cloud: JSON logs (LoggingConfig)', function () {
       LogFormat: 'JSON',
       ApplicationLogLevel: 'INFO',
     });
-    const { lines, json } = await invoke('node-json');
+    const { lines, json, result } = await invoke('node-json');
+    assert.equal(result, 'JSON', 'AWS_LAMBDA_LOG_FORMAT');
     assert.ok(
       lines.every((line) => line.startsWith('{')),
       `every line is JSON:\n${lines.join('\n')}`,
@@ -168,9 +171,10 @@ describe('local cloud: JSON logs (LoggingConfig)', function () {
     const app = json.filter((r) => 'level' in r);
     assert.deepEqual(
       app.map((r) => r.level),
-      ['INFO', 'WARN', 'INFO', 'ERROR'],
+      ['INFO', 'WARN', 'INFO', 'ERROR', 'INFO'],
       'console.debug is below INFO',
     );
+    assert.ok(!('message' in app[4]), 'console.log() logs undefined, which JSON leaves out');
     assert.deepEqual(Object.keys(app[0]), ['timestamp', 'level', 'requestId', 'message']);
     assert.equal(app[0].requestId, requestId);
     assert.equal(app[0].message, 'info line');
@@ -226,7 +230,7 @@ describe('local cloud: JSON logs (LoggingConfig)', function () {
       const lines = whole!.trimEnd().split('\n');
       assert.match(lines[0], /"type":"platform.start"/);
       assert.match(lines.at(-1)!, /"type":"platform.report"/);
-      assert.equal(lines.length, 6, lines.join('\n'));
+      assert.equal(lines.length, 7, lines.join('\n'));
     } finally {
       provider.dispose();
     }
@@ -243,6 +247,11 @@ describe('local cloud: JSON logs (LoggingConfig)', function () {
     );
     await update('node-json', { LogFormat: 'Text' });
     const text = await invoke('node-json');
+    assert.equal(text.result, 'Text', 'AWS_LAMBDA_LOG_FORMAT');
+    assert.ok(
+      text.lines.some((line) => /\tINFO\tundefined$/.test(line)),
+      'console.log()',
+    );
     assert.ok(text.lines.some((line) => line.startsWith('START RequestId: ')));
     assert.ok(text.lines.some((line) => /\tINFO\tinfo line$/.test(line)));
     assert.ok(text.lines.some((line) => line.startsWith('REPORT RequestId: ')));

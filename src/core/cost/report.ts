@@ -71,23 +71,30 @@ export function isReportOf(message: string, requestId: string): boolean {
   );
 }
 
+/** A platform record of this type for this request: its own `type`, not a logged object's. */
 function isRecordOf(message: string, type: string, requestId: string): boolean {
-  return (
-    message.startsWith('{') &&
-    message.includes(`"type":"${type}"`) &&
-    message.includes(`"requestId":"${requestId}"`)
-  );
+  if (!message.startsWith('{') || !message.includes(requestId)) return false;
+  const parsed = platformRecord(message);
+  return parsed?.type === type && parsed.record.requestId === requestId;
 }
 
-function parseReportRecord(line: string): InvocationReport | undefined {
-  let parsed: unknown;
+function platformRecord(
+  message: string,
+): { type: unknown; record: Record<string, unknown> } | undefined {
   try {
-    parsed = JSON.parse(line);
+    const parsed = JSON.parse(message) as { type?: unknown; record?: unknown };
+    return typeof parsed?.record === 'object' && parsed.record !== null
+      ? { type: parsed.type, record: parsed.record as Record<string, unknown> }
+      : undefined;
   } catch {
     return undefined;
   }
-  const { type, record } = (parsed ?? {}) as { type?: unknown; record?: Record<string, unknown> };
-  if (type !== JSON_REPORT_TYPE || typeof record !== 'object' || record === null) return undefined;
+}
+
+function parseReportRecord(line: string): InvocationReport | undefined {
+  const parsed = platformRecord(line);
+  if (parsed?.type !== JSON_REPORT_TYPE) return undefined;
+  const { record } = parsed;
   const metrics = (record.metrics ?? {}) as Record<string, unknown>;
   const requestId = record.requestId;
   const duration = metrics.durationMs;

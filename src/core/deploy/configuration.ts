@@ -16,13 +16,15 @@ export interface FieldDifference {
 
 /**
  * The configuration the manifest asks for. A function that names no role keeps the role it
- * has; a new one gets the provider's default, and without either deploy stops here.
+ * has; a new one gets the provider's default, and without either deploy stops here. A function
+ * that names no logFormat keeps the logging it has (Text for a new one).
  */
 export function desiredConfiguration(
   manifest: Manifest,
   fn: FunctionSpec,
   deployedRole: string | undefined,
   defaultRole: string | undefined,
+  deployed?: FunctionConfiguration,
 ): FunctionConfiguration {
   const role = fn.role ?? manifest.provider.role ?? deployedRole ?? defaultRole;
   if (!role) {
@@ -39,16 +41,24 @@ export function desiredConfiguration(
     architecture: fn.architecture,
     environment: { ...fn.environment },
     ephemeralStorage: fn.ephemeralStorage,
-    ...loggingOf(fn),
+    ...(fn.logFormat ? loggingOf(fn) : deployedLogging(deployed)),
     role,
     description: fn.description ?? '',
   };
 }
 
+type Logging = Pick<FunctionConfiguration, 'logFormat' | 'applicationLogLevel' | 'systemLogLevel'>;
+
+function deployedLogging(deployed: FunctionConfiguration | undefined): Logging {
+  if (!deployed) return { logFormat: 'Text' };
+  const { logFormat, applicationLogLevel, systemLogLevel } = deployed;
+  return logFormat === 'JSON'
+    ? { logFormat, applicationLogLevel, systemLogLevel }
+    : { logFormat: 'Text' };
+}
+
 /** Levels go with JSON only, INFO unless set, as Lambda reports them. */
-function loggingOf(
-  fn: FunctionSpec,
-): Pick<FunctionConfiguration, 'logFormat' | 'applicationLogLevel' | 'systemLogLevel'> {
+function loggingOf(fn: FunctionSpec): Logging {
   if (fn.logFormat !== 'JSON') return { logFormat: 'Text' };
   return {
     logFormat: 'JSON',

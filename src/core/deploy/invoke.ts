@@ -72,7 +72,15 @@ export async function invokeFunction(
   return { ...result, functionName: fn.name, qualifier, log, logComplete };
 }
 
+/** Lambda's tail of a request's log: its last 4 KB. */
+const TAIL_BYTES = 4096;
+
+/**
+ * A tail shorter than Lambda's 4 KB is the whole log, whatever lines it has (a function logging
+ * JSON with SystemLogLevel WARN has no START or REPORT); a full one is whole if it holds both.
+ */
 function holdsWholeRequest(log: string, requestId: string): boolean {
+  if (Buffer.byteLength(log) < TAIL_BYTES) return true;
   const lines = log.split('\n');
   return (
     lines.some((line) => isStartOf(line, requestId)) &&
@@ -113,10 +121,14 @@ async function findStart(
 ): Promise<LogEvent | undefined> {
   let nextToken: string | undefined;
   do {
-    // The request id as a term finds its START line and its JSON platform.start record alike.
+    // Its START line, or the platform.start records (one per request) of a JSON function.
     const page = await provider.filterLogs(
       group,
-      { startTime: options.startTime, filterPattern: `"${requestId}"`, nextToken },
+      {
+        startTime: options.startTime,
+        filterPattern: `?"START RequestId: ${requestId}" ?"platform.start"`,
+        nextToken,
+      },
       { signal: options.signal },
     );
     const hit = page.items.find((e) => isStartOf(e.message, requestId));

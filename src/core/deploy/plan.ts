@@ -205,13 +205,15 @@ async function planFunction(
   ]);
   // Without a role named anywhere, the stage's own execution role (made on first deploy).
   const managedRole = !fn.role && !manifest.provider.role && !provider.defaultRole;
+  const deployed = state.latest?.configuration;
   const configuration = managedRole
-    ? desiredConfiguration(manifest, fn, undefined, stage.executionRoleArn)
+    ? desiredConfiguration(manifest, fn, undefined, stage.executionRoleArn, deployed)
     : desiredConfiguration(
         manifest,
         fn,
-        state.latest?.configuration.role || undefined,
+        deployed?.role || undefined,
         provider.defaultRole,
+        deployed,
       );
   const tags = { ...fn.tags, ...managedTags(manifest.service, manifest.stage) };
   const decision = decideFunction({ configuration, codeSha256: pkg.codeSha256, tags }, state);

@@ -21,7 +21,6 @@ export const LAMBDA_DEFAULTS = Object.freeze({
   timeout: 3,
   ephemeralStorage: 512,
   architecture: 'x86_64',
-  logFormat: 'Text',
 } as const);
 
 /** CreateFunction's key pattern: a letter, then at least one letter, digit or underscore. */

@@ -183,17 +183,22 @@ export class Resolver {
     provider: ProviderConfig,
   ): ResolvedFunction {
     const origins: ResolvedFunction['origins'] = {};
+    /** Where each field was last set, as an index into `layers`. */
+    const setIn: Partial<Record<keyof FunctionSpec, number>> = {};
     const last = <T>(
       field: keyof FunctionSpec,
       read: (n: Node | null) => T | undefined,
+      fromLayer = 0,
     ): T | undefined => {
       let found: T | undefined;
-      for (const layer of layers) {
+      for (const [index, layer] of layers.entries()) {
+        if (index < fromLayer) continue;
         const e = findEntry(layer.map, field, this.aliases);
         if (!e) continue;
         const v = read(e.value);
         if (v === undefined) continue;
         found = v;
+        setIn[field] = index;
         origins[field] = new Origin(e.value, e.keyNode, layer.path, field);
       }
       return found;
@@ -222,7 +227,6 @@ export class Resolver {
       architecture: last('architecture', arch) ?? LAMBDA_DEFAULTS.architecture,
       environment: this.stringMap(layers, 'environment', origins),
       ephemeralStorage: last('ephemeralStorage', int) ?? LAMBDA_DEFAULTS.ephemeralStorage,
-      logFormat: last('logFormat', oneOf(LOG_FORMATS)) ?? LAMBDA_DEFAULTS.logFormat,
       tags: this.stringMap(layers, 'tags', origins),
       package: this.package(layers),
       events: last('events', (n) => this.events(n)) ?? [],
@@ -231,9 +235,18 @@ export class Resolver {
     if (description !== undefined) spec.description = description;
     const role = last('role', stringOf) ?? provider.role;
     if (role !== undefined) spec.role = role;
-    const applicationLogLevel = last('applicationLogLevel', oneOf(APPLICATION_LOG_LEVELS));
+    // Absent: the function keeps the logging it has. A format set closer to the function than
+    // a level leaves that level behind, so `logFormat: Text` there drops inherited levels.
+    const logFormat = last('logFormat', oneOf(LOG_FORMATS));
+    if (logFormat) spec.logFormat = logFormat;
+    const levelsFrom = setIn.logFormat ?? 0;
+    const applicationLogLevel = last(
+      'applicationLogLevel',
+      oneOf(APPLICATION_LOG_LEVELS),
+      levelsFrom,
+    );
     if (applicationLogLevel) spec.applicationLogLevel = applicationLogLevel;
-    const systemLogLevel = last('systemLogLevel', oneOf(SYSTEM_LOG_LEVELS));
+    const systemLogLevel = last('systemLogLevel', oneOf(SYSTEM_LOG_LEVELS), levelsFrom);
     if (systemLogLevel) spec.systemLogLevel = systemLogLevel;
     const build = last('build', buildOf);
     if (build) spec.build = build;

@@ -327,7 +327,7 @@ export function checkResolved(
       ctx.sink.add(
         'log-level-text',
         'error',
-        `In stage '${stage}', '${spec.key}' sets ${field} with logFormat Text; Lambda takes log levels only for JSON logs. Set logFormat: JSON, or remove ${field}.`,
+        `In stage '${stage}', '${spec.key}' sets ${field} ${spec.logFormat ? 'with logFormat Text' : 'without logFormat'}; Lambda takes log levels only for JSON logs. Set logFormat: JSON, or remove ${field}.`,
         at.keyNode,
         at.path,
       );

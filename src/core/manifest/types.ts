@@ -125,8 +125,8 @@ export interface FunctionSpec {
   environment: Record<string, string>;
   /** MB of /tmp, 512-10240. */
   ephemeralStorage: number;
-  /** How the function's logs are written; levels only with JSON. */
-  logFormat: LogFormat;
+  /** How the function's logs are written (levels only with JSON); absent: as deployed. */
+  logFormat?: LogFormat;
   applicationLogLevel?: ApplicationLogLevel;
   systemLogLevel?: SystemLogLevel;
   role?: string;

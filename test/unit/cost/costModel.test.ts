@@ -92,6 +92,10 @@ describe('JSON platform.report records', () => {
     assert.ok(isReportOf(COLD_RECORD, id));
     assert.ok(isReportOf(`REPORT RequestId: ${id}\tDuration: 1.00 ms`, id));
     assert.ok(!isReportOf(COLD_RECORD, 'other'));
+    // A function's own JSON line holding such an object is not the platform's record.
+    const logged = `{"timestamp":"t","level":"INFO","requestId":"${id}","message":{"type":"platform.report","record":{"requestId":"${id}"}}}`;
+    assert.ok(!isReportOf(logged, id));
+    assert.ok(!isStartOf(logged.replace('platform.report', 'platform.start'), id));
   });
 });
 

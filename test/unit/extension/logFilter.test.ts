@@ -31,6 +31,11 @@ describe('log view filter', () => {
     assert.equal(levelOf(JSON_DEBUG), 'DEBUG');
     assert.equal(levelOf(REPORT), 'ERROR');
     assert.equal(levelOf(`START RequestId: ${ID} Version: 1`), undefined);
+    const record = (type: string, status: string) =>
+      JSON.stringify({ time: 't', type, record: { requestId: ID, status } });
+    assert.equal(levelOf(record('platform.report', 'timeout')), 'ERROR');
+    assert.equal(levelOf(record('platform.initReport', 'error')), 'ERROR');
+    assert.equal(levelOf(record('platform.report', 'success')), undefined);
   });
 
   it('lets through lines at or above the level', () => {

@@ -67,7 +67,6 @@ describe('manifest resolution', () => {
       architecture: 'arm64',
       environment: { LOG_LEVEL: 'info', SHARED: '1', GREETING: 'hi', ENABLED: 'true' },
       ephemeralStorage: 512,
-      logFormat: 'Text',
       role: 'arn:aws:iam::123456789012:role/base',
       tags: { team: 'web', owner: 'ana' },
       build: { command: 'npm run build', cwd: '.' },
@@ -95,7 +94,6 @@ describe('manifest resolution', () => {
       architecture: 'x86_64',
       environment: { LOG_LEVEL: 'info', SHARED: '1' },
       ephemeralStorage: 2048,
-      logFormat: 'Text',
       role: 'arn:aws:iam::123456789012:role/worker',
       tags: { team: 'web' },
       build: { command: 'make', cwd: 'worker', output: 'out' },
@@ -159,6 +157,18 @@ describe('manifest resolution', () => {
     assert.equal(quiet.applicationLogLevel, 'ERROR');
     const [dev] = parse(text, 'dev').manifest!.functions;
     assert.equal(dev.systemLogLevel, undefined, 'the stage override is for prod only');
+    // Text set closer to the function leaves the inherited levels behind.
+    const plain = parse(text.replace('applicationLogLevel: ERROR', 'logFormat: Text'), 'prod');
+    assert.deepEqual(plain.problems, []);
+    const quietText = plain.manifest!.functions[1];
+    assert.equal(quietText.logFormat, 'Text');
+    assert.equal(quietText.applicationLogLevel, undefined);
+    assert.equal(quietText.systemLogLevel, undefined);
+  });
+
+  it('leaves logging unset when the manifest says nothing of it', () => {
+    const [hello] = parse(TEXT).manifest!.functions;
+    assert.equal(hello.logFormat, undefined, 'deploy keeps what the function has');
   });
 
   it('resolves a stage that has no overrides', () => {

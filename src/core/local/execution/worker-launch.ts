@@ -118,11 +118,9 @@ export function lambdaEnvironment(
     TMPDIR: vars.tmpDir,
   };
   if (family !== 'provided') reserved.AWS_EXECUTION_ENV = `AWS_Lambda_${config.runtime}`;
-  if (config.jsonLogging) {
-    // How Lambda tells the runtime to log as JSON, and from which level.
-    reserved.AWS_LAMBDA_LOG_FORMAT = 'JSON';
-    reserved.AWS_LAMBDA_LOG_LEVEL = config.jsonLogging.applicationLogLevel;
-  }
+  // How Lambda tells the runtime its log format, and for JSON from which level.
+  reserved.AWS_LAMBDA_LOG_FORMAT = config.jsonLogging ? 'JSON' : 'Text';
+  if (config.jsonLogging) reserved.AWS_LAMBDA_LOG_LEVEL = config.jsonLogging.applicationLogLevel;
   const defaults: Record<string, string> = {
     LANG: 'en_US.UTF-8',
     PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',

@@ -28,13 +28,15 @@ export function writeOut(text) {
 
 const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
 
-export const jsonFormat = () => process.env.AWS_LAMBDA_LOG_FORMAT?.toUpperCase() === 'JSON';
-
 export function patchConsole() {
-  const format = jsonFormat() ? jsonLine : textLine;
-  // Newlines inside one message become \r so the message stays one log event.
+  // Read once, as Lambda's runtime does: errors are logged in the same format (errors.mjs).
+  state.jsonLogs = process.env.AWS_LAMBDA_LOG_FORMAT?.toUpperCase() === 'JSON';
+  const format = state.jsonLogs ? jsonLine : textLine;
+  // Newlines inside one message become \r so the message stays one log event. The first
+  // argument is always passed on: console.log() logs `undefined`, as Lambda's does.
   const write = (level) =>
-    function (...args) {
+    function (message, ...rest) {
+      const args = [message, ...rest];
       const line = format(new Date().toISOString(), state.currentRequestId, level, args);
       writeOut(line.replace(/\n/g, '\r') + '\n');
     };

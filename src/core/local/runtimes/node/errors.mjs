@@ -3,7 +3,6 @@
 // (toErrorDocument), and its log line for an error (logError), which up to Node.js 22 and from
 // Node.js 24 differ in small ways.
 import util from 'node:util';
-import { jsonFormat } from './console-output.mjs';
 import { state } from './runtime-state.mjs';
 
 // Named on the prototype, as Lambda's runtime does, so the name is not one of the error's own
@@ -104,7 +103,7 @@ const escapeDelete = (text) => text?.replaceAll('\x7F', '%7F');
  * A function that logs as JSON logs the error alone, which its JSON line spells out.
  */
 export function logError(label, err) {
-  if (jsonFormat()) {
+  if (state.jsonLogs) {
     let error;
     try {
       error = intoError(err);

@@ -17,6 +17,8 @@ export const state = {
   modernClient: false,
   // The request being invoked: its log lines carry it, and a fatal error is reported for it.
   currentRequestId: undefined,
+  // The function logs as JSON (AWS_LAMBDA_LOG_FORMAT), read when the console is patched.
+  jsonLogs: false,
 };
 
 export function readFunctionEnvironment() {
