@@ -142,12 +142,7 @@ describe('execution engine: faults', function () {
       errorType: 'Sandbox.Timedout',
       errorMessage: `RequestId: ${req.requestId} Error: Task timed out after 1.00 seconds`,
     });
-    assert.match(
-      outcome.log,
-      new RegExp(
-        `\\n\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z ${req.requestId} Task timed out after 1\\.00 seconds\\nEND `,
-      ),
-    );
+    assert.doesNotMatch(outcome.log, /Task timed out/, 'said by REPORT, as Lambda does now');
     assert.match(
       reportOf(outcome),
       /\tDuration: 1000\.00 ms\tBilled Duration: \d+ ms\t.*\tStatus: timeout\t$/,

@@ -84,6 +84,18 @@ describe('log grammar', () => {
     assert.ok(scopesOf(grammar, line, 'card declined').includes('string.quoted.double.json'));
   });
 
+  it("marks JSON logs' platform records, error levels and failed reports", () => {
+    const report = `{"time":"t","type":"platform.report","record":{"requestId":"${ID}","status":"timeout"}}`;
+    assert.ok(scopesOf(grammar, report, 'platform.report').some((s) => s.includes('lifecycle')));
+    assert.ok(scopesOf(grammar, report, 'timeout').some((s) => s.includes('log.error')));
+    const python = '{"timestamp": "t", "level": "ERROR", "message": "no good"}';
+    assert.ok(scopesOf(grammar, python, 'ERROR').some((s) => s.includes('log.error')));
+    const node = '{"timestamp":"t","level":"WARN","message":"careful"}';
+    assert.ok(scopesOf(grammar, node, 'WARN').some((s) => s.includes('log.warning')));
+    const ok = `{"type":"platform.report","record":{"status":"success"}}`;
+    assert.ok(!scopesOf(grammar, ok, 'success').some((s) => s.includes('log.error')));
+  });
+
   it('marks a timeout as an error and leaves plain text alone', () => {
     const line = `2026-11-24T12:00:03.000Z ${ID} Task timed out after 3.00 seconds`;
     assert.ok(scopesOf(grammar, line, 'Task timed out').some((s) => s.includes('log.error')));

@@ -28,7 +28,6 @@ import {
   billedMs,
   newLogStreamName,
   platformLines,
-  timeoutText,
   type PlatformLines,
   type ReportFields,
 } from './log-format';
@@ -483,9 +482,9 @@ export class ExecutionEnvironment {
         break;
       }
       case 'timeout':
-        platformError(timeoutError(requestId, this.config.timeoutSec), [
-          `${new Date().toISOString()} ${requestId} ${timeoutText(this.config.timeoutSec)}`,
-        ]);
+        // The log says it in REPORT (`Status: timeout`) only: Lambda no longer writes a
+        // `Task timed out after` line (seen in CloudWatch since mid-2026).
+        platformError(timeoutError(requestId, this.config.timeoutSec), []);
         status = { status: 'timeout' };
         break;
       case 'out-of-memory': {

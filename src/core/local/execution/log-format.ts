@@ -106,7 +106,7 @@ function jsonLines(config: ExecutionConfig, level: SystemLogLevel): PlatformLine
 const none = (): undefined => undefined;
 const round3 = (ms: number): number => Math.round(ms * 1000) / 1000;
 
-/** `Task timed out after 3.00 seconds`, as Lambda logs and reports a timeout. */
+/** `Task timed out after 3.00 seconds`, as Lambda reports a timeout to the caller. */
 export function timeoutText(timeoutSec: number): string {
   return `Task timed out after ${timeoutSec.toFixed(2)} seconds`;
 }
