@@ -35,6 +35,25 @@ export interface FunctionConfiguration {
   description: string;
 }
 
+export type LoggingSettings = Pick<
+  FunctionConfiguration,
+  'logFormat' | 'applicationLogLevel' | 'systemLogLevel'
+>;
+
+/** Levels go with JSON only, INFO unless given, as Lambda reports them; anything else is Text. */
+export function loggingSettings(
+  format: LogFormat | undefined,
+  applicationLogLevel?: ApplicationLogLevel,
+  systemLogLevel?: SystemLogLevel,
+): LoggingSettings {
+  if (format !== 'JSON') return { logFormat: 'Text' };
+  return {
+    logFormat: 'JSON',
+    applicationLogLevel: applicationLogLevel ?? 'INFO',
+    systemLogLevel: systemLogLevel ?? 'INFO',
+  };
+}
+
 export type FunctionState = 'Pending' | 'Active' | 'Inactive' | 'Failed';
 export type UpdateStatus = 'InProgress' | 'Successful' | 'Failed';
 

@@ -1,7 +1,7 @@
 // What a function's configuration should be, how two configurations differ field by field,
 // and a short fingerprint of one that a published version carries in its description.
 import { createHash } from 'node:crypto';
-import type { FunctionConfiguration } from '../cloud/provider';
+import { loggingSettings, type FunctionConfiguration } from '../cloud/provider';
 import type { FunctionSpec, Manifest } from '../manifest/types';
 import { DeployError } from './errors';
 
@@ -33,6 +33,7 @@ export function desiredConfiguration(
       { code: 'missing-role', functionKey: fn.key },
     );
   }
+  const logging = fn.logFormat ? fn : deployed;
   return {
     handler: fn.handler,
     runtime: fn.runtime,
@@ -41,29 +42,9 @@ export function desiredConfiguration(
     architecture: fn.architecture,
     environment: { ...fn.environment },
     ephemeralStorage: fn.ephemeralStorage,
-    ...(fn.logFormat ? loggingOf(fn) : deployedLogging(deployed)),
+    ...loggingSettings(logging?.logFormat, logging?.applicationLogLevel, logging?.systemLogLevel),
     role,
     description: fn.description ?? '',
-  };
-}
-
-type Logging = Pick<FunctionConfiguration, 'logFormat' | 'applicationLogLevel' | 'systemLogLevel'>;
-
-function deployedLogging(deployed: FunctionConfiguration | undefined): Logging {
-  if (!deployed) return { logFormat: 'Text' };
-  const { logFormat, applicationLogLevel, systemLogLevel } = deployed;
-  return logFormat === 'JSON'
-    ? { logFormat, applicationLogLevel, systemLogLevel }
-    : { logFormat: 'Text' };
-}
-
-/** Levels go with JSON only, INFO unless set, as Lambda reports them. */
-function loggingOf(fn: FunctionSpec): Logging {
-  if (fn.logFormat !== 'JSON') return { logFormat: 'Text' };
-  return {
-    logFormat: 'JSON',
-    applicationLogLevel: fn.applicationLogLevel ?? 'INFO',
-    systemLogLevel: fn.systemLogLevel ?? 'INFO',
   };
 }
 

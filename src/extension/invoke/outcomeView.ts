@@ -2,7 +2,7 @@
 // is JSON) and the numbers of its REPORT line. A response may be up to 200 MB when streamed;
 // the panel shows the first RESPONSE_VIEW_LIMIT bytes and says how much there was, since the
 // webview keeps the last results in its state. Pure: no `vscode`.
-import { parseReportLine } from '../../core/cost';
+import { parseReportLine, type InvocationReport } from '../../core/cost';
 import type { InvokeOutcomeView } from '../../webview/invoke/protocol';
 
 export const RESPONSE_VIEW_LIMIT = 1024 * 1024;
@@ -21,10 +21,11 @@ export function outcomeView(
   startedAt: number,
   roundTripMs: number,
 ): InvokeOutcomeView {
-  const report = result.log
-    .split('\n')
-    .map(parseReportLine)
-    .find((parsed) => parsed !== undefined);
+  let report: InvocationReport | undefined;
+  for (const line of result.log.split('\n')) {
+    report = parseReportLine(line);
+    if (report) break;
+  }
   return {
     statusCode: result.statusCode,
     functionError: result.functionError,

@@ -3,15 +3,15 @@
 import type {
   AliasConfiguration,
   FunctionConfiguration as LambdaConfiguration,
-  LoggingConfig,
 } from '@aws-sdk/client-lambda';
 import type { Architecture } from '../../manifest/types';
-import type {
-  AliasInfo,
-  FunctionConfiguration,
-  FunctionState,
-  FunctionVersion,
-  UpdateStatus,
+import {
+  loggingSettings,
+  type AliasInfo,
+  type FunctionConfiguration,
+  type FunctionState,
+  type FunctionVersion,
+  type UpdateStatus,
 } from '../provider';
 
 /** Lambda's defaults, for fields an older or simpler endpoint leaves out. */
@@ -45,21 +45,13 @@ export function toConfiguration(c: LambdaConfiguration): FunctionConfiguration {
     architecture: (c.Architectures?.[0] as Architecture | undefined) ?? 'x86_64',
     environment: { ...(c.Environment?.Variables ?? {}) },
     ephemeralStorage: c.EphemeralStorage?.Size ?? DEFAULT_EPHEMERAL,
-    ...toLogging(c.LoggingConfig),
+    ...loggingSettings(
+      c.LoggingConfig?.LogFormat,
+      c.LoggingConfig?.ApplicationLogLevel,
+      c.LoggingConfig?.SystemLogLevel,
+    ),
     role: c.Role ?? '',
     description: c.Description ?? '',
-  };
-}
-
-/** Text when Lambda says nothing (an endpoint without LoggingConfig); levels only with JSON. */
-function toLogging(
-  logging: LoggingConfig | undefined,
-): Pick<FunctionConfiguration, 'logFormat' | 'applicationLogLevel' | 'systemLogLevel'> {
-  if (logging?.LogFormat !== 'JSON') return { logFormat: 'Text' };
-  return {
-    logFormat: 'JSON',
-    applicationLogLevel: logging.ApplicationLogLevel ?? 'INFO',
-    systemLogLevel: logging.SystemLogLevel ?? 'INFO',
   };
 }
 

@@ -59,14 +59,12 @@ function textLines(version: string): PlatformLines {
   };
 }
 
-const SYSTEM_PRIORITY: Record<SystemLogLevel, number> = { DEBUG: 1, INFO: 2, WARN: 3 };
-
 /**
  * Records as Lambda writes them in JSON format: `{"time", "type", "record"}`, no END line. They
  * are INFO records, so a SystemLogLevel of WARN leaves them out.
  */
 function jsonLines(config: ExecutionConfig, level: SystemLogLevel): PlatformLines {
-  if (SYSTEM_PRIORITY[level] > SYSTEM_PRIORITY.INFO) {
+  if (level === 'WARN') {
     return { start: none, end: none, report: none, initReport: none };
   }
   const record = (type: string, body: Record<string, unknown>): string =>

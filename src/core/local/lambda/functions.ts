@@ -194,11 +194,7 @@ export const updateFunctionConfiguration: LambdaHandler = async (services, reque
   };
   const kept = checkSettings(input, { name: fn.name, runtime: next.runtime }, latest);
   services.lifecycle.keepServing(fn);
-  Object.assign(latest, next, {
-    tracing: kept.tracing,
-    snapStart: kept.snapStart,
-    jsonLogging: kept.jsonLogging,
-  });
+  Object.assign(latest, next, kept);
   services.lifecycle.markUpdating(fn);
   await services.store.save();
   services.lifecycle.schedule(fn);

@@ -300,23 +300,32 @@ class LambdaContext:
 
 
 class LambdaLoggerHandler(logging.Handler):
-    """`[LEVEL]\\t<time>\\t<request id>\\t<message>`, one event per record, as Lambda logs."""
+    """One log event per record, as Lambda logs (newlines inside it become \\r); its formatter
+    says text or JSON."""
 
     def emit(self, record):
         try:
-            when = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
-            message = self.format(record).replace("\n", "\r")
-            line = "[%s]\t%s.%03dZ\t%s\t%s\n" % (
-                record.levelname,
-                when,
-                int(record.msecs),
-                current_request_id or "",
-                message,
-            )
-            sys.stdout.write(line)
+            sys.stdout.write(self.format(record).replace("\n", "\r") + "\n")
             sys.stdout.flush()
         except Exception:
             self.handleError(record)
+
+
+class TextLogFormatter(logging.Formatter):
+    """`[LEVEL]\\t<time>\\t<request id>\\t<message>`."""
+
+    def __init__(self):
+        super().__init__("%(message)s")
+
+    def format(self, record):
+        when = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+        return "[%s]\t%s.%03dZ\t%s\t%s" % (
+            record.levelname,
+            when,
+            int(record.msecs),
+            current_request_id or "",
+            super().format(record),
+        )
 
 
 # LogRecord attributes that are not `extra=` fields of the caller's.
@@ -354,15 +363,6 @@ class JsonLogFormatter(logging.Formatter):
         return json.dumps({k: v for k, v in result.items() if v is not None}, ensure_ascii=False)
 
 
-class JsonLoggerHandler(logging.Handler):
-    def emit(self, record):
-        try:
-            sys.stdout.write(self.format(record) + "\n")
-            sys.stdout.flush()
-        except Exception:
-            self.handleError(record)
-
-
 def setup_logging():
     """As Lambda's runtime: one handler on the root logger, text or JSON, and the root level
     from AWS_LAMBDA_LOG_LEVEL when it names one (TRACE is DEBUG); else Python's WARNING."""
@@ -371,12 +371,8 @@ def setup_logging():
     root = logging.getLogger()
     for handler in list(root.handlers):
         root.removeHandler(handler)
-    if LOG_FORMAT_JSON:
-        handler = JsonLoggerHandler()
-        handler.setFormatter(JsonLogFormatter())
-    else:
-        handler = LambdaLoggerHandler()
-        handler.setFormatter(logging.Formatter("%(message)s"))
+    handler = LambdaLoggerHandler()
+    handler.setFormatter(JsonLogFormatter() if LOG_FORMAT_JSON else TextLogFormatter())
     root.addHandler(handler)
     level = os.environ.get("AWS_LAMBDA_LOG_LEVEL", "").upper()
     level = "DEBUG" if level == "TRACE" else level
